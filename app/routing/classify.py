@@ -1,0 +1,161 @@
+"""Turn lexicon matches into evidence: scores per theme, service, need and named instrument,
+routing signals and scope (business / private / off-topic) weights.
+
+A concept counts once per question (its strongest match), so repeating a word does not
+inflate a score. Positions are kept to break ties in favour of what was named first
+(routing-policy.md §5, "two named things").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from app.routing.lexicon import Match
+
+
+@dataclass(frozen=True, slots=True)
+class InstrumentHit:
+    id: str
+    weight: float
+    position: int
+    evidence: tuple[str, ...]
+    provider: str | None
+
+
+@dataclass
+class Evidence:
+    theme: dict[str, float] = field(default_factory=dict)
+    service: dict[str, float] = field(default_factory=dict)
+    need: dict[tuple[str, str], float] = field(default_factory=dict)
+    first_pos: dict[str, int] = field(default_factory=dict)
+    words: dict[str, list[str]] = field(default_factory=dict)
+    instruments: dict[str, InstrumentHit] = field(default_factory=dict)
+    signals: set[str] = field(default_factory=set)
+    signal_words: dict[str, list[str]] = field(default_factory=dict)
+    scope: dict[str, float] = field(default_factory=dict)
+    scope_words: dict[str, list[str]] = field(default_factory=dict)
+    business: float = 0.0
+    topic_concepts: list[str] = field(default_factory=list)
+
+    def _note(self, key: str, pos: int, word: str) -> None:
+        if key not in self.first_pos or pos < self.first_pos[key]:
+            self.first_pos[key] = pos
+        ws = self.words.setdefault(key, [])
+        if word not in ws:
+            ws.append(word)
+
+    def add_theme(self, theme: str, w: float, pos: int, word: str) -> None:
+        self.theme[theme] = self.theme.get(theme, 0.0) + w
+        self._note(f"t:{theme}", pos, word)
+
+    def add_service(self, service: str, w: float, pos: int, word: str) -> None:
+        self.service[service] = self.service.get(service, 0.0) + w
+        self._note(f"s:{service}", pos, word)
+
+    def add_need(self, theme: str, service: str, w: float, pos: int, word: str) -> None:
+        self.need[(theme, service)] = self.need.get((theme, service), 0.0) + w
+        self._note(f"t:{theme}", pos, word)
+        self._note(f"s:{service}", pos, word)
+        self.theme.setdefault(theme, 0.0)
+
+    def pos(self, key: str) -> int:
+        return self.first_pos.get(key, 1 << 30)
+
+    def words_for(self, *keys: str) -> tuple[str, ...]:
+        out: list[str] = []
+        for k in keys:
+            for w in self.words.get(k, ()):
+                if w not in out:
+                    out.append(w)
+        return tuple(out)
+
+    @property
+    def recognised(self) -> bool:
+        """Anything at all was recognised (themes, services, instruments, scope, signals)."""
+        return bool(self.theme or self.service or self.instruments or self.scope or self.signals
+                    or self.business)
+
+
+def gather(matches: Sequence[Match]) -> Evidence:
+    ev = Evidence()
+    best: dict[str, Match] = {}
+    for m in matches:
+        cur = best.get(m.concept.id)
+        if cur is None or m.weight > cur.weight:
+            best[m.concept.id] = m
+    ordered = sorted(best.values(), key=lambda m: m.start)
+    for m in ordered:
+        c = m.concept
+        w = m.weight
+        word = m.evidence
+        for t, f in c.themes:
+            ev.add_theme(t, w * f, m.start, word)
+        for s, f in c.services:
+            ev.add_service(s, w * f, m.start, word)
+        for t, s, f in c.needs:
+            if c.instrument is None:
+                ev.add_need(t, s, w * f, m.start, word)
+        if c.instrument is not None:
+            prev = ev.instruments.get(c.instrument)
+            if prev is None or w > prev.weight:
+                ev.instruments[c.instrument] = InstrumentHit(
+                    c.instrument, w, min(m.start, prev.position) if prev else m.start,
+                    (prev.evidence if prev else ()) + (word,), c.provider or (prev.provider if prev else None),
+                )
+            else:
+                ev.instruments[c.instrument] = InstrumentHit(
+                    prev.id, prev.weight, prev.position, (*prev.evidence, word),
+                    prev.provider or c.provider,
+                )
+        for s in c.signals:
+            ev.signals.add(s)
+            ev.signal_words.setdefault(s, []).append(word)
+        if c.scope is not None:
+            ev.scope[c.scope] = ev.scope.get(c.scope, 0.0) + w
+            ev.scope_words.setdefault(c.scope, []).append(word)
+            if c.scope != "business":
+                ev.topic_concepts.append(c.id)
+        if c.business or c.scope == "business":
+            ev.business += w
+    return ev
+
+
+def ranked_instruments(ev: Evidence, min_weight: float) -> list[InstrumentHit]:
+    """Named instruments the question is about: strongest first, then the one named first."""
+    hits = [h for h in ev.instruments.values() if h.weight >= min_weight]
+    return sorted(hits, key=lambda h: (-h.weight, h.position))
+
+
+@dataclass(frozen=True, slots=True)
+class NeedCandidate:
+    theme: str
+    service: str
+    score: float
+    theme_pos: int
+    service_pos: int
+
+
+def candidate_needs(ev: Evidence, themes: Iterable[str], default_service: str,
+                    general_theme: str) -> list[NeedCandidate]:
+    """Every (theme, service) pair with evidence, scored theme + service + direct need.
+
+    A theme without any service evidence gets the default service (information); service
+    evidence without any theme is read as the general theme.
+    """
+    known = set(themes)
+    services_with_ev = [s for s, v in ev.service.items() if v > 0]
+    theme_ids = [t for t in ev.theme if t in known]
+    if not theme_ids and (services_with_ev or ev.need):
+        theme_ids = [general_theme]
+    out: list[NeedCandidate] = []
+    for t in theme_ids:
+        t_score = ev.theme.get(t, 0.0)
+        svc = set(services_with_ev) | {s for (tt, s) in ev.need if tt == t}
+        if not svc:
+            svc = {default_service}
+        for s in svc:
+            score = t_score + ev.service.get(s, 0.0) + ev.need.get((t, s), 0.0)
+            out.append(NeedCandidate(t, s, score, ev.pos(f"t:{t}"), ev.pos(f"s:{s}")))
+    out.sort(key=lambda n: (-round(n.score, 6), n.theme_pos, n.service_pos, n.theme, n.service))
+    return out

@@ -1,0 +1,517 @@
+"""The router: one immutable object built from a rule set; `route` only reads it.
+
+Order of decisions (routing-policy.md §5): scope first, then tier 1 (a named instrument,
+obligation or body), then tier 2 (theme x service), then the general fallback. Every route
+names the rule that fired, its principle and the words that triggered it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from app.routing import language as lang_mod
+from app.routing.classify import Evidence, NeedCandidate, candidate_needs, gather, ranked_instruments
+from app.routing.facts import TextFacts, extract
+from app.routing.geo import Location, UnknownPlace
+from app.routing.lexicon import Match
+from app.routing.loader import RuleSetData, load_ruleset
+from app.routing.model import (
+    ClarifyItem,
+    ClarifyOption,
+    Decision,
+    InvalidInput,
+    NeedResult,
+    RouteInput,
+    RouteResult,
+    TraceMatch,
+)
+from app.routing.tables import Context, Row
+from app.routing.text import Token, clean, tokenize
+
+MAX_QUESTION_CHARS = 2000
+PHASES = ("idea", "start", "established", "growth", "trouble")
+LANGUAGES = ("nl", "en")
+_POSTCODE_RE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})?\s*$")
+_GENERAL = "general"
+_DEFAULT_SERVICE = "information"
+
+
+@dataclass(frozen=True, slots=True)
+class _Door:
+    """A provider door chosen by one row, before ranking."""
+
+    provider_id: str
+    family: str
+    needs_location: bool
+    row: Row
+    score: float
+    evidence: tuple[str, ...]
+    role: str
+    extra: tuple[str, ...] = ()  # doors that come with this one ('t Gooi: ROM Utrecht Region)
+
+
+class Router:
+    def __init__(self, data: RuleSetData) -> None:
+        self.data = data
+        self.version = data.meta.version
+        self.checksum = data.meta.checksum
+        self._themes = tuple(data.taxonomy.themes)
+        self._services = tuple(data.taxonomy.services)
+        self._phase_profile: Mapping[str, Mapping[str, Any]] = (data.profile.get("phase") or {})
+
+    @classmethod
+    def from_directory(cls, root: Path | str) -> Router:
+        return cls(load_ruleset(root))
+
+    # -- validation ----------------------------------------------------------------------------
+    def _validate(self, inp: RouteInput) -> None:
+        q = inp.question
+        if q is None and not inp.needs:
+            raise InvalidInput("question", "give a question, or needs from a form, or both")
+        if q is not None:
+            if not q.strip():
+                raise InvalidInput("question", "the question is empty; write what you want to know")
+            if len(q) > MAX_QUESTION_CHARS:
+                raise InvalidInput(
+                    "question", f"the question has {len(q)} characters; the limit is {MAX_QUESTION_CHARS}"
+                )
+        if inp.language is not None and inp.language not in LANGUAGES:
+            raise InvalidInput("language", "use 'nl' or 'en'")
+        for i, (t, s) in enumerate(inp.needs):
+            if t not in self.data.taxonomy.themes:
+                raise InvalidInput(f"needs[{i}].theme",
+                                   f"unknown theme {t!r}; see GET /v1/themes for the valid ones")
+            if s not in self.data.taxonomy.services:
+                raise InvalidInput(f"needs[{i}].service",
+                                   f"unknown service {s!r}; see GET /v1/themes for the valid ones")
+        c = inp.company
+        if c is not None:
+            if c.phase is not None and c.phase not in PHASES:
+                raise InvalidInput("company.phase", f"use one of {', '.join(PHASES)}")
+            if c.employees is not None and c.employees < 0:
+                raise InvalidInput("company.employees", "must be 0 or more")
+
+    # -- location --------------------------------------------------------------------------------
+    def resolve_location(
+        self, postcode: str | None = None, municipality: str | None = None, province: str | None = None,
+        source: str = "request",
+    ) -> Location | None:
+        """Resolve a location given as fields; raises InvalidInput for what the client must fix."""
+        geo = self.data.geo
+        pc4 = None
+        if postcode is not None:
+            m = _POSTCODE_RE.match(postcode)
+            if not m:
+                raise InvalidInput(
+                    "location.postcode", "a Dutch postcode is 4 digits, optionally followed by 2 letters "
+                    "(e.g. 5038 or 5038 AB)")
+            pc4 = m.group(1)
+        muni = None
+        if municipality is not None:
+            try:
+                muni = geo.municipality(municipality)
+            except UnknownPlace:
+                raise InvalidInput(
+                    "location.municipality",
+                    f"unknown municipality {municipality!r}; use the name or the CBS code (GMxxxx)",
+                ) from None
+        prov = None
+        if province is not None:
+            try:
+                prov = geo.province(province)
+            except UnknownPlace:
+                raise InvalidInput(
+                    "location.province",
+                    f"unknown province {province!r}; use the name or the CBS code (PV20-PV31)",
+                ) from None
+        if muni is not None:
+            if prov is not None and muni.province != prov.code:
+                raise InvalidInput(
+                    "location", f"{muni.name} lies in {geo.provinces[muni.province].name}, not in {prov.name}"
+                )
+            return geo.locate_municipality(muni, source, postcode4=pc4)
+        if pc4 is not None:
+            loc = geo.locate_pc4(pc4, source)
+            if loc.municipality is None and prov is not None:
+                return geo.locate_province(prov, source)
+            if prov is not None and loc.province is not None and loc.province.code != prov.code:
+                raise InvalidInput(
+                    "location", f"postcode {pc4} lies in {loc.province.name}, not in {prov.name}")
+            return loc
+        if prov is not None:
+            return geo.locate_province(prov, source)
+        return None
+
+    def _location(self, inp: RouteInput, facts: TextFacts, tokens: Sequence[Token]) -> Location | None:
+        li = inp.location
+        if li is not None and (li.postcode or li.municipality or li.province):
+            return self.resolve_location(li.postcode, li.municipality, li.province, "request")
+        geo = self.data.geo
+        if facts.postcode:
+            loc = geo.locate_pc4(facts.postcode[:4], "text", evidence=facts.postcode_evidence)
+            if loc.known:
+                return loc
+        place = geo.find_in_text(tokens)
+        if place is not None:
+            return geo.locate_text_place(place)
+        return None
+
+    # -- scope -----------------------------------------------------------------------------------
+    def _scope(self, ev: Evidence, tokens: Sequence[Token], location: Location | None) -> str | None:
+        """The out-of-scope kind, or None when the question is about running a business."""
+        s = ev.scope
+        business = ev.business
+        topical = sum(ev.theme.values()) + sum(h.weight for h in ev.instruments.values())
+        hostile = s.get("injection", 0.0) + s.get("abuse", 0.0)
+        if s.get("injection", 0.0) > 0 and business == 0:
+            return "injection"
+        if hostile > 0 and business == 0 and topical < hostile:
+            return "injection" if s.get("injection", 0.0) >= s.get("abuse", 0.0) else "abuse"
+        if s.get("private", 0.0) > 0 and business == 0:
+            return "private"
+        off = s.get("offtopic", 0.0) + s.get("smalltalk", 0.0)
+        if off > 0 and business == 0 and topical < off:
+            return "offtopic" if s.get("offtopic", 0.0) >= s.get("smalltalk", 0.0) else "smalltalk"
+        if not ev.recognised and location is None and not lang_mod.has_words(tokens, self.data.language):
+            return "gibberish"
+        return None
+
+    # -- main ------------------------------------------------------------------------------------
+    def route(self, inp: RouteInput) -> Decision:
+        self._validate(inp)
+        data = self.data
+        th = data.thresholds
+        text = clean(inp.question or "")
+        tokens = tokenize(text)
+        matches = data.lexicon.match(tokens)
+        language = inp.language or lang_mod.detect(tokens, matches, data.language)
+        facts = extract(text, tokens, data.language)
+        matches = self._weigh(text, tokens, matches, facts)
+        ev = gather(matches)
+        location = self._location(inp, facts, tokens)
+        trace = tuple(
+            TraceMatch(m.concept.id, m.cue.raw, m.evidence, round(m.weight, 3), m.fuzzy) for m in matches
+        )
+        company = inp.company
+        phase = company.phase if company else None
+        employees = company.employees if company and company.employees is not None else facts.employees
+        signals = set(ev.signals)
+        if phase:
+            prof = self._phase_profile.get(phase) or {}
+            signals.update(prof.get("signals") or [])
+            for t, w in (prof.get("theme") or {}).items():
+                ev.add_theme(str(t), float(w), 1 << 29, f"phase: {phase}")
+        if facts.amount is not None:
+            amount_prof = (data.profile.get("facts") or {}).get("amount") or {}
+            word = facts.amount_evidence or "amount"
+            for t, w in (amount_prof.get("theme") or {}).items():
+                ev.add_theme(str(t), float(w), 1 << 29, word)
+            for sv, w in (amount_prof.get("service") or {}).items():
+                ev.add_service(str(sv), float(w), 1 << 29, word)
+        for t, s in inp.needs:
+            ev.add_need(t, s, th.structured_need_weight, -1, f"needs: {t}/{s}")
+        fact_info: dict[str, Any] = {}
+        if facts.amount is not None:
+            fact_info["amount_eur"] = facts.amount
+        if employees is not None:
+            fact_info["employees"] = employees
+        if inp.question is not None and not inp.needs:
+            oos = self._scope(ev, tokens, location)
+            if oos is not None:
+                msgs = data.messages.get("out_of_scope") or {}
+                body = (msgs.get(oos) or msgs.get("offtopic") or {}).get(language, "")
+                example = (msgs.get("example") or {}).get(language, "")
+                return Decision(
+                    language=language, outcome="out_of_scope", needs=(), routes=(), clarify=(),
+                    location=location, message=f"{body} {example}".strip(), trace=trace,
+                    facts={"scope": oos, **fact_info},
+                )
+        ctx_base = Context(signals=frozenset(signals), amount=facts.amount, employees=employees,
+                           phase=phase)
+        named_provider = next(
+            (h.provider for h in sorted(ev.instruments.values(), key=lambda h: h.position) if h.provider),
+            None,
+        )
+        instruments = ranked_instruments(ev, th.min_instrument_weight)
+        doors: list[_Door] = []
+        needs: list[NeedResult] = []
+        clarify: list[ClarifyItem] = []
+        outcome = "routed"
+        if instruments:
+            first = instruments[0]
+            row = self._eval(ctx_base, instrument=first.id)
+            need = data.instruments[first.id]["need"]
+            score = self._conf(first.weight + ev.theme.get(need[0], 0.0))
+            needs.append(NeedResult(need[0], need[1], score, first.evidence))
+            ctx = _with(ctx_base, instrument=first.id, theme=need[0], service=need[1])
+            doors.append(self._door(row, "primary", score, first.evidence, location, named_provider))
+            for other in instruments[1:]:
+                orow = self._eval(ctx_base, instrument=other.id)
+                if orow.primary != row.primary:
+                    doors.append(self._door(orow, "also", self._conf(other.weight), other.evidence,
+                                            location, named_provider))
+            doors += self._also(row, ctx, score, location, named_provider)
+            for cand in candidate_needs(ev, self._themes, _DEFAULT_SERVICE, _GENERAL)[:2]:
+                if (cand.theme, cand.service) != need:
+                    needs.append(self._need_result(ev, cand))
+        else:
+            cands = candidate_needs(ev, self._themes, _DEFAULT_SERVICE, _GENERAL)
+            if not cands:
+                cands = [NeedCandidate(_GENERAL, _DEFAULT_SERVICE, 0.0, 0, 0)]
+            n1, row1 = self._most_specific(cands, ctx_base)
+            cands = [n1] + [c for c in cands if c is not n1]
+            ctx = _with(ctx_base, theme=n1.theme, service=n1.service)
+            conf1 = self._conf(n1.score)
+            needs.append(self._need_result(ev, n1))
+            evidence1 = ev.words_for(f"t:{n1.theme}", f"s:{n1.service}")
+            doors.append(self._door(row1, "primary", conf1, evidence1, location, named_provider))
+            alt: list[tuple[NeedCandidate, Row]] = []
+            fam1 = _family(row1.primary)
+            for c in cands[1:]:
+                r = self._eval(_with(ctx_base, theme=c.theme, service=c.service))
+                if _family(r.primary) != fam1 and all(_family(r.primary) != _family(a[1].primary)
+                                                     for a in alt):
+                    alt.append((c, r))
+            close = [(c, r) for c, r in alt if n1.score > 0 and c.score >= n1.score * (1 - th.min_margin)]
+            if conf1 < th.min_confidence or close:
+                outcome = "clarify"
+                clarify.append(self._clarify_need(n1, row1, close or alt, ev, ctx_base, language))
+                for c, r in (close or alt)[:1]:
+                    needs.append(self._need_result(ev, c))
+                    doors.append(self._door(r, "also", self._conf(c.score),
+                                            ev.words_for(f"t:{c.theme}", f"s:{c.service}"),
+                                            location, named_provider))
+            doors += self._also(row1, ctx, conf1, location, named_provider)
+        routes = self._rank(doors, language)
+        if routes and routes[0].needs_location:
+            q = (data.messages.get("location_question") or {}).get(language, "")
+            clarify.insert(0, ClarifyItem("location", q))
+        return Decision(
+            language=language,
+            outcome=outcome,
+            needs=tuple(needs),
+            routes=routes,
+            clarify=tuple(clarify),
+            location=location,
+            trace=trace,
+            facts=fact_info,
+        )
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _weigh(self, text: str, tokens: Sequence[Token], matches: list[Match],
+               facts: TextFacts) -> list[Match]:
+        """Adjust matches to their place in the question: words of a staff count ("12
+        employees") are a profile fact, not a labour-market topic; an instrument named in a
+        context sentence, or after "bijvoorbeeld", is not what the question is about."""
+        if facts.employees_span is not None:
+            a, b = facts.employees_span
+            matches = [m for m in matches if not (a <= m.first and m.last <= b)]
+        if not any(m.concept.instrument for m in matches):
+            return matches
+        th = self.data.thresholds
+        sentence, questions = _sentences(text, tokens)
+        markers = self.data.language.example_markers
+        example_from: dict[int, int] = {}
+        for i, tok in enumerate(tokens):
+            for mk in markers:
+                if tuple(t.norm for t in tokens[i : i + len(mk)]) == mk:
+                    example_from.setdefault(sentence[i], i)
+        several = len(set(sentence)) > 1 and bool(questions)
+        out: list[Match] = []
+        for m in matches:
+            if m.concept.instrument is not None:
+                scale = 1.0
+                sid = sentence[m.first]
+                if several and sid not in questions:
+                    scale *= th.context_instrument_factor
+                if sid in example_from and m.first > example_from[sid]:
+                    scale *= th.example_instrument_factor
+                if scale != 1.0:
+                    m = replace(m, scale=scale)
+            out.append(m)
+        return out
+
+    def _most_specific(self, cands: Sequence[NeedCandidate], ctx: Context) -> tuple[NeedCandidate, Row]:
+        """Among needs scoring within the margin of the best, take the one whose decision row
+        is most specific (routing-policy.md §4: most specific wins)."""
+        top = cands[0].score
+        margin = self.data.thresholds.min_margin
+        best: tuple[NeedCandidate, Row] | None = None
+        for c in cands:
+            if best is not None and c.score < top * (1 - margin):
+                break
+            row = self._eval(_with(ctx, theme=c.theme, service=c.service))
+            if best is None or (row.tier, -row.when.specificity) < (best[1].tier, -best[1].when.specificity):
+                best = (c, row)
+        assert best is not None
+        return best
+
+    def _conf(self, score: float) -> float:
+        return round(1.0 - math.exp(-max(score, 0.0) / self.data.thresholds.confidence_scale), 2)
+
+    def _eval(self, ctx: Context, instrument: str | None = None) -> Row:
+        if instrument is not None:
+            ctx = _with(ctx, instrument=instrument)
+        row = self.data.tables.evaluate(ctx)
+        if row is None:  # the shipped tables end in an unconditional fallback; guard anyway
+            row = self.data.tables.evaluate(Context(theme=_GENERAL, service=_DEFAULT_SERVICE))
+        assert row is not None, "decision tables have no general fallback row"
+        return row
+
+    def _need_result(self, ev: Evidence, c: NeedCandidate) -> NeedResult:
+        return NeedResult(c.theme, c.service, self._conf(c.score),
+                          ev.words_for(f"t:{c.theme}", f"s:{c.service}"))
+
+    def _door(self, row: Row, role: str, score: float, evidence: tuple[str, ...],
+              location: Location | None, named: str | None, target: str | None = None) -> _Door:
+        pid, needs_loc, extra = self._resolve(target or row.primary, location, named)
+        return _Door(pid, _family(pid), needs_loc, row, score, evidence, role, extra)
+
+    def _also(self, row: Row, ctx: Context, score: float, location: Location | None,
+              named: str | None) -> list[_Door]:
+        return [self._door(row, "also", round(score * 0.5, 2), (), location, named, target=a)
+                for a in row.also_for(ctx)]
+
+    def _resolve(
+        self, target: str, location: Location | None, named: str | None
+    ) -> tuple[str, bool, tuple[str, ...]]:
+        """Turn a row's target (a provider id or a regional family) into a concrete door:
+        (provider id, needs_location, doors that come with it)."""
+        d = self.data.directory
+        if target == "$named":
+            if named:
+                return named, False, ()
+            target = "rom"
+        fam = d.families.get(target)
+        if fam is None or not fam.regional or ":" in target:
+            return target, False, ()
+        if fam.regional_by == "finder":
+            return target, False, ()
+        loc = location
+        if fam.id == "rom":
+            if named and named.startswith("rom:"):
+                return named, False, ()
+            if loc is not None and loc.rom:
+                return loc.rom, False, loc.rom_also
+        elif loc is not None:
+            area = {
+                "municipality": loc.municipality,
+                "province": loc.province,
+                "labour_market_region": loc.labour_market_region,
+            }.get(fam.regional_by)
+            if area is not None:
+                pid = f"{fam.id}:{area.code}"
+                if pid in d.providers:
+                    return pid, False, ()
+        return fam.id, True, ()
+
+    def _rank(self, doors: list[_Door], language: str) -> tuple[RouteResult, ...]:
+        out: list[RouteResult] = []
+        seen: set[str] = set()
+        expanded: list[_Door] = []
+        for door in doors:
+            expanded.append(door)
+            for pid in door.extra:
+                expanded.append(_Door(pid, _family(pid), False, door.row, round(door.score * 0.5, 2),
+                                      door.evidence, "also"))
+        for door in expanded:
+            if door.provider_id in seen:
+                continue
+            seen.add(door.provider_id)
+            prov = self.data.directory.get(door.provider_id)
+            name = prov.name[language] if prov else door.provider_id
+            reason = door.row.reason[language].replace("{provider}", name)
+            out.append(RouteResult(
+                rank=len(out) + 1,
+                role="primary" if not out else "also",
+                provider_id=door.provider_id,
+                family=door.family,
+                needs_location=door.needs_location,
+                rule=door.row.id,
+                principle=door.row.principle,
+                reason=reason,
+                score=door.score,
+                evidence=door.evidence,
+            ))
+        return tuple(out)
+
+    def _clarify_need(self, n1: NeedCandidate, row1: Row, alts: Sequence[tuple[NeedCandidate, Row]],
+                      ev: Evidence, ctx: Context, language: str) -> ClarifyItem:
+        tax = self.data.taxonomy
+        th = self.data.thresholds
+        options: list[tuple[str, str]] = [(n1.theme, n1.service)]
+        for c, _ in alts:
+            options.append((c.theme, c.service))
+        if len(options) < 2:
+            # One candidate only: offer the services of that theme that lead to other doors.
+            fams = {_family(row1.primary)}
+            for s in self._services:
+                if s == n1.service:
+                    continue
+                r = self._eval(_with(ctx, theme=n1.theme, service=s))
+                if _family(r.primary) not in fams:
+                    fams.add(_family(r.primary))
+                    options.append((n1.theme, s))
+        if len(options) < 2:
+            defaults = (self.data.messages.get("clarify") or {}).get("default_themes") or []
+            for t in defaults:
+                if t != n1.theme:
+                    options.append((str(t), _DEFAULT_SERVICE))
+        options = options[: th.max_clarify_options]
+        same_theme = len({t for t, _ in options}) == 1
+        labels = [
+            str((tax.services[s] if same_theme else tax.themes[t])["clarify"][language])
+            for t, s in options
+        ]
+        tmpl = (self.data.messages.get("clarify") or {}).get("service" if same_theme else "theme") or {}
+        joiner = " of " if language == "nl" else " or "
+        listing = joiner.join([", ".join(labels[:-1]), labels[-1]]) if len(labels) > 1 else labels[0]
+        question = str(tmpl.get(language, "{options}?")).replace("{options}", listing)
+        return ClarifyItem(
+            "need", question,
+            tuple(ClarifyOption(lbl, ((t, s),)) for lbl, (t, s) in zip(labels, options, strict=True)),
+        )
+
+
+def _sentences(text: str, tokens: Sequence[Token]) -> tuple[list[int], set[int]]:
+    """Sentence number of every token, and the numbers of the sentences that are questions."""
+    sentence: list[int] = []
+    questions: set[int] = set()
+    sid = 0
+    for i, t in enumerate(tokens):
+        if i > 0:
+            between = text[tokens[i - 1].end : t.start]
+            if any(c in between for c in ".!?"):
+                if "?" in between:
+                    questions.add(sid)
+                sid += 1
+        sentence.append(sid)
+    if tokens and "?" in text[tokens[-1].end :]:
+        questions.add(sid)
+    return sentence, questions
+
+
+def _family(pid: str) -> str:
+    return pid.split(":", 1)[0]
+
+
+def _with(ctx: Context, **kw: Any) -> Context:
+    return Context(
+        instrument=kw.get("instrument", ctx.instrument),
+        theme=kw.get("theme", ctx.theme),
+        service=kw.get("service", ctx.service),
+        signals=ctx.signals,
+        amount=ctx.amount,
+        employees=ctx.employees,
+        phase=ctx.phase,
+    )
+
+
+def matches_of(router: Router, text: str) -> list[Match]:
+    """Debug helper: the lexicon matches of a text (used by the CLI's --trace)."""
+    return router.data.lexicon.match(tokenize(clean(text)))

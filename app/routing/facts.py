@@ -1,0 +1,166 @@
+"""Fact extraction from the question text: postcode, staff size and amounts in euro.
+
+Only the *patterns* of writing a number live here; the words that give them meaning (units,
+multipliers, location and staff words) come from routing_rules/language.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.routing.text import Token
+
+_PC6_RE = re.compile(r"(?<![\w€$])([1-9]\d{3}) ?([A-Za-z]{2})(?!\w)")
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageData:
+    """Word lists from language.yaml, folded."""
+
+    stopwords: dict[str, frozenset[str]]
+    location_words: frozenset[str]
+    postcode_words: frozenset[str]
+    staff_words: frozenset[str]
+    currency_words: frozenset[str]
+    multipliers: dict[str, float]
+    not_after_postcode: frozenset[str]
+    example_markers: tuple[tuple[str, ...], ...] = ()
+    default_language: str = "nl"
+
+
+@dataclass(frozen=True, slots=True)
+class TextFacts:
+    postcode: str | None = None  # "5038" or "5038AB"
+    postcode_evidence: str | None = None
+    employees: int | None = None
+    employees_span: tuple[int, int] | None = None  # token indices of "12 medewerkers"
+    amount: float | None = None
+    amount_evidence: str | None = None
+
+
+def parse_number(raw: str) -> float | None:
+    """Parse "250.000", "250,000", "1,5", "2.5", "40000" the way a Dutch or English writer means it."""
+    if _GROUPED.match(raw):
+        return float(re.sub(r"[.,]", "", raw))
+    if raw.count(",") + raw.count(".") > 1:
+        return None
+    try:
+        return float(raw.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _looks_like_year(n: int) -> bool:
+    return 1900 <= n <= 2099
+
+
+def find_postcode(text: str, tokens: Sequence[Token], lang: LanguageData) -> tuple[str, str] | None:
+    """A postcode written in the question: "5038 AB" / "5038ab" anywhere, or four digits after a
+    location or postcode word ("ik zit in 5038", "postcode 9711"), never a year or an amount."""
+    for m in _PC6_RE.finditer(text):
+        letters = m.group(2)
+        glued = m.group(0)[4:5] != " "
+        if letters.isupper() or (glued and letters.islower()):
+            if letters.upper() in ("SA", "SD", "SS"):
+                continue
+            return m.group(1) + letters.upper(), m.group(0)
+    for i, tok in enumerate(tokens):
+        if len(tok.norm) != 4 or not tok.norm.isdigit() or tok.norm[0] == "0":
+            continue
+        if tok.surface != tok.norm:  # "1.225" is a number, not a postcode
+            continue
+        prev = [t.norm for t in tokens[max(0, i - 3) : i]]
+        nxt = tokens[i + 1].norm if i + 1 < len(tokens) else ""
+        if nxt in lang.not_after_postcode:
+            continue
+        if any(p in lang.postcode_words for p in prev):
+            return tok.norm, tok.surface
+        if prev and prev[-1] in lang.location_words and not _looks_like_year(int(tok.norm)):
+            return tok.norm, tok.surface
+    return None
+
+
+def find_employees(tokens: Sequence[Token], lang: LanguageData) -> tuple[int, int, int] | None:
+    """Staff size written as a number before a staff word ("12 medewerkers", "50 staff"):
+    (count, first token, last token)."""
+    for i, tok in enumerate(tokens):
+        if not tok.norm.isdigit():
+            continue
+        for j in range(i + 1, min(i + 3, len(tokens))):
+            if tokens[j].norm in lang.staff_words:
+                n = int(tok.norm)
+                if 0 < n < 1_000_000:
+                    return n, i, j
+    return None
+
+
+def find_amount(tokens: Sequence[Token], lang: LanguageData, text: str) -> tuple[float, str] | None:
+    """An amount of money: a number next to a currency word or sign, or with a multiplier
+    ("2 miljoen", "50k", "€ 1,5 mln"). Returns the largest amount named."""
+    best: tuple[float, str] | None = None
+    for i, tok in enumerate(tokens):
+        m = _NUMBER_RE.fullmatch(tok.surface) or _NUMBER_RE.fullmatch(tok.norm)
+        glued_mult: float | None = None
+        if m is None:
+            # "50k", "2m", "1,5mln": digits glued to a multiplier
+            g = re.fullmatch(r"(\d+(?:[.,]\d+)?)([a-z]+)", tok.norm)
+            if g and g.group(2) in lang.multipliers:
+                glued_mult = lang.multipliers[g.group(2)]
+                value = parse_number(g.group(1))
+            else:
+                continue
+        else:
+            value = parse_number(tok.surface if _NUMBER_RE.fullmatch(tok.surface) else tok.norm)
+        if value is None:
+            continue
+        # Decimal numbers are tokenised as "1" "5" for "1,5": rejoin them.
+        j = i
+        if (
+            glued_mult is None
+            and i + 1 < len(tokens)
+            and tokens[i + 1].norm.isdigit()
+            and text[tok.end : tokens[i + 1].start] in (",", ".")
+        ):
+            joined = parse_number(f"{tok.norm}.{tokens[i + 1].norm}")
+            if joined is not None:
+                value = joined
+                j = i + 1
+        before = tokens[i - 1].norm if i > 0 else ""
+        before_text = text[max(0, tok.start - 2) : tok.start]
+        after = tokens[j + 1].norm if j + 1 < len(tokens) else ""
+        after2 = tokens[j + 2].norm if j + 2 < len(tokens) else ""
+        mult = glued_mult or lang.multipliers.get(after, 1.0)
+        currency = (
+            "€" in before_text
+            or before in lang.currency_words
+            or after in lang.currency_words
+            or (after in lang.multipliers and after2 in lang.currency_words)
+        )
+        if not currency and mult == 1.0:
+            continue  # a bare number ("12 medewerkers", "2023") is not money
+        amount = value * mult
+        last = j + (1 if after in lang.multipliers else 0)
+        evidence = text[tok.start : tokens[min(last, len(tokens) - 1)].end]
+        if "€" in before_text:
+            evidence = "€ " + evidence
+        if best is None or amount > best[0]:
+            best = (amount, evidence)
+    return best
+
+
+def extract(text: str, tokens: Sequence[Token], lang: LanguageData) -> TextFacts:
+    pc = find_postcode(text, tokens, lang)
+    amount = find_amount(tokens, lang, text)
+    staff = find_employees(tokens, lang)
+    return TextFacts(
+        postcode=pc[0] if pc else None,
+        postcode_evidence=pc[1] if pc else None,
+        employees=staff[0] if staff else None,
+        employees_span=(staff[1], staff[2]) if staff else None,
+        amount=amount[0] if amount else None,
+        amount_evidence=amount[1] if amount else None,
+    )

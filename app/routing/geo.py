@@ -1,0 +1,231 @@
+"""Region resolution: postcode -> municipality -> province -> ROM and labour-market region.
+
+Built once from the region tables in routing_rules/regions/ (CBS/PDOK/BAG-derived, see the
+README there). Names are matched after folding (case, accents, hyphens), so "Den Bosch",
+"'s-Hertogenbosch" and "s hertogenbosch" are one key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from app.routing.text import Token, fold
+
+_MAX_NAME_WORDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    code: str
+    name: str
+    province: str
+    labour_market_region: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegionName:
+    """A larger region people name ("Brainport", "Twente"): gives a ROM and maybe a province."""
+
+    names: tuple[str, ...]
+    rom: str | None
+    also: tuple[str, ...] = ()
+    province: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RomOverride:
+    name: str
+    codes: frozenset[str]
+    primary: str
+    also: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where the firm is, at PC4 / municipality / province level only."""
+
+    source: str  # "request" | "text" | "named_provider"
+    postcode4: str | None = None
+    municipality: Area | None = None
+    province: Area | None = None
+    labour_market_region: Area | None = None
+    rom: str | None = None
+    rom_also: tuple[str, ...] = ()
+    region_name: str | None = None
+    evidence: str | None = None
+    note: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.municipality is not None or self.province is not None or self.rom is not None
+
+
+@dataclass(frozen=True, slots=True)
+class TextPlace:
+    kind: str  # "municipality" | "province" | "region"
+    code: str
+    evidence: str
+    start: int
+
+
+class UnknownPlace(ValueError):
+    """A municipality or province the client named that does not exist."""
+
+
+@dataclass
+class Geo:
+    provinces: Mapping[str, Area]
+    municipalities: Mapping[str, Municipality]
+    labour_market_regions: Mapping[str, Area]
+    pc4: Mapping[str, str]
+    pc4_share: Mapping[str, float]
+    rom_by_province: Mapping[str, str]
+    rom_overrides: Sequence[RomOverride]
+    region_names: Sequence[RegionName]
+    aliases: Mapping[str, str]  # folded alias -> GM/PV code
+    ambiguous: frozenset[str]  # folded names that need a capital and a location word
+    location_words: frozenset[str]
+    demonyms: frozenset[str] = frozenset()
+    _by_name: dict[str, str] = field(default_factory=dict, init=False)
+    _regions: dict[str, RegionName] = field(default_factory=dict, init=False)
+    _override_of: dict[str, RomOverride] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        by_name: dict[str, str] = {}
+        # Province names first, so that a municipality with the same name (Groningen,
+        # Utrecht) overrides it: the municipality is the more precise reading.
+        for p in self.provinces.values():
+            by_name[fold(p.name)] = p.code
+        for alias, code in self.aliases.items():
+            if code.startswith("PV"):
+                by_name[alias] = code
+        for m in self.municipalities.values():
+            by_name[fold(m.name)] = m.code
+        for alias, code in self.aliases.items():
+            if code.startswith("GM"):
+                by_name.setdefault(alias, code)
+        self._by_name = by_name
+        self._regions = {fold(n): r for r in self.region_names for n in r.names}
+        self._override_of = {c: o for o in self.rom_overrides for c in o.codes}
+
+    # -- lookups by name or code ---------------------------------------------------------------
+    def add_names(self, names: Iterable[tuple[str, str]]) -> None:
+        """Register extra spellings (e.g. the PDOK Locatieserver names) without overriding."""
+        for name, code in names:
+            self._by_name.setdefault(fold(name), code)
+
+    def municipality(self, value: str) -> Municipality:
+        v = value.strip()
+        code = v.upper() if v.upper().startswith("GM") else self._by_name.get(fold(v))
+        if code is None or not code.startswith("GM") or code not in self.municipalities:
+            raise UnknownPlace(value)
+        return self.municipalities[code]
+
+    def province(self, value: str) -> Area:
+        v = value.strip()
+        code = v.upper() if v.upper().startswith("PV") else self._by_name.get(fold(v))
+        if code is None or code not in self.provinces:
+            raise UnknownPlace(value)
+        return self.provinces[code]
+
+    def municipality_for_pc4(self, pc4: str) -> Municipality | None:
+        code = self.pc4.get(pc4)
+        return self.municipalities.get(code) if code else None
+
+    def rom_for(self, municipality: str | None, province: str | None) -> tuple[str | None, tuple[str, ...]]:
+        if municipality and municipality in self._override_of:
+            o = self._override_of[municipality]
+            return o.primary, o.also
+        if province:
+            return self.rom_by_province.get(province), ()
+        return None, ()
+
+    # -- building a Location ------------------------------------------------------------------
+    def locate_municipality(
+        self, m: Municipality, source: str, postcode4: str | None = None, evidence: str | None = None,
+        note: str | None = None,
+    ) -> Location:
+        rom, also = self.rom_for(m.code, m.province)
+        return Location(
+            source=source,
+            postcode4=postcode4,
+            municipality=Area(m.code, m.name),
+            province=self.provinces[m.province],
+            labour_market_region=self.labour_market_regions.get(m.labour_market_region),
+            rom=rom,
+            rom_also=also,
+            evidence=evidence,
+            note=note,
+        )
+
+    def locate_province(self, p: Area, source: str, evidence: str | None = None) -> Location:
+        rom, also = self.rom_for(None, p.code)
+        return Location(source=source, province=p, rom=rom, rom_also=also, evidence=evidence)
+
+    def locate_region(self, r: RegionName, source: str, evidence: str) -> Location:
+        prov = self.provinces.get(r.province) if r.province else None
+        return Location(
+            source=source, province=prov, rom=r.rom, rom_also=r.also,
+            region_name=evidence, evidence=evidence,
+        )
+
+    def locate_pc4(self, pc4: str, source: str, evidence: str | None = None) -> Location:
+        m = self.municipality_for_pc4(pc4)
+        if m is None:
+            return Location(source=source, postcode4=pc4, evidence=evidence,
+                            note="unknown_postcode")
+        note = "pc4_spans_municipalities" if self.pc4_share.get(pc4, 1.0) < 0.9 else None
+        return self.locate_municipality(m, source, postcode4=pc4, evidence=evidence, note=note)
+
+    # -- places written in the question --------------------------------------------------------
+    def find_in_text(self, tokens: Sequence[Token]) -> TextPlace | None:
+        """The first Dutch place, province or region named in the text (longest name wins)."""
+        n = len(tokens)
+        i = 0
+        while i < n:
+            hit = None
+            for k in range(min(_MAX_NAME_WORDS, n - i), 0, -1):
+                key = " ".join(t.norm for t in tokens[i : i + k])
+                region = self._regions.get(key)
+                code = self._by_name.get(key)
+                if region is None and code is None:
+                    continue
+                if key in self.ambiguous and not self._reads_as_place(tokens, i, key):
+                    continue
+                evidence = " ".join(t.surface for t in tokens[i : i + k])
+                if region is not None:
+                    hit = TextPlace("region", key, evidence, tokens[i].start)
+                elif code is not None:
+                    kind = "municipality" if code.startswith("GM") else "province"
+                    hit = TextPlace(kind, code, evidence, tokens[i].start)
+                break
+            if hit is not None:
+                return hit
+            i += 1
+        return None
+
+    def _reads_as_place(self, tokens: Sequence[Token], i: int, key: str) -> bool:
+        if not tokens[i].cased[:1].isupper():
+            return False
+        if key in self.demonyms:
+            return True
+        return i > 0 and tokens[i - 1].norm in self.location_words
+
+    def locate_text_place(self, place: TextPlace) -> Location:
+        if place.kind == "region":
+            return self.locate_region(self._regions[place.code], "text", place.evidence)
+        if place.kind == "municipality":
+            return self.locate_municipality(
+                self.municipalities[place.code], "text", evidence=place.evidence
+            )
+        return self.locate_province(self.provinces[place.code], "text", evidence=place.evidence)
+
+    def region(self, key: str) -> RegionName | None:
+        return self._regions.get(fold(key))

@@ -1,0 +1,394 @@
+"""The compiled lexicon: finds cue words and phrases of the rule tables in a tokenised question.
+
+Cue syntax (documented for editors in routing_rules/README.md):
+
+- ``subsidie``   the word and its inflections (-s, -en, -e, ...); a cue of 5+ letters also
+                 matches as the first part of a compound ("subsidieregeling").
+- ``=bank``      the word and its inflections only, never inside a compound.
+- ``btw*``       any word that starts with it, whatever the length.
+- ``*vergunning`` also as the last part of a compound ("terrasvergunning", "-vergunningen").
+- ``!NOW``       case-sensitive (acronyms that are also ordinary words: NOW, SLIM, GO).
+- ``in dienst nemen``  a phrase: consecutive words, each with the syntax above.
+- ``personeel ... vinden``  "..." allows up to three other words in between.
+
+Overlapping matches are resolved "longest wins": a match whose text lies strictly inside a
+longer match is dropped, so "precariobelasting" (a municipal levy) does not also count as
+"belasting" (tax). A word that matches nothing is compared with the single-word cues at edit
+distance one (typos such as "vergunnig"), at a lower weight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from app.routing.text import Token, clean, tokenize
+
+INFLECTIONS: tuple[str, ...] = ("", "s", "e", "n", "en", "es", "er", "ers", "'s", "je", "jes")
+_MIN_DEFAULT_PREFIX = 5
+_MIN_FUZZY_LEN = 7
+_FUZZY_FACTOR = 0.8
+_MAX_GAP = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """A group of cues with one meaning: evidence for themes, services, a named instrument,
+    a routing signal or a scope (business / private / off-topic ...)."""
+
+    id: str
+    weight: float = 1.0
+    themes: tuple[tuple[str, float], ...] = ()
+    services: tuple[tuple[str, float], ...] = ()
+    needs: tuple[tuple[str, str, float], ...] = ()
+    instrument: str | None = None
+    provider: str | None = None
+    signals: tuple[str, ...] = ()
+    scope: str | None = None
+    business: bool = False
+    source: str = ""
+
+    @property
+    def effect(self) -> tuple[object, ...]:
+        """What the concept points at, ignoring weights."""
+        return (
+            tuple(t for t, _ in self.themes), tuple(s for s, _ in self.services),
+            tuple((t, s) for t, s, _ in self.needs), self.instrument, self.provider, self.scope,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CueWord:
+    text: str
+    mode: str  # "infl" | "prefix" | "suffix"
+    case_sensitive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One compiled cue: a sequence of words and gaps (None) belonging to a concept."""
+
+    concept: Concept
+    lang: str | None
+    raw: str
+    parts: tuple[CueWord | None, ...]
+
+    @property
+    def single(self) -> bool:
+        return len(self.parts) == 1
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    concept: Concept
+    cue: Cue
+    start: int
+    end: int
+    first: int
+    last: int
+    evidence: str
+    fuzzy: bool = False
+    gapped: bool = False
+    scale: float = 1.0  # set by the engine: context or example mentions count less
+
+    @property
+    def weight(self) -> float:
+        return self.concept.weight * self.scale * (_FUZZY_FACTOR if self.fuzzy else 1.0)
+
+
+class CueSyntaxError(ValueError):
+    pass
+
+
+def parse_cue(raw: str) -> list[tuple[CueWord | None, ...]]:
+    """Parse a cue string into one or more word sequences (a hyphenated word also yields
+    its written-together form, so "btw-nummer" matches "btwnummer")."""
+    words = raw.strip().split()
+    if not words:
+        raise CueSyntaxError("empty cue")
+    seqs: list[list[CueWord | None]] = [[]]
+    for w in words:
+        if w in ("...", "…"):
+            for s in seqs:
+                s.append(None)
+            continue
+        case_sensitive = w.startswith("!")
+        w = w.lstrip("!")
+        explicit_infl = w.startswith("=")
+        w = w.lstrip("=")
+        suffix = w.startswith("*")
+        prefix = w.endswith("*")
+        core = w.strip("*")
+        toks = tokenize(clean(core))
+        if not toks:
+            raise CueSyntaxError(f"cue word without letters: {w!r}")
+        texts = [t.cased if case_sensitive else t.norm for t in toks]
+
+        def mk(text: str, first: bool, last: bool) -> CueWord:
+            if suffix and first:
+                mode = "suffix"
+            elif prefix and last or (
+                last and not explicit_infl and not case_sensitive
+                and len(text) >= _MIN_DEFAULT_PREFIX
+            ):
+                mode = "prefix"
+            else:
+                mode = "infl"
+            return CueWord(text, mode, case_sensitive)
+
+        if len(texts) == 1:
+            for s in seqs:
+                s.append(mk(texts[0], True, True))
+        else:
+            split = [mk(t, i == 0, i == len(texts) - 1) for i, t in enumerate(texts)]
+            joined = mk("".join(texts), True, True)
+            seqs = [s + split for s in seqs] + [s + [joined] for s in seqs]
+    out = []
+    for s in seqs:
+        if s[0] is None or s[-1] is None:
+            raise CueSyntaxError(f"a cue cannot start or end with '...': {raw!r}")
+        out.append(tuple(s))
+    return out
+
+
+def _strip_inflections(word: str) -> Iterable[str]:
+    yield word
+    for suf in INFLECTIONS[1:]:
+        if len(word) > len(suf) + 2 and word.endswith(suf):
+            yield word[: -len(suf)]
+
+
+def _word_hit(cw: CueWord, tok: Token) -> tuple[int, int] | None:
+    """Return the character span inside `tok` that `cw` matches, or None."""
+    text = tok.cased if cw.case_sensitive else tok.norm
+    w = cw.text
+    full = (tok.start, tok.end)
+    if text == w or any(s == w for s in _strip_inflections(text)):
+        return full
+    if cw.mode == "prefix" and text.startswith(w):
+        return _sub_span(tok, text, 0, len(w))
+    if cw.mode == "suffix":
+        for s in _strip_inflections(text):
+            if s.endswith(w):
+                return _sub_span(tok, text, len(s) - len(w), len(text))
+    return None
+
+
+def _sub_span(tok: Token, text: str, a: int, b: int) -> tuple[int, int]:
+    if len(text) != tok.end - tok.start:
+        return (tok.start, tok.end)
+    return (tok.start + a, tok.start + b)
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _osa_distance_le1(a: str, b: str) -> bool:
+    """True when a and b differ by at most one insertion, deletion, substitution or swap."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        if a[i + 1 :] == b[i + 1 :]:
+            return True
+        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    if la > lb:
+        return a[i + 1 :] == b[i:]
+    return a[i:] == b[i + 1 :]
+
+
+@dataclass
+class _Index:
+    exact: dict[str, list[Cue]] = field(default_factory=dict)
+    prefix: dict[str, list[Cue]] = field(default_factory=dict)
+    suffix: dict[str, list[Cue]] = field(default_factory=dict)
+    cased: dict[str, list[Cue]] = field(default_factory=dict)
+    fuzzy: dict[str, list[tuple[str, Cue]]] = field(default_factory=dict)
+
+
+class Lexicon:
+    """Immutable after construction; `match` only reads the indexes."""
+
+    def __init__(self, cues: Sequence[Cue]) -> None:
+        self.cues = tuple(cues)
+        idx = _Index()
+        vocabulary: set[str] = set()
+        for cue in self.cues:
+            first = cue.parts[0]
+            assert first is not None
+            for p in cue.parts:
+                if p is not None and not p.case_sensitive:
+                    vocabulary.add(p.text)
+            if first.case_sensitive:
+                idx.cased.setdefault(first.text, []).append(cue)
+            elif first.mode == "suffix":
+                idx.suffix.setdefault(first.text, []).append(cue)
+                idx.exact.setdefault(first.text, []).append(cue)
+            elif first.mode == "prefix":
+                idx.prefix.setdefault(first.text, []).append(cue)
+            else:
+                idx.exact.setdefault(first.text, []).append(cue)
+            if (cue.single and not first.case_sensitive and len(first.text) >= _MIN_FUZZY_LEN
+                    and cue.concept.scope in (None, "business")):
+                for d in _deletes(first.text) | {first.text}:
+                    idx.fuzzy.setdefault(d, []).append((first.text, cue))
+        self._idx = idx
+        self.vocabulary = frozenset(vocabulary)
+        self._max_suffix = max((len(k) for k in idx.suffix), default=0)
+
+    # -- candidate lookup -------------------------------------------------------------------
+    def _candidates(self, tok: Token) -> list[Cue]:
+        idx = self._idx
+        norm = tok.norm
+        found: list[Cue] = []
+        seen: set[int] = set()
+
+        def add(cues: list[Cue] | None) -> None:
+            if cues:
+                for c in cues:
+                    if id(c) not in seen:
+                        seen.add(id(c))
+                        found.append(c)
+
+        for s in _strip_inflections(norm):
+            add(idx.exact.get(s))
+            add(idx.suffix.get(s))
+        for k in range(2, len(norm) + 1):
+            add(idx.prefix.get(norm[:k]))
+        if idx.suffix:
+            for s in _strip_inflections(norm):
+                for k in range(max(1, len(s) - self._max_suffix), len(s) - 1):
+                    add(idx.suffix.get(s[k:]))
+        if idx.cased:
+            for s in _strip_inflections(tok.cased):
+                add(idx.cased.get(s))
+        return found
+
+    def _fuzzy(self, tok: Token) -> list[Cue]:
+        norm = tok.norm
+        if len(norm) < _MIN_FUZZY_LEN or not norm.isalpha():
+            return []
+        out: list[Cue] = []
+        for d in _deletes(norm) | {norm}:
+            for word, cue in self._idx.fuzzy.get(d, ()):
+                if word != norm and _osa_distance_le1(word, norm) and cue not in out:
+                    out.append(cue)
+        return out
+
+    # -- matching -----------------------------------------------------------------------------
+    def _match_from(self, cue: Cue, tokens: Sequence[Token], i: int) -> Match | None:
+        parts = cue.parts
+        first = parts[0]
+        assert first is not None
+        span0 = _word_hit(first, tokens[i])
+        if span0 is None:
+            return None
+        start, end = span0
+        j = i
+        gap_allowed = 0
+        gapped = False
+        for p in parts[1:]:
+            if p is None:
+                gap_allowed = _MAX_GAP
+                continue
+            hit = None
+            for k in range(j + 1, min(len(tokens), j + 2 + gap_allowed)):
+                hit = _word_hit(p, tokens[k])
+                if hit is not None:
+                    gapped = gapped or k > j + 1
+                    j = k
+                    end = hit[1]
+                    break
+            if hit is None:
+                return None
+            gap_allowed = 0
+        return Match(
+            concept=cue.concept,
+            cue=cue,
+            start=start,
+            end=end,
+            first=i,
+            last=j,
+            evidence=" ".join(t.surface for t in tokens[i : j + 1]) if j - i < 4 else
+            f"{tokens[i].surface} … {tokens[j].surface}",
+            gapped=gapped,
+        )
+
+    def match(self, tokens: Sequence[Token]) -> list[Match]:
+        """All non-dominated cue matches in the question, in text order."""
+        raw: list[Match] = []
+        matched_tokens: set[int] = set()
+        for i, tok in enumerate(tokens):
+            for cue in self._candidates(tok):
+                m = self._match_from(cue, tokens, i)
+                if m is not None:
+                    raw.append(m)
+                    matched_tokens.update(range(m.first, m.last + 1))
+            if tok.space_after_hyphen and i + 1 < len(tokens):
+                raw.extend(self._elision(tokens, i))
+        for i, tok in enumerate(tokens):
+            if i in matched_tokens:
+                continue
+            for cue in self._fuzzy(tok):
+                raw.append(
+                    Match(cue.concept, cue, tok.start, tok.end, i, i, tok.surface, fuzzy=True)
+                )
+        return _longest_wins(raw)
+
+    def _elision(self, tokens: Sequence[Token], i: int) -> list[Match]:
+        """Dutch elision: "energiebesparings- en informatieplicht" means
+        "energiebesparingsplicht en informatieplicht"; complete the first word with the head
+        of the next compound and match it as a single word."""
+        head_src = next((t for t in tokens[i + 1 : i + 4] if len(t.norm) >= 6), None)
+        if head_src is None:
+            return []
+        tok = tokens[i]
+        out: list[Match] = []
+        for k in range(1, len(head_src.norm) - 2):
+            virtual = Token(
+                norm=tok.norm + head_src.norm[k:],
+                cased=tok.cased + head_src.cased[k:],
+                surface=tok.surface,
+                start=tok.start,
+                end=tok.end,
+                index=tok.index,
+                hyphen_after=False,
+                space_after_hyphen=False,
+            )
+            for cue in self._candidates(virtual):
+                first = cue.parts[0]
+                if cue.single and first is not None and _word_hit(first, virtual) == (
+                    tok.start,
+                    tok.end,
+                ):
+                    out.append(
+                        Match(cue.concept, cue, tok.start, tok.end, i, i, f"{tok.surface}-")
+                    )
+            if out:
+                break
+        return out
+
+
+def _longest_wins(matches: list[Match]) -> list[Match]:
+    """Drop matches lying strictly inside a longer contiguous match with another effect (a
+    phrase with a gap does not cover the words in its gap; "welke subsidie" and "subsidie"
+    both count for the scheme service)."""
+    keep: list[Match] = []
+    for m in matches:
+        dominated = False
+        for o in matches:
+            if o is m or o.gapped or o.concept.effect == m.concept.effect:
+                continue
+            if o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start):
+                dominated = True
+                break
+        if not dominated:
+            keep.append(m)
+    keep.sort(key=lambda m: (m.start, -m.end))
+    return keep

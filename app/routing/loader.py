@@ -1,0 +1,600 @@
+"""Load a rule-set directory (routing_rules/) into plain, validated Python objects.
+
+Every reference is checked here (provider ids, themes, services, instruments, principles,
+nl/en texts), and every error names the file and the row, so a policy officer can fix a
+table without reading Python. The checksum covers every file the loader reads.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from app.routing.directory import LANGS, Directory, Family, Provider, finder_provider, instance_provider
+from app.routing.facts import LanguageData
+from app.routing.geo import Area, Geo, Municipality, RegionName, RomOverride
+from app.routing.lexicon import Concept, Cue, CueSyntaxError, Lexicon, parse_cue
+from app.routing.tables import AlsoRef, Conditions, DecisionTables, Row
+from app.routing.text import fold
+
+PRINCIPLES = frozenset({"P1", "P2", "P3", "P4", "P5"})
+SCOPES = frozenset({"business", "private", "offtopic", "injection", "abuse", "smalltalk"})
+REGION_FAMILY_ALIASES = {"$named"}
+
+
+class RuleSetError(ValueError):
+    """A rule-set file is malformed or refers to something that does not exist."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems[:20]) + (" ..." if len(problems) > 20 else ""))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    themes: Mapping[str, Mapping[str, Any]]
+    services: Mapping[str, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    min_instrument_weight: float
+    confidence_scale: float
+    min_confidence: float
+    min_margin: float
+    structured_need_weight: float
+    max_clarify_options: int
+    context_instrument_factor: float
+    example_instrument_factor: float
+
+
+@dataclass(frozen=True)
+class RuleSetMeta:
+    version: str
+    valid_from: date
+    author: str
+    note: str
+    checksum: str
+
+
+@dataclass(frozen=True)
+class RuleSetData:
+    meta: RuleSetMeta
+    directory: Directory
+    taxonomy: Taxonomy
+    lexicon: Lexicon
+    concepts: Mapping[str, Concept]
+    instruments: Mapping[str, Mapping[str, Any]]
+    tables: DecisionTables
+    geo: Geo
+    language: LanguageData
+    thresholds: Thresholds
+    messages: Mapping[str, Any]
+    profile: Mapping[str, Any]
+
+
+class _Reader:
+    """Reads files under the rule-set root, remembering their bytes for the checksum."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: dict[str, bytes] = {}
+        self.problems: list[str] = []
+
+    def _read(self, rel: str) -> bytes:
+        data = (self.root / rel).read_bytes()
+        self.files[rel] = data
+        return data
+
+    def yaml(self, rel: str) -> Any:
+        try:
+            return yaml.safe_load(self._read(rel).decode("utf-8"))
+        except FileNotFoundError:
+            self.problems.append(f"{rel}: file missing")
+        except yaml.YAMLError as e:
+            self.problems.append(f"{rel}: not valid YAML ({e})")
+        return None
+
+    def csv(self, rel: str) -> list[dict[str, str]]:
+        try:
+            text = self._read(rel).decode("utf-8")
+        except FileNotFoundError:
+            self.problems.append(f"{rel}: file missing")
+            return []
+        return list(csv.DictReader(io.StringIO(text)))
+
+    def error(self, where: str, msg: str) -> None:
+        self.problems.append(f"{where}: {msg}")
+
+    def checksum(self) -> str:
+        h = hashlib.sha256()
+        for rel in sorted(self.files):
+            h.update(rel.encode() + b"\0" + self.files[rel] + b"\0")
+        return "sha256:" + h.hexdigest()
+
+
+def _texts(r: _Reader, where: str, value: Any, what: str) -> dict[str, str]:
+    if not isinstance(value, dict) or any(not isinstance(value.get(lg), str) or not value.get(lg)
+                                          for lg in LANGS):
+        r.error(where, f"{what} needs non-empty nl and en texts")
+        return {lg: "" for lg in LANGS}
+    return {lg: str(value[lg]).strip() for lg in LANGS}
+
+
+def _date(r: _Reader, where: str, value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    r.error(where, f"not a date (YYYY-MM-DD): {value!r}")
+    return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+# -- providers ---------------------------------------------------------------------------------
+def _load_families(r: _Reader, doc: Any) -> dict[str, Family]:
+    fams: dict[str, Family] = {}
+    for i, f in enumerate((doc or {}).get("families") or []):
+        where = f"providers.yaml families[{i}]"
+        fid = f.get("id")
+        if not isinstance(fid, str):
+            r.error(where, "missing id")
+            continue
+        if f.get("regional_by") not in ("national", "province", "municipality",
+                                         "labour_market_region", "finder"):
+            r.error(where, f"{fid}: regional_by must be national, province, municipality, "
+                           "labour_market_region or finder")
+        fams[fid] = Family(
+            id=fid,
+            name=_texts(r, where, f.get("name"), "name"),
+            regional_by=str(f.get("regional_by")),
+            finder_url=f.get("finder_url"),
+            finder_name=_texts(r, where, f["finder_name"], "finder_name") if f.get("finder_name") else None,
+            instance_name=_texts(r, where, f["instance_name"], "instance_name") if f.get("instance_name") else None,
+            instance_mandate=_texts(r, where, f["instance_mandate"], "instance_mandate")
+            if f.get("instance_mandate") else None,
+            unconfirmed=frozenset(_as_list(f.get("unconfirmed"))),
+        )
+    return fams
+
+
+def _load_providers(r: _Reader, doc: Any, fams: Mapping[str, Family]) -> dict[str, Provider]:
+    out: dict[str, Provider] = {}
+    for i, p in enumerate((doc or {}).get("providers") or []):
+        pid = p.get("id")
+        where = f"providers.yaml providers[{i}] ({pid})"
+        if not isinstance(pid, str):
+            r.error(where, "missing id")
+            continue
+        if pid in out:
+            r.error(where, "duplicate provider id")
+        fam = p.get("family")
+        if fam not in fams:
+            r.error(where, f"unknown family {fam!r}")
+        if not p.get("source"):
+            r.error(where, "every provider needs a source")
+        hours = p.get("hours")
+        out[pid] = Provider(
+            id=pid,
+            family=str(fam),
+            name=_texts(r, where, p.get("name"), "name"),
+            mandate=_texts(r, where, p.get("mandate"), "mandate"),
+            url=p.get("url"),
+            phone=p.get("phone"),
+            hours=_texts(r, where, hours, "hours") if hours else None,
+            scope=p.get("scope") or {},
+            source=str(p.get("source", "")),
+            checked=_date(r, where, p.get("checked")),
+            unconfirmed=frozenset(_as_list(p.get("unconfirmed"))),
+        )
+    return out
+
+
+# -- regions -----------------------------------------------------------------------------------
+def _load_geo(r: _Reader, language_words: frozenset[str]) -> tuple[Geo, list[tuple[str, str]]]:
+    provinces = {row["province_code"]: Area(row["province_code"], row["province_name"])
+                 for row in r.csv("regions/provinces.csv")}
+    lmr_rows = r.csv("regions/labour_market_regions.csv")
+    lmr_of = {row["gemeente_code"]: row["arbeidsmarktregio_code"] for row in lmr_rows}
+    lmrs = {row["arbeidsmarktregio_code"]: Area(row["arbeidsmarktregio_code"], row["arbeidsmarktregio_name"])
+            for row in lmr_rows}
+    munis: dict[str, Municipality] = {}
+    extra_names: list[tuple[str, str]] = []
+    for row in r.csv("regions/municipalities.csv"):
+        code = row["gemeente_code"]
+        if row["province_code"] not in provinces:
+            r.error("regions/municipalities.csv", f"{code}: unknown province {row['province_code']}")
+        if code not in lmr_of:
+            r.error("regions/labour_market_regions.csv", f"{code}: no labour-market region")
+        munis[code] = Municipality(code, row["gemeente_name"], row["province_code"], lmr_of.get(code, ""))
+        extra_names.append((row["gemeente_name_pdok_locatieserver"], code))
+    pc4: dict[str, str] = {}
+    share: dict[str, float] = {}
+    for row in r.csv("regions/pc4.csv"):
+        if row["gemeente_code"] not in munis:
+            r.error("regions/pc4.csv", f"{row['pc4']}: unknown municipality {row['gemeente_code']}")
+        pc4[row["pc4"]] = row["gemeente_code"]
+        share[row["pc4"]] = float(row["share"] or 1.0)
+    for prow in r.csv("regions/provinces.csv"):
+        if prow.get("province_name_alt"):
+            extra_names.append((prow["province_name_alt"], prow["province_code"]))
+    aliases: dict[str, str] = {}
+    demonyms: set[str] = set()
+    for i, row in enumerate(r.csv("regions/aliases.csv")):
+        code = (row.get("code") or "").strip()
+        if code not in munis and code not in provinces:
+            r.error(f"regions/aliases.csv row {i + 2}", f"unknown code {code!r}")
+            continue
+        key = fold(row["alias"])
+        if key in aliases and aliases[key] != code:
+            r.error(f"regions/aliases.csv row {i + 2}", f"alias {row['alias']!r} maps to two codes")
+        aliases[key] = code
+        if row.get("kind") == "demonym":
+            demonyms.add(key)
+    ambiguous = frozenset(fold(row["name"]) for row in r.csv("regions/ambiguous_names.csv"))
+    doc = r.yaml("regions/rom_areas.yaml") or {}
+    by_province = dict(doc.get("by_province") or {})
+    for code in provinces:
+        if code not in by_province:
+            r.error("regions/rom_areas.yaml", f"by_province lacks {code}")
+    overrides = [
+        RomOverride(str(o.get("name")), frozenset(o.get("codes") or []), str(o.get("primary")),
+                    tuple(o.get("also") or []))
+        for o in doc.get("municipality_overrides") or []
+    ]
+    regions = [
+        RegionName(tuple(str(n) for n in rn.get("names") or []), rn.get("rom"),
+                   tuple(rn.get("also") or []), rn.get("province"))
+        for rn in doc.get("region_names") or []
+    ]
+    for rn in regions:
+        if rn.province and rn.province not in provinces:
+            r.error("regions/rom_areas.yaml", f"region {rn.names[:1]}: unknown province {rn.province}")
+    geo = Geo(
+        provinces=provinces,
+        municipalities=munis,
+        labour_market_regions=lmrs,
+        pc4=pc4,
+        pc4_share=share,
+        rom_by_province=by_province,
+        rom_overrides=overrides,
+        region_names=regions,
+        aliases=aliases,
+        ambiguous=ambiguous,
+        location_words=language_words,
+        demonyms=frozenset(demonyms),
+    )
+    geo.add_names(extra_names)
+    return geo, extra_names
+
+
+# -- lexicon -----------------------------------------------------------------------------------
+def _weights(value: Any, default: float) -> tuple[tuple[str, float], ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return ((value, default),)
+    if isinstance(value, list):
+        return tuple((str(v), default) for v in value)
+    if isinstance(value, dict):
+        return tuple((str(k), float(v) * default) for k, v in value.items())
+    raise TypeError(value)
+
+
+def _load_lexicon(
+    r: _Reader, taxonomy: Taxonomy, providers: Iterable[str]
+) -> tuple[Lexicon, dict[str, Concept], dict[str, dict[str, Any]]]:
+    concepts: dict[str, Concept] = {}
+    instruments: dict[str, dict[str, Any]] = {}
+    cues: list[Cue] = []
+    known_providers = set(providers)
+    for path in sorted((r.root / "lexicon").glob("*.yaml")):
+        rel = f"lexicon/{path.name}"
+        doc = r.yaml(rel) or {}
+        for i, c in enumerate(doc.get("concepts") or []):
+            cid = c.get("id")
+            where = f"{rel} concepts[{i}] ({cid})"
+            if not isinstance(cid, str):
+                r.error(where, "missing id")
+                continue
+            if cid in concepts:
+                r.error(where, "duplicate concept id")
+            weight = float(c.get("weight", 1.0))
+            try:
+                themes = _weights(c.get("theme"), 1.0)
+                services = _weights(c.get("service"), 1.0)
+            except (TypeError, ValueError):
+                r.error(where, "theme/service must be a name, a list or a mapping name: weight")
+                continue
+            for t, _ in themes:
+                if t not in taxonomy.themes:
+                    r.error(where, f"unknown theme {t!r}")
+            for s, _ in services:
+                if s not in taxonomy.services:
+                    r.error(where, f"unknown service {s!r}")
+            needs: list[tuple[str, str, float]] = []
+            for n in _as_list(c.get("need")):
+                t, _, s = str(n).partition("/")
+                if t not in taxonomy.themes or s not in taxonomy.services:
+                    r.error(where, f"need must be theme/service: {n!r}")
+                needs.append((t, s, 1.0))
+            scope = c.get("scope")
+            if scope is not None and scope not in SCOPES:
+                r.error(where, f"unknown scope {scope!r}")
+            provider = c.get("provider")
+            if provider is not None and provider not in known_providers:
+                r.error(where, f"unknown provider {provider!r}")
+            instrument = c.get("instrument")
+            if instrument is not None:
+                info = instruments.setdefault(str(instrument), {"concepts": [], "need": None})
+                info["concepts"].append(cid)
+                if needs:
+                    info["need"] = needs[0][:2]
+            concept = Concept(
+                id=cid,
+                weight=weight,
+                themes=themes,
+                services=services,
+                needs=tuple(needs),
+                instrument=str(instrument) if instrument is not None else None,
+                provider=provider,
+                signals=tuple(str(s) for s in _as_list(c.get("signal"))),
+                scope=scope,
+                business=bool(c.get("business", False)),
+                source=str(c.get("source", "")),
+            )
+            if not (themes or services or needs or instrument or concept.signals or scope or
+                    concept.business):
+                r.error(where, "concept has no effect (no theme, service, need, instrument, "
+                               "signal, scope or business flag)")
+            concepts[cid] = concept
+            n_cues = 0
+            for lang in ("nl", "en", "any"):
+                for raw in _as_list(c.get(lang)):
+                    try:
+                        seqs = parse_cue(str(raw))
+                    except CueSyntaxError as e:
+                        r.error(where, f"cue {raw!r}: {e}")
+                        continue
+                    for seq in seqs:
+                        cues.append(Cue(concept, None if lang == "any" else lang, str(raw), seq))
+                    n_cues += 1
+            if n_cues == 0:
+                r.error(where, "concept without cues")
+    for iid, info in instruments.items():
+        if info["need"] is None:
+            r.error(f"lexicon instrument {iid}", "no concept of this instrument declares its need")
+    return Lexicon(cues), concepts, instruments
+
+
+# -- decision tables ---------------------------------------------------------------------------
+def _conditions(r: _Reader, where: str, when: Any, taxonomy: Taxonomy,
+                instruments: Mapping[str, Any]) -> Conditions:
+    if when is None:
+        when = {}
+    if not isinstance(when, dict):
+        r.error(where, "`when` must be a mapping")
+        return Conditions()
+    known = {"instrument", "theme", "service", "signal", "amount", "employees", "phase"}
+    for k in when:
+        if k not in known:
+            r.error(where, f"unknown condition {k!r} (use {', '.join(sorted(known))})")
+
+    def fs(key: str, valid: Iterable[str] | None) -> frozenset[str] | None:
+        if key not in when:
+            return None
+        vals = frozenset(str(v) for v in _as_list(when[key]))
+        if valid is not None:
+            for v in vals - set(valid):
+                r.error(where, f"unknown {key} {v!r}")
+        return vals
+
+    amount = when.get("amount") or {}
+    employees = when.get("employees") or {}
+    return Conditions(
+        instruments=fs("instrument", instruments),
+        themes=fs("theme", taxonomy.themes),
+        services=fs("service", taxonomy.services),
+        signals=fs("signal", None),
+        amount_min=amount.get("min"),
+        amount_max=amount.get("max"),
+        employees_min=employees.get("min"),
+        employees_max=employees.get("max"),
+        phases=fs("phase", None),
+    )
+
+
+def _load_tables(r: _Reader, taxonomy: Taxonomy, instruments: Mapping[str, Any],
+                 targets: set[str]) -> DecisionTables:
+    rows: list[Row] = []
+    seen: set[str] = set()
+    order = 0
+    hit_policies: set[str] = set()
+    for path in sorted((r.root / "decisions").glob("*.yaml")):
+        rel = f"decisions/{path.name}"
+        doc = r.yaml(rel) or {}
+        table = str(doc.get("table", path.stem))
+        tier = doc.get("tier")
+        if tier not in (1, 2, 3):
+            r.error(rel, "tier must be 1, 2 or 3")
+            tier = 3
+        hp = doc.get("hit_policy")
+        if hp != "PRIORITY":
+            r.error(rel, "hit_policy must be PRIORITY (most specific wins)")
+        hit_policies.add(str(hp))
+        defaults = doc.get("defaults") or {}
+        for i, row in enumerate(doc.get("rows") or []):
+            rid = row.get("id")
+            where = f"{rel} rows[{i}] ({rid})"
+            if not isinstance(rid, str):
+                r.error(where, "missing id")
+                continue
+            if rid in seen:
+                r.error(where, "duplicate rule id")
+            seen.add(rid)
+            primary = row.get("primary")
+            if primary not in targets:
+                r.error(where, f"unknown primary {primary!r}")
+            also: list[AlsoRef] = []
+            for a in _as_list(row.get("also")):
+                if isinstance(a, dict):
+                    pid = a.get("provider")
+                    cond = _conditions(r, where, a.get("when"), taxonomy, instruments)
+                else:
+                    pid, cond = a, None
+                if pid not in targets:
+                    r.error(where, f"unknown also provider {pid!r}")
+                also.append(AlsoRef(str(pid), cond))
+            principle = row.get("principle")
+            if principle not in PRINCIPLES:
+                r.error(where, f"principle must be one of P1-P5, got {principle!r}")
+            source = row.get("source", defaults.get("source"))
+            if not source:
+                r.error(where, "every row needs a source")
+            vf = _date(r, where, row.get("valid_from", defaults.get("valid_from")))
+            rows.append(Row(
+                id=rid,
+                table=table,
+                tier=int(tier),
+                order=order,
+                when=_conditions(r, where, row.get("when"), taxonomy, instruments),
+                primary=str(primary),
+                also=tuple(also),
+                principle=str(principle),
+                source=str(source),
+                valid_from=vf or date.min,
+                reason=_texts(r, where, row.get("reason"), "reason"),
+                file=rel,
+            ))
+            order += 1
+    return DecisionTables(rows, hit_policy="PRIORITY")
+
+
+# -- the whole rule set ------------------------------------------------------------------------
+def _word_set(values: Any) -> frozenset[str]:
+    return frozenset(fold(str(v)) for v in _as_list(values))
+
+
+def load_ruleset(root: Path | str) -> RuleSetData:
+    r = _Reader(Path(root))
+    meta_doc = r.yaml("ruleset.yaml") or {}
+    tax_doc = r.yaml("taxonomy.yaml") or {}
+    taxonomy = Taxonomy(
+        themes={t["id"]: t for t in tax_doc.get("themes") or []},
+        services={s["id"]: s for s in tax_doc.get("services") or []},
+    )
+    for kind, items in (("theme", taxonomy.themes), ("service", taxonomy.services)):
+        for k, v in items.items():
+            _texts(r, f"taxonomy.yaml {kind} {k}", v.get("label"), "label")
+            _texts(r, f"taxonomy.yaml {kind} {k}", v.get("clarify"), "clarify")
+
+    lang_doc = r.yaml("language.yaml") or {}
+    stop = {lg: _word_set((lang_doc.get("stopwords") or {}).get(lg)) for lg in LANGS}
+    shared = stop["nl"] & stop["en"]
+    language = LanguageData(
+        stopwords={lg: stop[lg] - shared for lg in LANGS},
+        location_words=_word_set(lang_doc.get("location_words")),
+        postcode_words=_word_set(lang_doc.get("postcode_words")),
+        staff_words=_word_set(lang_doc.get("staff_words")),
+        currency_words=_word_set(lang_doc.get("currency_words")),
+        multipliers={fold(str(k)): float(v) for k, v in (lang_doc.get("multipliers") or {}).items()},
+        not_after_postcode=_word_set(lang_doc.get("not_after_postcode")),
+        example_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("example_markers"))),
+        default_language=str(lang_doc.get("default_language", "nl")),
+    )
+
+    prov_doc = r.yaml("providers.yaml")
+    families = _load_families(r, prov_doc)
+    providers = _load_providers(r, prov_doc, families)
+    geo, _ = _load_geo(r, language.location_words)
+
+    # Regional doors generated from the region tables, plus a finder door per regional family.
+    for f in families.values():
+        if f.regional:
+            base = providers.get(f.id)
+            if base is None:
+                providers[f.id] = finder_provider(f, f.instance_mandate or f.name)
+        if f.instance_name is None:
+            continue
+        if f.regional_by == "municipality":
+            areas = [(m.code, m.name) for m in geo.municipalities.values()]
+            level = "municipality"
+        elif f.regional_by == "province":
+            areas = [(p.code, p.name) for p in geo.provinces.values()]
+            level = "province"
+        elif f.regional_by == "labour_market_region":
+            areas = [(a.code, a.name) for a in geo.labour_market_regions.values()]
+            level = "labour_market_region"
+        else:
+            continue
+        for code, name in areas:
+            providers[f"{f.id}:{code}"] = instance_provider(f, code, name, level)
+    for rid in list(geo.rom_by_province.values()) + [o.primary for o in geo.rom_overrides]:
+        if rid not in providers:
+            r.error("regions/rom_areas.yaml", f"unknown ROM {rid!r}")
+    directory = Directory(families=families, providers=providers)
+
+    lexicon, concepts, instruments = _load_lexicon(r, taxonomy, providers)
+    targets = set(families) | set(providers) | REGION_FAMILY_ALIASES
+    tables = _load_tables(r, taxonomy, instruments, targets)
+    for iid in instruments:
+        if iid not in tables.instruments():
+            r.error(f"lexicon instrument {iid}", "no tier-1 row names this instrument")
+
+    th = r.yaml("thresholds.yaml") or {}
+    try:
+        thresholds = Thresholds(
+            min_instrument_weight=float(th["min_instrument_weight"]),
+            confidence_scale=float(th["confidence_scale"]),
+            min_confidence=float(th["min_confidence"]),
+            min_margin=float(th["min_margin"]),
+            structured_need_weight=float(th["structured_need_weight"]),
+            max_clarify_options=int(th["max_clarify_options"]),
+            context_instrument_factor=float(th["context_instrument_factor"]),
+            example_instrument_factor=float(th["example_instrument_factor"]),
+        )
+    except (KeyError, TypeError, ValueError) as e:
+        r.error("thresholds.yaml", f"missing or invalid value: {e}")
+        thresholds = Thresholds(1.0, 1.5, 0.5, 0.15, 5.0, 3, 1.0, 1.0)
+    messages = r.yaml("messages.yaml") or {}
+    profile = r.yaml("profile.yaml") or {}
+
+    if r.problems:
+        raise RuleSetError(r.problems)
+    meta = RuleSetMeta(
+        version=str(meta_doc.get("version")),
+        valid_from=_date(r, "ruleset.yaml", meta_doc.get("valid_from")) or date.min,
+        author=str(meta_doc.get("author", "")),
+        note=str(meta_doc.get("note", "")),
+        checksum=r.checksum(),
+    )
+    return RuleSetData(
+        meta=meta,
+        directory=directory,
+        taxonomy=taxonomy,
+        lexicon=lexicon,
+        concepts=concepts,
+        instruments=instruments,
+        tables=tables,
+        geo=geo,
+        language=language,
+        thresholds=thresholds,
+        messages=messages,
+        profile=profile,
+    )

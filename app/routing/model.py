@@ -1,0 +1,106 @@
+"""Input and output types of the routing core (plain frozen dataclasses, no framework)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.routing.geo import Location
+
+
+class InvalidInput(ValueError):
+    """Input the client must fix; `field` is a JSON path such as "location.postcode"."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class LocationInput:
+    postcode: str | None = None
+    municipality: str | None = None
+    province: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyInput:
+    employees: int | None = None
+    phase: str | None = None
+    kvk_number: str | None = None
+    sbi: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RouteInput:
+    question: str | None = None
+    language: str | None = None
+    location: LocationInput | None = None
+    company: CompanyInput | None = None
+    needs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NeedResult:
+    theme: str
+    service: str
+    score: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RouteResult:
+    rank: int
+    role: str  # "primary" | "also"
+    provider_id: str
+    family: str
+    needs_location: bool
+    rule: str
+    principle: str
+    reason: str
+    score: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClarifyOption:
+    label: str
+    needs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClarifyItem:
+    field: str  # "need" | "location"
+    question: str
+    options: tuple[ClarifyOption, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TraceMatch:
+    concept: str
+    cue: str
+    evidence: str
+    weight: float
+    fuzzy: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    language: str
+    outcome: str  # "routed" | "clarify" | "out_of_scope"
+    needs: tuple[NeedResult, ...]
+    routes: tuple[RouteResult, ...]
+    clarify: tuple[ClarifyItem, ...]
+    location: Location | None
+    message: str | None = None
+    trace: tuple[TraceMatch, ...] = ()
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def out_of_scope(self) -> bool:
+        return self.outcome == "out_of_scope"
+
+    @property
+    def primary(self) -> RouteResult | None:
+        return self.routes[0] if self.routes else None

@@ -1,0 +1,98 @@
+"""Text normalisation and tokenisation.
+
+Everything that compares words (lexicon cues, place names, stopwords) goes through `fold`, so a
+cue written as "Fryslân" or "zzp'er" in the rule tables matches "fryslan" and "ZZP-er" in a
+question. Tokens keep their character span in the NFKC text so evidence can be quoted verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-"})
+
+# A word: letters/digits, with inner apostrophes ("zzp'er", "can't") and "&" between letters
+# ("S&O", "R&D") kept inside the word. Hyphens split words (see `Token.hyphen_after`). The
+# zero-width space marks a removed thousands separator (see `_mask_grouped_numbers`).
+_WORD_RE = re.compile(r"(?:[^\W_]|\u200b(?=\d))+(?:['&](?:[^\W_]|\u200b(?=\d))+)*")
+# Thousands separators inside numbers ("1.225", "250,000") are removed before tokenising, so
+# "1,225 hours" gives the token "1225".
+_GROUPED_NUMBER_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)")
+
+
+def clean(text: str) -> str:
+    """NFKC-normalise and unify apostrophes and dashes; keeps length close to the input."""
+    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).translate(_DASHES)
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    )
+
+
+def fold_word(word: str) -> str:
+    """Case- and accent-fold one word and drop inner apostrophes: "Zzp'er" -> "zzper"."""
+    return strip_accents(word.casefold()).replace("'", "")
+
+
+def fold(text: str) -> str:
+    """Fold a phrase to space-separated folded words (used for names and cue phrases)."""
+    return " ".join(t.norm for t in tokenize(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of the question.
+
+    `norm` is the folded form used for matching, `cased` keeps the original case (accents
+    stripped) for case-sensitive cues such as "NOW" or "SLIM", `surface` is the text as typed.
+    `hyphen_after` is True when the word is directly followed by "-" (a compound written with
+    a hyphen, or a Dutch elision such as "energiebesparings- en informatieplicht").
+    """
+
+    norm: str
+    cased: str
+    surface: str
+    start: int
+    end: int
+    index: int
+    hyphen_after: bool
+    space_after_hyphen: bool
+
+
+def _mask_grouped_numbers(text: str) -> str:
+    # Replace the separators with a marker character that is not a word character, then drop
+    # it from the token: we keep offsets stable by substituting same-length strings.
+    return _GROUPED_NUMBER_RE.sub(lambda m: re.sub(r"[.,]", "\u200b", m.group(0)), text)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split cleaned text into tokens with offsets; grouped numbers become one token."""
+    masked = _mask_grouped_numbers(text)
+    tokens: list[Token] = []
+    for m in _WORD_RE.finditer(masked):
+        start, end = m.start(), m.end()
+        surface = text[start:end]
+        raw = m.group(0).replace("\u200b", "")
+        cased = strip_accents(raw).replace("'", "")
+        after = masked[end : end + 2]
+        hyphen_after = after[:1] == "-"
+        tokens.append(
+            Token(
+                norm=cased.casefold(),
+                cased=cased,
+                surface=surface,
+                start=start,
+                end=end,
+                index=len(tokens),
+                hyphen_after=hyphen_after,
+                space_after_hyphen=hyphen_after and (len(after) < 2 or after[1].isspace()),
+            )
+        )
+    return tokens
+
