@@ -68,7 +68,8 @@ class Evidence:
             for w in self.words.get(k, ()):
                 if w not in out:
                     out.append(w)
-        return tuple(out)
+        # "subsidie" adds nothing next to "welke subsidie"
+        return tuple(w for w in out if not any(w != o and w.lower() in o.lower() for o in out))
 
     @property
     def recognised(self) -> bool:

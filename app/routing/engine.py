@@ -174,6 +174,8 @@ class Router:
             return "injection" if s.get("injection", 0.0) >= s.get("abuse", 0.0) else "abuse"
         if s.get("private", 0.0) > 0 and business == 0:
             return "private"
+        if s.get("personal", 0.0) > 0 and business == 0 and topical == 0:
+            return "private"
         off = s.get("offtopic", 0.0) + s.get("smalltalk", 0.0)
         if off > 0 and business == 0 and topical < off:
             return "offtopic" if s.get("offtopic", 0.0) >= s.get("smalltalk", 0.0) else "smalltalk"
@@ -319,7 +321,7 @@ class Router:
         example_from: dict[int, int] = {}
         for i, tok in enumerate(tokens):
             for mk in markers:
-                if tuple(t.norm for t in tokens[i : i + len(mk)]) == mk:
+                if tok.norm == mk[0] and tuple(t.norm for t in tokens[i : i + len(mk)]) == mk:
                     example_from.setdefault(sentence[i], i)
         several = len(set(sentence)) > 1 and bool(questions)
         out: list[Match] = []

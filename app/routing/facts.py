@@ -152,7 +152,12 @@ def find_amount(tokens: Sequence[Token], lang: LanguageData, text: str) -> tuple
     return best
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def extract(text: str, tokens: Sequence[Token], lang: LanguageData) -> TextFacts:
+    if not _DIGIT.search(text):
+        return TextFacts()
     pc = find_postcode(text, tokens, lang)
     amount = find_amount(tokens, lang, text)
     staff = find_employees(tokens, lang)

@@ -96,6 +96,7 @@ class Geo:
     _by_name: dict[str, str] = field(default_factory=dict, init=False)
     _regions: dict[str, RegionName] = field(default_factory=dict, init=False)
     _override_of: dict[str, RomOverride] = field(default_factory=dict, init=False)
+    _first_words: frozenset[str] = field(default_factory=frozenset, init=False)
 
     def __post_init__(self) -> None:
         by_name: dict[str, str] = {}
@@ -113,6 +114,7 @@ class Geo:
                 by_name.setdefault(alias, code)
         self._by_name = by_name
         self._regions = {fold(n): r for r in self.region_names for n in r.names}
+        self._first_words = frozenset(k.split(" ")[0] for k in [*by_name, *self._regions])
         self._override_of = {c: o for o in self.rom_overrides for c in o.codes}
 
     # -- lookups by name or code ---------------------------------------------------------------
@@ -120,6 +122,7 @@ class Geo:
         """Register extra spellings (e.g. the PDOK Locatieserver names) without overriding."""
         for name, code in names:
             self._by_name.setdefault(fold(name), code)
+        self._first_words = frozenset(k.split(" ")[0] for k in [*self._by_name, *self._regions])
 
     def municipality(self, value: str) -> Municipality:
         v = value.strip()
@@ -190,6 +193,9 @@ class Geo:
         n = len(tokens)
         i = 0
         while i < n:
+            if tokens[i].norm not in self._first_words:
+                i += 1
+                continue
             hit = None
             for k in range(min(_MAX_NAME_WORDS, n - i), 0, -1):
                 key = " ".join(t.norm for t in tokens[i : i + k])

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from app.routing.text import Token, clean, tokenize
 
@@ -48,13 +49,13 @@ class Concept:
     business: bool = False
     source: str = ""
 
-    @property
-    def effect(self) -> tuple[object, ...]:
-        """What the concept points at, ignoring weights."""
-        return (
+    effect: tuple[object, ...] = ()  # what the concept points at, ignoring weights
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "effect", (
             tuple(t for t, _ in self.themes), tuple(s for s, _ in self.services),
             tuple((t, s) for t, s, _ in self.needs), self.instrument, self.provider, self.scope,
-        )
+        ))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,14 @@ class Cue:
     lang: str | None
     raw: str
     parts: tuple[CueWord | None, ...]
+    # Exact words (after the first) the question must contain for this phrase to match:
+    # a cheap pre-check before walking the tokens.
+    required: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        req = frozenset(p.text for p in self.parts[1:]
+                        if p is not None and p.mode == "infl" and not p.case_sensitive)
+        object.__setattr__(self, "required", req)
 
     @property
     def single(self) -> bool:
@@ -158,26 +167,41 @@ def _strip_inflections(word: str) -> Iterable[str]:
             yield word[: -len(suf)]
 
 
-def _word_hit(cw: CueWord, tok: Token) -> tuple[int, int] | None:
-    """Return the character span inside `tok` that `cw` matches, or None."""
-    text = tok.cased if cw.case_sensitive else tok.norm
+@lru_cache(maxsize=65536)
+def _forms(text: str) -> tuple[str, ...]:
+    """The word and its stems without an inflection suffix (pure, so memoised)."""
+    return tuple(dict.fromkeys(_strip_inflections(text)))
+
+
+_FULL = (0, -1)
+
+
+def _offsets(cw: CueWord, norm: str, cased: str) -> tuple[int, int] | None:
+    """Where `cw` matches inside a token's text: _FULL, (start, end), or None."""
+    text = cased if cw.case_sensitive else norm
     w = cw.text
-    full = (tok.start, tok.end)
-    if text == w or any(s == w for s in _strip_inflections(text)):
-        return full
+    forms = _forms(text)
+    if w in forms:
+        return _FULL
     if cw.mode == "prefix" and text.startswith(w):
-        return _sub_span(tok, text, 0, len(w))
+        return (0, len(w))
     if cw.mode == "suffix":
-        for s in _strip_inflections(text):
-            if s.endswith(w):
-                return _sub_span(tok, text, len(s) - len(w), len(text))
+        for f in forms:
+            if f.endswith(w):
+                return (len(f) - len(w), len(text))
     return None
 
 
-def _sub_span(tok: Token, text: str, a: int, b: int) -> tuple[int, int]:
-    if len(text) != tok.end - tok.start:
+def _span(tok: Token, off: tuple[int, int]) -> tuple[int, int]:
+    if off is _FULL or len(tok.norm) != tok.end - tok.start:
         return (tok.start, tok.end)
-    return (tok.start + a, tok.start + b)
+    return (tok.start + off[0], tok.start + off[1])
+
+
+def _word_hit(cw: CueWord, tok: Token) -> tuple[int, int] | None:
+    """Return the character span inside `tok` that `cw` matches, or None."""
+    off = _offsets(cw, tok.norm, tok.cased)
+    return None if off is None else _span(tok, off)
 
 
 def _deletes(word: str) -> set[str]:
@@ -241,8 +265,29 @@ class Lexicon:
         self._idx = idx
         self.vocabulary = frozenset(vocabulary)
         self._max_suffix = max((len(k) for k in idx.suffix), default=0)
+        self._memo: dict[tuple[str, str], tuple[tuple[Cue, tuple[int, int]], ...]] = {}
+        self._fuzzy_memo: dict[str, tuple[Cue, ...]] = {}
 
     # -- candidate lookup -------------------------------------------------------------------
+    def _first_hits(self, tok: Token) -> tuple[tuple[Cue, tuple[int, int]], ...]:
+        """Cues whose first word matches this token, with where. Memoised per word form: the
+        answer depends only on the token's text and this (immutable) lexicon."""
+        key = (tok.norm, tok.cased)
+        hit = self._memo.get(key)
+        if hit is None:
+            found = []
+            for cue in self._candidates(tok):
+                first = cue.parts[0]
+                assert first is not None
+                off = _offsets(first, tok.norm, tok.cased)
+                if off is not None:
+                    found.append((cue, off))
+            hit = tuple(found)
+            if len(self._memo) > 100_000:
+                self._memo.clear()
+            self._memo[key] = hit
+        return hit
+
     def _candidates(self, tok: Token) -> list[Cue]:
         idx = self._idx
         norm = tok.norm
@@ -270,26 +315,28 @@ class Lexicon:
                 add(idx.cased.get(s))
         return found
 
-    def _fuzzy(self, tok: Token) -> list[Cue]:
+    def _fuzzy(self, tok: Token) -> tuple[Cue, ...]:
         norm = tok.norm
         if len(norm) < _MIN_FUZZY_LEN or not norm.isalpha():
-            return []
+            return ()
+        memo = self._fuzzy_memo.get(norm)
+        if memo is not None:
+            return memo
         out: list[Cue] = []
         for d in _deletes(norm) | {norm}:
             for word, cue in self._idx.fuzzy.get(d, ()):
                 if word != norm and _osa_distance_le1(word, norm) and cue not in out:
                     out.append(cue)
-        return out
+        if len(self._fuzzy_memo) > 100_000:
+            self._fuzzy_memo.clear()
+        self._fuzzy_memo[norm] = tuple(out)
+        return tuple(out)
 
     # -- matching -----------------------------------------------------------------------------
-    def _match_from(self, cue: Cue, tokens: Sequence[Token], i: int) -> Match | None:
+    def _match_from(self, cue: Cue, tokens: Sequence[Token], i: int,
+                    off: tuple[int, int]) -> Match | None:
         parts = cue.parts
-        first = parts[0]
-        assert first is not None
-        span0 = _word_hit(first, tokens[i])
-        if span0 is None:
-            return None
-        start, end = span0
+        start, end = _span(tokens[i], off)
         j = i
         gap_allowed = 0
         gapped = False
@@ -324,9 +371,14 @@ class Lexicon:
         """All non-dominated cue matches in the question, in text order."""
         raw: list[Match] = []
         matched_tokens: set[int] = set()
+        present: set[str] = set()
+        for tok in tokens:
+            present.update(_forms(tok.norm))
         for i, tok in enumerate(tokens):
-            for cue in self._candidates(tok):
-                m = self._match_from(cue, tokens, i)
+            for cue, off in self._first_hits(tok):
+                if cue.required and not cue.required <= present:
+                    continue
+                m = self._match_from(cue, tokens, i, off)
                 if m is not None:
                     raw.append(m)
                     matched_tokens.update(range(m.first, m.last + 1))
@@ -339,7 +391,7 @@ class Lexicon:
                 raw.append(
                     Match(cue.concept, cue, tok.start, tok.end, i, i, tok.surface, fuzzy=True)
                 )
-        return _longest_wins(raw)
+        return _longest_wins(_dedupe(raw))
 
     def _elision(self, tokens: Sequence[Token], i: int) -> list[Match]:
         """Dutch elision: "energiebesparings- en informatieplicht" means
@@ -373,6 +425,17 @@ class Lexicon:
             if out:
                 break
         return out
+
+
+def _dedupe(matches: list[Match]) -> list[Match]:
+    seen: set[tuple[str, int, int]] = set()
+    out: list[Match] = []
+    for m in matches:
+        key = (m.concept.id, m.start, m.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
 
 
 def _longest_wins(matches: list[Match]) -> list[Match]:

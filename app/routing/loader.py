@@ -26,7 +26,7 @@ from app.routing.tables import AlsoRef, Conditions, DecisionTables, Row
 from app.routing.text import fold
 
 PRINCIPLES = frozenset({"P1", "P2", "P3", "P4", "P5"})
-SCOPES = frozenset({"business", "private", "offtopic", "injection", "abuse", "smalltalk"})
+SCOPES = frozenset({"business", "private", "personal", "offtopic", "injection", "abuse", "smalltalk"})
 REGION_FAMILY_ALIASES = {"$named"}
 
 

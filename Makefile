@@ -1,0 +1,41 @@
+# Wegwijzer — see README.md. Every target creates the virtual environment when needed.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+EVAL_SET ?= ../shared/eval/dev.jsonl
+SCORER   ?= ../shared/tools/score_route.py
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test check lint typecheck eval bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/alembic upgrade head
+	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check app tests migrations
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest
+
+check: test
+
+eval: $(STAMP)
+	$(BIN)/python -m app.devtools.evaluate --set $(EVAL_SET) --scorer $(SCORER)
+
+bench: $(STAMP)
+	$(BIN)/python -m app.devtools.bench --set $(EVAL_SET)
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

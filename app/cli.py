@@ -1,0 +1,75 @@
+"""Command line: `python -m app route "vraag..." [--postcode 5038AB] [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from app.config import get_settings
+from app.routing.engine import Router
+from app.routing.explain import decision_dict
+from app.routing.model import CompanyInput, InvalidInput, LocationInput, RouteInput
+
+
+def _route(args: argparse.Namespace) -> int:
+    core = Router.from_directory(args.rules or get_settings().rules_dir)
+    location = None
+    if args.postcode or args.municipality or args.province:
+        location = LocationInput(args.postcode, args.municipality, args.province)
+    company = CompanyInput(args.employees, args.phase) if (args.employees or args.phase) else None
+    try:
+        d = core.route(RouteInput(question=args.question, language=args.language,
+                                  location=location, company=company))
+    except InvalidInput as e:
+        print(f"error: {e.field}: {e.message}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(decision_dict(d, core, None, explain=args.trace), ensure_ascii=False, indent=2))
+        return 0
+    print(f"outcome: {d.outcome}   language: {d.language}   rule set {core.version}")
+    if d.message:
+        print(d.message)
+    if d.location:
+        loc = d.location
+        where = ", ".join(x for x in (
+            loc.postcode4, loc.municipality.name if loc.municipality else None,
+            loc.province.name if loc.province else None, loc.region_name) if x)
+        print(f"location ({loc.source}): {where}")
+    for n in d.needs:
+        print(f"need: {n.theme}/{n.service}  score {n.score:.2f}  evidence: {', '.join(n.evidence) or '-'}")
+    for r in d.routes:
+        name = core.data.directory.public(r.provider_id, d.language)["name"]
+        flag = "  [needs location]" if r.needs_location else ""
+        print(f"{r.rank}. {r.role:<7} {r.provider_id:<26} {name}{flag}")
+        if r.role == "primary":
+            print(f"   rule {r.rule} ({r.principle}): {r.reason}")
+    for c in d.clarify:
+        print(f"? {c.question}")
+        for o in c.options:
+            print(f"   - {o.label}")
+    if args.trace:
+        for t in d.trace:
+            print(f"   cue {t.cue!r} -> {t.concept} ({t.weight}{', fuzzy' if t.fuzzy else ''}): {t.evidence}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app", description="Wegwijzer command line")
+    sub = parser.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("route", help="route one question and print the decision")
+    r.add_argument("question")
+    r.add_argument("--postcode")
+    r.add_argument("--municipality")
+    r.add_argument("--province")
+    r.add_argument("--language", choices=["nl", "en"])
+    r.add_argument("--employees", type=int)
+    r.add_argument("--phase", choices=["idea", "start", "established", "growth", "trouble"])
+    r.add_argument("--json", action="store_true", help="print the API answer as JSON")
+    r.add_argument("--trace", action="store_true", help="show the matched cues")
+    r.add_argument("--rules", help="rule-set directory (default: the configured one)")
+    r.set_defaults(func=_route)
+    args = parser.parse_args(argv)
+    code: int = args.func(args)
+    return code

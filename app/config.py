@@ -1,0 +1,39 @@
+"""Settings, validated at start-up (pydantic-settings). Safe defaults for the embedded run:
+SQLite under var/, the shipped rule tables. Outside development, unsafe defaults are refused."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WEGWIJZER_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'wegwijzer.db'}",
+        validation_alias=AliasChoices("DATABASE_URL", "WEGWIJZER_DATABASE_URL"),
+    )
+    rules_dir: Path = PROJECT_ROOT / "routing_rules"
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=10 * 1024 * 1024)
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_unsafe(self) -> Settings:
+        if self.environment == "production" and self.database_url.startswith("sqlite"):
+            raise ValueError("production needs DATABASE_URL pointing at PostgreSQL, not SQLite")
+        if not (self.rules_dir / "ruleset.yaml").is_file():
+            raise ValueError(f"rules_dir {self.rules_dir} holds no ruleset.yaml")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

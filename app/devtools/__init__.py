@@ -1,0 +1,1 @@
+"""Developer tools behind `make eval` and `make bench` (not imported by the service)."""

@@ -1,0 +1,135 @@
+"""`make bench`: speed of the routing core and of POST /v1/route, measured in one run.
+
+1. Core, in process: every question of the labelled set routed repeatedly; questions per
+   second, median and p99 microseconds per question.
+2. HTTP on loopback: requests/s of the real /v1/route and of a bare FastAPI endpoint with the
+   same request model (app.devtools.bare), each on one uvicorn worker, driven by the same
+   keep-alive load generator, alternating rounds; reported as a ratio (real / bare).
+Figures are ratios against a baseline in the same run, never absolute promises.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from app.config import get_settings
+from app.devtools.server import serve
+from app.routing.engine import Router
+from app.routing.model import LocationInput, RouteInput
+
+
+def load_questions(path: Path) -> list[dict[str, object]]:
+    if path.is_file():
+        rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+        return [{"question": r["text"], **({"location": r["location"]} if r.get("location") else {})}
+                for r in rows]
+    import yaml  # fall back on the golden scenarios shipped with the tests
+
+    out: list[dict[str, object]] = []
+    for f in sorted(Path("tests/golden").glob("*.yaml")):
+        for case in yaml.safe_load(f.read_text(encoding="utf-8")):
+            out.append({"question": case["question"]})
+    return out
+
+
+def bench_core(bodies: list[dict[str, object]], rounds: int) -> dict[str, float]:
+    core = Router.from_directory(get_settings().rules_dir)
+    inputs = []
+    for b in bodies:
+        loc = b.get("location")
+        inputs.append(RouteInput(question=str(b["question"]),
+                                 location=LocationInput(**loc) if isinstance(loc, dict) else None))
+    for inp in inputs:  # warm-up
+        core.route(inp)
+    samples: list[int] = []
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        for inp in inputs:
+            s = time.perf_counter_ns()
+            core.route(inp)
+            samples.append(time.perf_counter_ns() - s)
+    total = time.perf_counter() - t0
+    samples.sort()
+    return {
+        "questions": len(samples),
+        "per_second": len(samples) / total,
+        "median_us": statistics.median(samples) / 1000,
+        "p99_us": samples[int(len(samples) * 0.99) - 1] / 1000,
+    }
+
+
+async def _client(host: str, port: int, requests: list[bytes], stop: float, counts: list[int]) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    i = 0
+    try:
+        while time.perf_counter() < stop:
+            writer.write(requests[i % len(requests)])
+            i += 1
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            await reader.readexactly(length)
+            if not head.startswith(b"HTTP/1.1 200"):
+                raise RuntimeError(head.split(b"\r\n")[0].decode())
+            counts[0] += 1
+    finally:
+        writer.close()
+
+
+async def _load(base: str, bodies: list[bytes], seconds: float, connections: int) -> float:
+    host, port = base.removeprefix("http://").split(":")
+    reqs = [
+        b"POST /v1/route HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {len(b)}\r\n\r\n".encode() + b
+        for b in bodies
+    ]
+    counts = [0]
+    stop = time.perf_counter() + seconds
+    t0 = time.perf_counter()
+    await asyncio.gather(*(_client(host, int(port), reqs, stop, counts) for _ in range(connections)))
+    return counts[0] / (time.perf_counter() - t0)
+
+
+def bench_http(bodies: list[dict[str, object]], seconds: float, rounds: int,
+               connections: int) -> dict[str, float]:
+    payloads = [json.dumps(b, ensure_ascii=False).encode() for b in bodies]
+    real: list[float] = []
+    bare: list[float] = []
+    with serve("app.main:app") as real_base, serve("app.devtools.bare:app") as bare_base:
+        for base in (real_base, bare_base):  # warm-up
+            asyncio.run(_load(base, payloads, 1.0, connections))
+        for _ in range(rounds):
+            bare.append(asyncio.run(_load(bare_base, payloads, seconds, connections)))
+            real.append(asyncio.run(_load(real_base, payloads, seconds, connections)))
+    r, b = statistics.median(real), statistics.median(bare)
+    return {"route_rps": r, "bare_rps": b, "ratio": r / b}
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--set", default="../shared/eval/dev.jsonl")
+    p.add_argument("--core-rounds", type=int, default=20)
+    p.add_argument("--seconds", type=float, default=4.0)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--connections", type=int, default=16)
+    args = p.parse_args()
+    bodies = load_questions(Path(args.set))
+    core = bench_core(bodies, args.core_rounds)
+    print(f"core: {core['questions']} routings, {core['per_second']:.0f} questions/s, "
+          f"median {core['median_us']:.0f} µs, p99 {core['p99_us']:.0f} µs per question")
+    http = bench_http(bodies, args.seconds, args.rounds, args.connections)
+    print(f"http: /v1/route {http['route_rps']:.0f} req/s vs bare endpoint {http['bare_rps']:.0f} req/s "
+          f"(same request model, same run): ratio {http['ratio']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Application factory: routers, middleware, problem handlers and the lifespan that builds the
+routing core once (rule tables are validated at start-up: a broken table never serves)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app import __version__
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.meta.router import router as meta_router
+from app.middleware import RequestContext
+from app.problems import install as install_problems
+from app.providers.router import router as providers_router
+from app.route.router import router as route_router
+from app.routing.engine import Router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.router = Router.from_directory(settings.rules_dir)
+        app.state.engine = make_engine(settings.database_url)
+        try:
+            yield
+        finally:
+            app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Wegwijzer",
+        version=__version__,
+        description=(
+            "Routes an entrepreneur's question or need to the right public provider (KVK, RVO, "
+            "the regional development companies and other public bodies), with the reason, the "
+            "rule and the principle of the task division behind it."
+        ),
+        lifespan=lifespan,
+    )
+    install_problems(app)
+    app.add_middleware(RequestContext, max_body=settings.max_body_bytes)
+    app.include_router(meta_router)
+    app.include_router(route_router)
+    app.include_router(providers_router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,52 @@
+"""Service meta (GET /), liveness (/healthz) and readiness (/readyz)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import JSONResponse
+
+from app import __version__
+from app.db import ping
+from app.routing.engine import Router
+from app.routing.model import RouteInput
+
+router = APIRouter(tags=["meta"])
+
+
+@router.get("/", operation_id="service_info", summary="Service and rule-set version, OpenAPI URL")
+async def service_info(request: Request) -> dict[str, Any]:
+    core: Router = request.app.state.router
+    meta = core.data.meta
+    return {
+        "service": "wegwijzer",
+        "version": __version__,
+        "ruleset": {"version": meta.version, "checksum": meta.checksum,
+                    "valid_from": meta.valid_from.isoformat()},
+        "openapi_url": "/openapi.json",
+        "docs_url": "/docs",
+    }
+
+
+@router.get("/healthz", operation_id="healthz", summary="Liveness: the process is up")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", operation_id="readyz",
+            summary="Readiness: rules loaded, a canned question routes, database reachable")
+async def readyz(request: Request) -> JSONResponse:
+    core: Router = request.app.state.router
+    canned = core.data.messages.get("readiness") or {}
+    checks: dict[str, Any] = {}
+    try:
+        d = core.route(RouteInput(question=str(canned.get("question"))))
+        got = d.routes[0].provider_id if d.routes else None
+        checks["routing"] = "ok" if got == canned.get("expect") else f"unexpected door {got}"
+    except Exception as e:  # readiness must report, not crash
+        checks["routing"] = f"error: {type(e).__name__}"
+    checks["database"] = "ok" if ping(request.app.state.engine) else "unreachable"
+    ok = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks,
+                         "ruleset": core.version}, status_code=200 if ok else 503)

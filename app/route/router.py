@@ -1,0 +1,50 @@
+"""POST /v1/route: the HTTP face of the routing core."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from app.problems import PROBLEM_JSON
+from app.route.schemas import RouteRequest, RouteResponse
+from app.routing.engine import Router
+from app.routing.explain import decision_dict
+from app.routing.model import CompanyInput, LocationInput, RouteInput
+
+router = APIRouter(tags=["routing"])
+
+_PROBLEM = {"content": {PROBLEM_JSON: {}}, "description": "Problem details (RFC 9457)"}
+
+
+def to_input(body: RouteRequest) -> RouteInput:
+    loc = body.location
+    comp = body.company
+    return RouteInput(
+        question=body.question,
+        language=body.language,
+        location=LocationInput(loc.postcode, loc.municipality, loc.province) if loc else None,
+        company=CompanyInput(comp.employees, comp.phase, comp.kvk_number, comp.sbi) if comp else None,
+        needs=tuple((n.theme, n.service) for n in body.needs),
+    )
+
+
+@router.post(
+    "/v1/route",
+    operation_id="route_question",
+    summary="Route a question or need to the right public provider",
+    response_model=RouteResponse,
+    responses={413: _PROBLEM, 422: _PROBLEM},
+)
+async def route_question(
+    body: RouteRequest,
+    request: Request,
+    explain: bool = Query(False, description="Include the matched cues (trace) in the answer"),
+) -> Response:
+    core: Router = request.app.state.router
+    decision = core.route(to_input(body))
+    payload = decision_dict(decision, core, request.state.request_id, explain=explain)
+    # The answer is built from validated dataclasses; skip a second pydantic pass.
+    return Response(json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+                    media_type="application/json")
