@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from app.routing.lexicon import Match
 
 
-@dataclass(frozen=True, slots=True)
-class InstrumentHit:
+class InstrumentHit(NamedTuple):
     id: str
     weight: float
     position: int
@@ -102,7 +102,8 @@ def gather(matches: Sequence[Match]) -> Evidence:
             if prev is None or w > prev.weight:
                 ev.instruments[c.instrument] = InstrumentHit(
                     c.instrument, w, min(m.start, prev.position) if prev else m.start,
-                    (prev.evidence if prev else ()) + (word,), c.provider or (prev.provider if prev else None),
+                    (*(prev.evidence if prev else ()), word),
+                    c.provider or (prev.provider if prev else None),
                 )
             else:
                 ev.instruments[c.instrument] = InstrumentHit(
@@ -128,8 +129,7 @@ def ranked_instruments(ev: Evidence, min_weight: float) -> list[InstrumentHit]:
     return sorted(hits, key=lambda h: (-h.weight, h.position))
 
 
-@dataclass(frozen=True, slots=True)
-class NeedCandidate:
+class NeedCandidate(NamedTuple):
     theme: str
     service: str
     score: float

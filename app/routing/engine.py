@@ -10,9 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.routing import language as lang_mod
 from app.routing.classify import Evidence, NeedCandidate, candidate_needs, gather, ranked_instruments
@@ -41,8 +40,7 @@ _GENERAL = "general"
 _DEFAULT_SERVICE = "information"
 
 
-@dataclass(frozen=True, slots=True)
-class _Door:
+class _Door(NamedTuple):
     """A provider door chosen by one row, before ranking."""
 
     provider_id: str
@@ -334,7 +332,7 @@ class Router:
                 if sid in example_from and m.first > example_from[sid]:
                     scale *= th.example_instrument_factor
                 if scale != 1.0:
-                    m = replace(m, scale=scale)
+                    m = m._replace(scale=scale)
             out.append(m)
         return out
 
@@ -503,15 +501,7 @@ def _family(pid: str) -> str:
 
 
 def _with(ctx: Context, **kw: Any) -> Context:
-    return Context(
-        instrument=kw.get("instrument", ctx.instrument),
-        theme=kw.get("theme", ctx.theme),
-        service=kw.get("service", ctx.service),
-        signals=ctx.signals,
-        amount=ctx.amount,
-        employees=ctx.employees,
-        phase=ctx.phase,
-    )
+    return ctx._replace(**kw)
 
 
 def matches_of(router: Router, text: str) -> list[Match]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from app.routing.text import Token, clean, tokenize
 
@@ -73,22 +74,23 @@ class Cue:
     lang: str | None
     raw: str
     parts: tuple[CueWord | None, ...]
-    # Exact words (after the first) the question must contain for this phrase to match:
-    # a cheap pre-check before walking the tokens.
+    # Words (after the first) the question must contain, as a word form or a word start, for
+    # this phrase to match: a cheap pre-check before walking the tokens.
     required: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         req = frozenset(p.text for p in self.parts[1:]
-                        if p is not None and p.mode == "infl" and not p.case_sensitive)
+                        if p is not None and p.mode != "suffix" and not p.case_sensitive)
         object.__setattr__(self, "required", req)
+        object.__setattr__(self, "single", len(self.parts) == 1)
 
-    @property
-    def single(self) -> bool:
-        return len(self.parts) == 1
+    single: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+
+class Match(NamedTuple):
+    """One cue found in the question (a NamedTuple: many are made per question)."""
+
     concept: Concept
     cue: Cue
     start: int
@@ -107,6 +109,20 @@ class Match:
 
 class CueSyntaxError(ValueError):
     pass
+
+
+def _cue_word(text: str, first: bool, last: bool, flags: tuple[bool, bool, bool, bool]) -> CueWord:
+    """One word of a cue: its matching mode from the markers around it (see module doc)."""
+    suffix, prefix, explicit_infl, case_sensitive = flags
+    if suffix and first:
+        mode = "suffix"
+    elif (prefix and last) or (
+        last and not explicit_infl and not case_sensitive and len(text) >= _MIN_DEFAULT_PREFIX
+    ):
+        mode = "prefix"
+    else:
+        mode = "infl"
+    return CueWord(text, mode, case_sensitive)
 
 
 def parse_cue(raw: str) -> list[tuple[CueWord | None, ...]]:
@@ -132,26 +148,14 @@ def parse_cue(raw: str) -> list[tuple[CueWord | None, ...]]:
         if not toks:
             raise CueSyntaxError(f"cue word without letters: {w!r}")
         texts = [t.cased if case_sensitive else t.norm for t in toks]
-
-        def mk(text: str, first: bool, last: bool) -> CueWord:
-            if suffix and first:
-                mode = "suffix"
-            elif prefix and last or (
-                last and not explicit_infl and not case_sensitive
-                and len(text) >= _MIN_DEFAULT_PREFIX
-            ):
-                mode = "prefix"
-            else:
-                mode = "infl"
-            return CueWord(text, mode, case_sensitive)
-
+        flags = (suffix, prefix, explicit_infl, case_sensitive)
         if len(texts) == 1:
             for s in seqs:
-                s.append(mk(texts[0], True, True))
+                s.append(_cue_word(texts[0], True, True, flags))
         else:
-            split = [mk(t, i == 0, i == len(texts) - 1) for i, t in enumerate(texts)]
-            joined = mk("".join(texts), True, True)
-            seqs = [s + split for s in seqs] + [s + [joined] for s in seqs]
+            split = [_cue_word(t, i == 0, i == len(texts) - 1, flags) for i, t in enumerate(texts)]
+            joined = _cue_word("".join(texts), True, True, flags)
+            seqs = [[*s, *split] for s in seqs] + [[*s, joined] for s in seqs]
     out = []
     for s in seqs:
         if s[0] is None or s[-1] is None:
@@ -171,6 +175,12 @@ def _strip_inflections(word: str) -> Iterable[str]:
 def _forms(text: str) -> tuple[str, ...]:
     """The word and its stems without an inflection suffix (pure, so memoised)."""
     return tuple(dict.fromkeys(_strip_inflections(text)))
+
+
+@lru_cache(maxsize=65536)
+def _starts(text: str) -> tuple[str, ...]:
+    """Every beginning of the word from two letters on (for the phrase pre-check)."""
+    return tuple(text[:k] for k in range(2, len(text) + 1))
 
 
 _FULL = (0, -1)
@@ -374,11 +384,16 @@ class Lexicon:
         present: set[str] = set()
         for tok in tokens:
             present.update(_forms(tok.norm))
+            present.update(_starts(tok.norm))
         for i, tok in enumerate(tokens):
             for cue, off in self._first_hits(tok):
-                if cue.required and not cue.required <= present:
+                if cue.single:
+                    start, end = _span(tok, off)
+                    m: Match | None = Match(cue.concept, cue, start, end, i, i, tok.surface)
+                elif cue.required and not cue.required <= present:
                     continue
-                m = self._match_from(cue, tokens, i, off)
+                else:
+                    m = self._match_from(cue, tokens, i, off)
                 if m is not None:
                     raw.append(m)
                     matched_tokens.update(range(m.first, m.last + 1))
@@ -409,7 +424,7 @@ class Lexicon:
                 surface=tok.surface,
                 start=tok.start,
                 end=tok.end,
-                index=tok.index,
+                pos=tok.pos,
                 hyphen_after=False,
                 space_after_hyphen=False,
             )

@@ -129,6 +129,10 @@ def _texts(r: _Reader, where: str, value: Any, what: str) -> dict[str, str]:
     return {lg: str(value[lg]).strip() for lg in LANGS}
 
 
+def _opt_texts(r: _Reader, where: str, doc: dict[str, Any], key: str) -> dict[str, str] | None:
+    return _texts(r, where, doc[key], key) if doc.get(key) else None
+
+
 def _date(r: _Reader, where: str, value: Any) -> date | None:
     if isinstance(value, date):
         return value
@@ -165,10 +169,9 @@ def _load_families(r: _Reader, doc: Any) -> dict[str, Family]:
             name=_texts(r, where, f.get("name"), "name"),
             regional_by=str(f.get("regional_by")),
             finder_url=f.get("finder_url"),
-            finder_name=_texts(r, where, f["finder_name"], "finder_name") if f.get("finder_name") else None,
-            instance_name=_texts(r, where, f["instance_name"], "instance_name") if f.get("instance_name") else None,
-            instance_mandate=_texts(r, where, f["instance_mandate"], "instance_mandate")
-            if f.get("instance_mandate") else None,
+            finder_name=_opt_texts(r, where, f, "finder_name"),
+            instance_name=_opt_texts(r, where, f, "instance_name"),
+            instance_mandate=_opt_texts(r, where, f, "instance_mandate"),
             unconfirmed=frozenset(_as_list(f.get("unconfirmed"))),
         )
     return fams

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.routing.geo import Location
 
@@ -76,8 +76,7 @@ class ClarifyItem:
     options: tuple[ClarifyOption, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class TraceMatch:
+class TraceMatch(NamedTuple):
     concept: str
     cue: str
     evidence: str

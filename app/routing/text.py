@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-"})
@@ -21,6 +21,7 @@ _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": 
 _WORD_RE = re.compile(r"(?:[^\W_]|\u200b(?=\d))+(?:['&](?:[^\W_]|\u200b(?=\d))+)*")
 # Thousands separators inside numbers ("1.225", "250,000") are removed before tokenising, so
 # "1,225 hours" gives the token "1225".
+_HAS_DIGIT = re.compile(r"\d")
 _GROUPED_NUMBER_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)")
 
 
@@ -49,8 +50,7 @@ def fold(text: str) -> str:
     return " ".join(t.norm for t in tokenize(text))
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One word of the question.
 
     `norm` is the folded form used for matching, `cased` keeps the original case (accents
@@ -64,7 +64,7 @@ class Token:
     surface: str
     start: int
     end: int
-    index: int
+    pos: int
     hyphen_after: bool
     space_after_hyphen: bool
 
@@ -75,28 +75,24 @@ def _mask_grouped_numbers(text: str) -> str:
     return _GROUPED_NUMBER_RE.sub(lambda m: re.sub(r"[.,]", "\u200b", m.group(0)), text)
 
 
+@lru_cache(maxsize=65536)
+def _word_forms(raw: str) -> tuple[str, str]:
+    """(cased, norm) of a raw word: accents and inner apostrophes removed; norm also folded."""
+    cased = strip_accents(raw.replace("\u200b", "")).replace("'", "")
+    return cased, cased.casefold()
+
+
 def tokenize(text: str) -> list[Token]:
     """Split cleaned text into tokens with offsets; grouped numbers become one token."""
-    masked = _mask_grouped_numbers(text)
+    masked = _mask_grouped_numbers(text) if _HAS_DIGIT.search(text) else text
     tokens: list[Token] = []
+    n = len(masked)
     for m in _WORD_RE.finditer(masked):
-        start, end = m.start(), m.end()
-        surface = text[start:end]
-        raw = m.group(0).replace("\u200b", "")
-        cased = strip_accents(raw).replace("'", "")
-        after = masked[end : end + 2]
-        hyphen_after = after[:1] == "-"
-        tokens.append(
-            Token(
-                norm=cased.casefold(),
-                cased=cased,
-                surface=surface,
-                start=start,
-                end=end,
-                index=len(tokens),
-                hyphen_after=hyphen_after,
-                space_after_hyphen=hyphen_after and (len(after) < 2 or after[1].isspace()),
-            )
-        )
+        start, end = m.span()
+        cased, norm = _word_forms(m.group(0))
+        hyphen_after = end < n and masked[end] == "-"
+        tokens.append(Token(
+            norm, cased, text[start:end], start, end, len(tokens), hyphen_after,
+            hyphen_after and (end + 1 >= n or masked[end + 1].isspace()),
+        ))
     return tokens
-
