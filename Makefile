@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/alembic upgrade head
+	$(BIN)/python -m app migrate
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)

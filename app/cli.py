@@ -1,4 +1,5 @@
-"""Command line: `python -m app route "vraag..." [--postcode 5038AB] [--json]`."""
+"""Command line: `python -m app route "vraag..." [--postcode 5038AB] [--json]` and
+`python -m app migrate` (Alembic, configured in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,22 @@ def _route(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    from alembic import command
+    from alembic.config import Config
+
+    from app.config import PROJECT_ROOT
+
+    cfg = Config(toml_file=str(PROJECT_ROOT / "pyproject.toml"))
+    if args.message:
+        command.revision(cfg, message=args.message)
+    elif args.downgrade:
+        command.downgrade(cfg, args.downgrade)
+    else:
+        command.upgrade(cfg, "head")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app", description="Wegwijzer command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -70,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     r.add_argument("--trace", action="store_true", help="show the matched cues")
     r.add_argument("--rules", help="rule-set directory (default: the configured one)")
     r.set_defaults(func=_route)
+    m = sub.add_parser("migrate", help="bring the database (DATABASE_URL) to the newest schema")
+    m.add_argument("--downgrade", metavar="REVISION", help="go back to REVISION instead (e.g. base)")
+    m.add_argument("--revision", dest="message", metavar="MESSAGE", help="create a new empty revision")
+    m.set_defaults(func=_migrate)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

@@ -25,7 +25,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
-        app.state.router = Router.from_directory(settings.rules_dir)
+        app.state.router = Router.from_directory(settings.rules_dir,
+                                                 cache_size=settings.decision_cache_size)
         app.state.engine = make_engine(settings.database_url)
         try:
             yield
@@ -44,9 +45,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_problems(app)
     app.add_middleware(RequestContext, max_body=settings.max_body_bytes)
-    app.include_router(meta_router)
+    # /v1/route first: routes are matched in order, and it takes nearly all the traffic.
     app.include_router(route_router)
     app.include_router(providers_router)
+    app.include_router(meta_router)
     return app
 
 

@@ -32,7 +32,7 @@ async def list_providers(
     if family is not None and family not in d.families:
         raise HTTPException(422, f"unknown family {family!r}; families: {', '.join(d.families)}")
     items = [p for p in d.providers.values() if family is None or p.family == family]
-    items.sort(key=lambda p: (p.area is not None, p.finder, p.family, p.id))
+    items.sort(key=lambda p: (p.area is not None, p.finder))  # stable: the order of providers.yaml
     total = len(items)
     pages = max(1, -(-total // per_page))
     chunk = items[(page - 1) * per_page : page * per_page]

@@ -58,6 +58,8 @@ class ProviderOut(BaseModel):
     url: str | None
     phone: str | None
     hours: str | None = None
+    unconfirmed: list[str] = Field(default_factory=list,
+                                   description="Fields not yet verified against their source")
 
 
 class RouteOut(BaseModel):

@@ -49,14 +49,17 @@ class Provider:
     finder: bool = False  # True for a family's finder door (location unknown)
 
     def public(self, lang: str) -> dict[str, Any]:
-        """The provider block of a route answer: confirmed facts only."""
+        """The provider block of a route answer. Facts not yet verified are flagged in
+        `unconfirmed` (routing-policy.md: "keep it out of answers or flag it"), never hidden
+        silently, so an agent can double-check a number before reading it out."""
         return {
             "id": self.id,
             "family": self.family,
             "name": self.name[lang],
-            "url": None if "url" in self.unconfirmed else self.url,
-            "phone": None if "phone" in self.unconfirmed else self.phone,
-            "hours": None if (self.hours is None or "hours" in self.unconfirmed) else self.hours[lang],
+            "url": self.url,
+            "phone": self.phone,
+            "hours": self.hours[lang] if self.hours else None,
+            "unconfirmed": sorted(self.unconfirmed),
         }
 
     def full(self) -> dict[str, Any]:

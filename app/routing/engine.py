@@ -54,8 +54,15 @@ class _Door(NamedTuple):
 
 
 class Router:
-    def __init__(self, data: RuleSetData) -> None:
+    """Routes questions with one rule set. Immutable after construction, apart from memos of
+    pure functions of the input (the same input and rule set always give the same answer)."""
+
+    def __init__(self, data: RuleSetData, cache_size: int = 4096) -> None:
         self.data = data
+        # Recently answered inputs: call-centre scripts, portal example questions and retries
+        # repeat exactly. Bounded; first-in first-out eviction; 0 disables it.
+        self._cache: dict[RouteInput, Decision] = {}
+        self._cache_size = cache_size
         self.version = data.meta.version
         self.checksum = data.meta.checksum
         self._themes = tuple(data.taxonomy.themes)
@@ -63,8 +70,8 @@ class Router:
         self._phase_profile: Mapping[str, Mapping[str, Any]] = (data.profile.get("phase") or {})
 
     @classmethod
-    def from_directory(cls, root: Path | str) -> Router:
-        return cls(load_ruleset(root))
+    def from_directory(cls, root: Path | str, cache_size: int = 4096) -> Router:
+        return cls(load_ruleset(root), cache_size=cache_size)
 
     # -- validation ----------------------------------------------------------------------------
     def _validate(self, inp: RouteInput) -> None:
@@ -183,6 +190,18 @@ class Router:
 
     # -- main ------------------------------------------------------------------------------------
     def route(self, inp: RouteInput) -> Decision:
+        """The decision for one input; raises InvalidInput for what the client must fix."""
+        hit = self._cache.get(inp)
+        if hit is not None:
+            return hit
+        decision = self._route(inp)
+        if self._cache_size:
+            if len(self._cache) >= self._cache_size:
+                self._cache.pop(next(iter(self._cache)), None)
+            self._cache[inp] = decision
+        return decision
+
+    def _route(self, inp: RouteInput) -> Decision:
         self._validate(inp)
         data = self.data
         th = data.thresholds
@@ -278,7 +297,11 @@ class Router:
                                                      for a in alt):
                     alt.append((c, r))
             close = [(c, r) for c, r in alt if n1.score > 0 and c.score >= n1.score * (1 - th.min_margin)]
-            if conf1 < th.min_confidence or close:
+            # No real word for the kind of help ("Hoe zit dat?"): ask when the answer would
+            # change the door (information at KVK, or a subsidy at RVO?).
+            vague_service = (ev.service.get(n1.service, 0.0) + ev.need.get((n1.theme, n1.service), 0.0)
+                             < th.min_service_evidence)
+            if conf1 < th.min_confidence or close or (vague_service and self._service_matters(n1, ctx_base)):
                 outcome = "clarify"
                 clarify.append(self._clarify_need(n1, row1, close or alt, ev, ctx_base, language))
                 for c, r in (close or alt)[:1]:
@@ -335,6 +358,11 @@ class Router:
                     m = m._replace(scale=scale)
             out.append(m)
         return out
+
+    def _service_matters(self, n: NeedCandidate, ctx: Context) -> bool:
+        fam = _family(self._eval(_with(ctx, theme=n.theme, service=n.service)).primary)
+        return any(_family(self._eval(_with(ctx, theme=n.theme, service=s)).primary) != fam
+                   for s in self._services if s != n.service)
 
     def _most_specific(self, cands: Sequence[NeedCandidate], ctx: Context) -> tuple[NeedCandidate, Row]:
         """Among needs scoring within the margin of the best, take the one whose decision row

@@ -102,7 +102,10 @@ def find_amount(tokens: Sequence[Token], lang: LanguageData, text: str) -> tuple
     """An amount of money: a number next to a currency word or sign, or with a multiplier
     ("2 miljoen", "50k", "€ 1,5 mln"). Returns the largest amount named."""
     best: tuple[float, str] | None = None
+    skip = -1
     for i, tok in enumerate(tokens):
+        if i == skip:
+            continue  # the decimals of "1,5": already read with the token before
         m = _NUMBER_RE.fullmatch(tok.surface) or _NUMBER_RE.fullmatch(tok.norm)
         glued_mult: float | None = None
         if m is None:
@@ -128,7 +131,7 @@ def find_amount(tokens: Sequence[Token], lang: LanguageData, text: str) -> tuple
             joined = parse_number(f"{tok.norm}.{tokens[i + 1].norm}")
             if joined is not None:
                 value = joined
-                j = i + 1
+                j = skip = i + 1
         before = tokens[i - 1].norm if i > 0 else ""
         before_text = text[max(0, tok.start - 2) : tok.start]
         after = tokens[j + 1].norm if j + 1 < len(tokens) else ""

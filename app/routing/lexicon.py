@@ -9,7 +9,8 @@ Cue syntax (documented for editors in routing_rules/README.md):
 - ``*vergunning`` also as the last part of a compound ("terrasvergunning", "-vergunningen").
 - ``!NOW``       case-sensitive (acronyms that are also ordinary words: NOW, SLIM, GO).
 - ``in dienst nemen``  a phrase: consecutive words, each with the syntax above.
-- ``personeel ... vinden``  "..." allows up to three other words in between.
+- ``personeel ... vinden``  "..." allows up to four other words in between.
+- ``personeel ~ zoek*``  both, in either order, up to four words apart.
 
 Overlapping matches are resolved "longest wins": a match whose text lies strictly inside a
 longer match is dropped, so "precariobelasting" (a municipal levy) does not also count as
@@ -51,8 +52,15 @@ class Concept:
     source: str = ""
 
     effect: tuple[object, ...] = ()  # what the concept points at, ignoring weights
+    # "scope", "signal" or "topic": a longer match only hides a shorter one of the same kind
+    # ("bedrijf starten" is a topic and does not hide "bedrijf" as business context).
+    kind: str = "topic"
 
     def __post_init__(self) -> None:
+        kind = "scope" if self.scope else (
+            "signal" if self.signals and not (self.themes or self.services or self.needs
+                                              or self.instrument) else "topic")
+        object.__setattr__(self, "kind", kind)
         object.__setattr__(self, "effect", (
             tuple(t for t, _ in self.themes), tuple(s for s, _ in self.services),
             tuple((t, s) for t, s, _ in self.needs), self.instrument, self.provider, self.scope,
@@ -127,7 +135,13 @@ def _cue_word(text: str, first: bool, last: bool, flags: tuple[bool, bool, bool,
 
 def parse_cue(raw: str) -> list[tuple[CueWord | None, ...]]:
     """Parse a cue string into one or more word sequences (a hyphenated word also yields
-    its written-together form, so "btw-nummer" matches "btwnummer")."""
+    its written-together form, so "btw-nummer" matches "btwnummer"; "a ~ b" is "a ... b" or
+    "b ... a", for Dutch word order: "personeel zoeken" / "ik zoek personeel")."""
+    if " ~ " in raw:
+        left, _, right = raw.partition(" ~ ")
+        if not left.strip() or not right.strip() or " ~ " in right:
+            raise CueSyntaxError(f"'~' needs exactly one word group on each side: {raw!r}")
+        return parse_cue(f"{left} ... {right}") + parse_cue(f"{right} ... {left}")
     words = raw.strip().split()
     if not words:
         raise CueSyntaxError("empty cue")
@@ -461,7 +475,8 @@ def _longest_wins(matches: list[Match]) -> list[Match]:
     for m in matches:
         dominated = False
         for o in matches:
-            if o is m or o.gapped or o.concept.effect == m.concept.effect:
+            if (o is m or o.gapped or o.concept.kind != m.concept.kind
+                    or o.concept.effect == m.concept.effect):
                 continue
             if o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start):
                 dominated = True

@@ -130,9 +130,23 @@ class DecisionTables:
         self._by_instrument = by_instrument
         self._by_theme = by_theme
         self.by_id = {r.id: r for r in self.rows}
+        # Memo of evaluate(): the rows never change, so the answer depends only on the context.
+        self._memo: dict[tuple[Context, date | None], Row | None] = {}
 
     def evaluate(self, ctx: Context, on: date | None = None) -> Row | None:
         """The winning row for `ctx`, or None when no row applies (a gap)."""
+        key = (ctx, on)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        best = self._evaluate(ctx, on)
+        if len(self._memo) > 50_000:
+            self._memo.clear()
+        self._memo[key] = best
+        return best
+
+    def _evaluate(self, ctx: Context, on: date | None) -> Row | None:
         candidates: list[Row] = []
         if ctx.instrument is not None:
             candidates += self._by_instrument.get(ctx.instrument, [])

@@ -1,0 +1,149 @@
+"""Region tables: every municipality and every PC4 resolves; aliases, 't Gooi and region names."""
+
+import csv
+
+import pytest
+
+from app.routing.engine import Router
+from app.routing.geo import UnknownPlace
+from app.routing.text import clean, tokenize
+from tests.conftest import RULES, route
+
+REGIONS = RULES / "regions"
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with (REGIONS / name).open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+MUNIS = rows("municipalities.csv")
+LMR = {r["gemeente_code"]: r["arbeidsmarktregio_code"] for r in rows("labour_market_regions.csv")}
+ROM_BY_PROVINCE = {
+    "PV20": "rom:nom", "PV21": "rom:nom", "PV22": "rom:nom", "PV23": "rom:oost-nl",
+    "PV24": "rom:horizon-flevoland", "PV25": "rom:oost-nl", "PV26": "rom:utrecht-region",
+    "PV27": "rom:inwest", "PV28": "rom:innovationquarter", "PV29": "rom:impuls-zeeland",
+    "PV30": "rom:bom", "PV31": "rom:liof",
+}
+GOOI = {"GM0402", "GM1942", "GM0406", "GM0417", "GM0376", "GM1696"}
+
+
+def test_shipped_tables_have_the_expected_size(router: Router) -> None:
+    geo = router.data.geo
+    assert len(geo.municipalities) == 342
+    assert len(geo.provinces) == 12
+    assert len(geo.labour_market_regions) == 35
+    assert len(geo.pc4) == 4074
+
+
+def test_every_municipality_resolves_by_name_and_code(router: Router) -> None:
+    failures = []
+    for r in MUNIS:
+        code = r["gemeente_code"]
+        for value in (r["gemeente_name"], r["gemeente_name_pdok_locatieserver"], code, code.lower()):
+            loc = router.resolve_location(municipality=value)
+            assert loc is not None
+            got = (loc.municipality.code if loc.municipality else None,
+                   loc.province.code if loc.province else None,
+                   loc.labour_market_region.code if loc.labour_market_region else None, loc.rom)
+            rom = "rom:inwest" if code in GOOI else ROM_BY_PROVINCE[r["province_code"]]
+            want = (code, r["province_code"], LMR[code], rom)
+            if got != want:
+                failures.append((value, got, want))
+    assert not failures, failures[:10]
+
+
+def test_every_pc4_resolves_to_its_municipality(router: Router) -> None:
+    for r in rows("pc4.csv"):
+        loc = router.resolve_location(postcode=r["pc4"])
+        assert loc is not None and loc.municipality is not None
+        assert loc.municipality.code == r["gemeente_code"], r["pc4"]
+        assert loc.province is not None and loc.province.code == router.data.geo.municipalities[
+            r["gemeente_code"]].province
+
+
+def test_postcode_with_letters_and_spaces(router: Router) -> None:
+    for pc in ("5038 AB", "5038AB", "5038ab", " 5038 "):
+        loc = router.resolve_location(postcode=pc)
+        assert loc is not None and loc.municipality is not None
+        assert loc.municipality.name == "Tilburg"
+
+
+def test_pc4_without_addresses_is_known_but_unresolved(router: Router) -> None:
+    loc = router.resolve_location(postcode="1099")
+    assert loc is not None and loc.municipality is None and loc.note == "unknown_postcode"
+
+
+@pytest.mark.parametrize(("alias", "code"), [
+    ("Den Haag", "GM0518"), ("den haag", "GM0518"), ("The Hague", "GM0518"),
+    ("Den Bosch", "GM0796"), ("'s-Hertogenbosch", "GM0796"), ("s Hertogenbosch", "GM0796"),
+    ("Ljouwert", "GM0080"), ("Súdwest-Fryslân", "GM1900"), ("Sudwest Fryslan", "GM1900"),
+    ("Weesp", "GM0363"),
+])
+def test_municipality_aliases(router: Router, alias: str, code: str) -> None:
+    assert router.data.geo.municipality(alias).code == code
+
+
+@pytest.mark.parametrize(("alias", "code"), [
+    ("Friesland", "PV21"), ("Fryslân", "PV21"), ("Brabant", "PV30"), ("Noord Brabant", "PV30"),
+    ("PV27", "PV27"), ("pv31", "PV31"), ("Zuid-Holland", "PV28"),
+])
+def test_province_aliases(router: Router, alias: str, code: str) -> None:
+    assert router.data.geo.province(alias).code == code
+
+
+@pytest.mark.parametrize("value", ["Atlantis", "GM9999", "Amsterdam-Noord-Zuid"])
+def test_unknown_municipality(router: Router, value: str) -> None:
+    with pytest.raises(UnknownPlace):
+        router.data.geo.municipality(value)
+
+
+@pytest.mark.parametrize("code", sorted(GOOI))
+def test_gooi_rule(router: Router, code: str) -> None:
+    loc = router.resolve_location(municipality=code)
+    assert loc is not None and loc.rom == "rom:inwest" and loc.rom_also == ("rom:utrecht-region",)
+
+
+def test_gooi_rule_in_a_route(router: Router) -> None:
+    d = route(router, "Welk risicokapitaal is er voor ons innovatieve bedrijf?",
+              location={"municipality": "Blaricum"})
+    ids = [r.provider_id for r in d.routes]
+    assert ids[0] == "rom:inwest" and ids[1] == "rom:utrecht-region"
+
+
+@pytest.mark.parametrize(("text", "kind", "code"), [
+    ("Wij zitten in Tilburg", "municipality", "GM0855"),
+    ("ons bedrijf in Den Bosch", "municipality", "GM0796"),
+    ("een bedrijf in Brainport", "region", "brainport"),
+    ("actief in Zuid-Limburg", "region", "zuid limburg"),
+    ("als Zeeuwse ondernemer", "province", "PV29"),
+    ("een Limburgs bedrijf", "province", "PV31"),
+    ("kantoor in Groningen", "municipality", "GM0014"),
+])
+def test_places_in_text(router: Router, text: str, kind: str, code: str) -> None:
+    place = router.data.geo.find_in_text(tokenize(clean(text)))
+    assert place is not None and (place.kind, place.code) == (kind, code)
+
+
+@pytest.mark.parametrize("text", [
+    "Wat is de best practice voor mijn webshop?",
+    "Het proces goes smoothly",
+    "We willen ons bedrijf uitbreiden met meer huizen",
+    "Wat is het beste moment om te starten?",
+])
+def test_words_that_are_also_places_need_a_capital_and_a_location_word(router: Router, text: str) -> None:
+    assert router.data.geo.find_in_text(tokenize(clean(text))) is None
+
+
+def test_ambiguous_place_with_location_word(router: Router) -> None:
+    place = router.data.geo.find_in_text(tokenize(clean("Ik heb een bakkerij in Best")))
+    assert place is not None and place.code == "GM0753"
+
+
+@pytest.mark.parametrize(("name", "rom"), [
+    ("Noord-Nederland", "rom:nom"), ("Oost-Nederland", "rom:oost-nl"),
+    ("Brainport", "rom:bom"), ("Zuid-Limburg", "rom:liof"),
+])
+def test_region_names_give_the_rom(router: Router, name: str, rom: str) -> None:
+    d = route(router, f"Welke investeerder helpt een snelgroeiend bedrijf in {name}?")
+    assert d.routes[0].provider_id == rom

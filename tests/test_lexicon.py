@@ -1,0 +1,106 @@
+import pytest
+
+from app.routing.lexicon import Concept, Cue, CueSyntaxError, Lexicon, parse_cue
+from app.routing.text import clean, tokenize
+
+
+def lex(*entries: tuple[str, Concept]) -> Lexicon:
+    cues = [Cue(c, "nl", raw, seq) for raw, c in entries for seq in parse_cue(raw)]
+    return Lexicon(cues)
+
+
+PERMITS = Concept("permits", themes=(("permits", 1.0),))
+TERRACE = Concept("terrace", instrument="municipal", weight=2.0)
+TAX = Concept("tax", themes=(("tax", 1.0),))
+LEVY = Concept("levy", instrument="municipal", weight=2.0)
+SCHEME = Concept("scheme", services=(("scheme", 1.0),))
+SCHEME_ASK = Concept("scheme.ask", services=(("scheme", 0.6),))
+SLIM = Concept("slim", instrument="slim", weight=2.0)
+STAFF = Concept("staff", needs=(("labour_market", "staff", 1.0),))
+
+
+def ids(lexicon: Lexicon, text: str) -> list[str]:
+    return [m.concept.id for m in lexicon.match(tokenize(clean(text)))]
+
+
+def test_default_word_matches_inflections_and_compound_starts() -> None:
+    lx = lex(("subsidie", SCHEME))
+    assert ids(lx, "subsidies") == ["scheme"]
+    assert ids(lx, "de subsidieregeling") == ["scheme"]
+    assert ids(lx, "subsidiabel") == []
+
+
+def test_short_words_do_not_match_as_compound_start() -> None:
+    lx = lex(("btw", TAX))
+    assert ids(lx, "btw") == ["tax"]
+    assert ids(lx, "btwnummer") == []
+
+
+def test_explicit_prefix_and_compound_head() -> None:
+    lx = lex(("btw*", TAX), ("*vergunning", PERMITS))
+    assert ids(lx, "btwnummer") == ["tax"]
+    assert ids(lx, "terrasvergunningen") == ["permits"]
+
+
+def test_exact_marker_blocks_compounds() -> None:
+    lx = lex(("=bank", TAX))
+    assert ids(lx, "banken") == ["tax"]
+    assert ids(lx, "bankier") == []
+
+
+def test_case_sensitive_acronym() -> None:
+    lx = lex(("!SLIM", SLIM))
+    assert ids(lx, "de SLIM-regeling") == ["slim"]
+    assert ids(lx, "een slim idee") == []
+
+
+def test_phrase_with_gap() -> None:
+    lx = lex(("personeel ... vinden", STAFF))
+    assert ids(lx, "personeel vinden") == ["staff"]
+    assert ids(lx, "personeel voor mijn winkel vinden") == ["staff"]
+    assert ids(lx, "personeel voor mijn nieuwe grote winkel in Tilburg vinden") == []
+
+
+def test_hyphenated_cue_also_matches_written_together_and_apart() -> None:
+    lx = lex(("btw-nummer", TAX))
+    for text in ("mijn btw-nummer", "mijn btwnummer", "mijn btw nummer"):
+        assert ids(lx, text) == ["tax"], text
+
+
+def test_longest_match_wins_over_a_word_inside_it_with_another_effect() -> None:
+    lx = lex(("precariobelasting", LEVY), ("*belasting", TAX))
+    assert ids(lx, "precariobelasting") == ["levy"]
+    assert ids(lx, "inkomstenbelasting") == ["tax"]
+
+
+def test_phrase_and_word_with_the_same_effect_both_count() -> None:
+    lx = lex(("welke subsidie", SCHEME_ASK), ("subsidie", SCHEME))
+    assert sorted(ids(lx, "welke subsidie is er")) == ["scheme", "scheme.ask"]
+
+
+def test_gapped_phrase_does_not_hide_the_words_in_its_gap() -> None:
+    info = Concept("info", services=(("information", 0.5),))
+    lx = lex(("wat houdt ... in", info), ("informatieplicht", TERRACE))
+    assert sorted(ids(lx, "wat houdt de informatieplicht in")) == ["info", "terrace"]
+
+
+def test_typo_at_distance_one_matches_at_lower_weight() -> None:
+    lx = lex(("terrasvergunning", TERRACE))
+    [m] = lx.match(tokenize(clean("terasvergunning")))
+    assert m.fuzzy and m.weight < TERRACE.weight
+
+
+def test_short_words_are_not_typo_matched() -> None:
+    lx = lex(("router", TAX))
+    assert ids(lx, "routes") == []
+
+
+def test_dutch_elision_completes_the_first_compound() -> None:
+    lx = lex(("energiebesparingsplicht", TERRACE), ("informatieplicht", LEVY))
+    assert sorted(ids(lx, "de energiebesparings- en informatieplicht")) == ["levy", "terrace"]
+
+
+@pytest.mark.parametrize("raw", ["", "...", "... vinden", "personeel ...", "!!!"])
+def test_malformed_cues_are_rejected(raw: str) -> None:
+    with pytest.raises(CueSyntaxError):
+        parse_cue(raw)
