@@ -95,7 +95,7 @@ def gather(matches: Sequence[Match]) -> Evidence:
         for s, f in c.services:
             ev.add_service(s, w * f, m.start, word)
         for t, s, f in c.needs:
-            if c.instrument is None:
+            if c.instrument is None:  # an instrument's need is reported with tier 1
                 ev.add_need(t, s, w * f, m.start, word)
         if c.instrument is not None:
             prev = ev.instruments.get(c.instrument)

@@ -182,7 +182,7 @@ class Router:
         if s.get("personal", 0.0) > 0 and business == 0 and topical == 0:
             return "private"
         off = s.get("offtopic", 0.0) + s.get("smalltalk", 0.0)
-        if off > 0 and business == 0 and topical < off:
+        if off > 0 and business == 0 and topical <= off:
             return "offtopic" if s.get("offtopic", 0.0) >= s.get("smalltalk", 0.0) else "smalltalk"
         if not ev.recognised and location is None and not lang_mod.has_words(tokens, self.data.language):
             return "gibberish"
@@ -344,7 +344,10 @@ class Router:
             for mk in markers:
                 if tok.norm == mk[0] and tuple(t.norm for t in tokens[i : i + len(mk)]) == mk:
                     example_from.setdefault(sentence[i], i)
-        several = len(set(sentence)) > 1 and bool(questions)
+        # Another instrument asked about in a question sentence makes the ones in the other
+        # sentences context.
+        several = len(set(sentence)) > 1 and any(
+            m.concept.instrument and sentence[m.first] in questions for m in matches)
         out: list[Match] = []
         for m in matches:
             if m.concept.instrument is not None:
@@ -508,19 +511,12 @@ class Router:
 
 def _sentences(text: str, tokens: Sequence[Token]) -> tuple[list[int], set[int]]:
     """Sentence number of every token, and the numbers of the sentences that are questions."""
-    sentence: list[int] = []
+    sentence = [t.sent for t in tokens]
     questions: set[int] = set()
-    sid = 0
     for i, t in enumerate(tokens):
-        if i > 0:
-            between = text[tokens[i - 1].end : t.start]
-            if any(c in between for c in ".!?"):
-                if "?" in between:
-                    questions.add(sid)
-                sid += 1
-        sentence.append(sid)
-    if tokens and "?" in text[tokens[-1].end :]:
-        questions.add(sid)
+        after = text[t.end : tokens[i + 1].start] if i + 1 < len(tokens) else text[t.end :]
+        if "?" in after:
+            questions.add(t.sent)
     return sentence, questions
 
 

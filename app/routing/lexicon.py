@@ -370,6 +370,8 @@ class Lexicon:
                 continue
             hit = None
             for k in range(j + 1, min(len(tokens), j + 2 + gap_allowed)):
+                if tokens[k].sent != tokens[i].sent:
+                    break  # a phrase never runs across a sentence end
                 hit = _word_hit(p, tokens[k])
                 if hit is not None:
                     gapped = gapped or k > j + 1

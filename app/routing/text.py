@@ -22,6 +22,7 @@ _WORD_RE = re.compile(r"(?:[^\W_]|\u200b(?=\d))+(?:['&](?:[^\W_]|\u200b(?=\d))+)
 # Thousands separators inside numbers ("1.225", "250,000") are removed before tokenising, so
 # "1,225 hours" gives the token "1225".
 _HAS_DIGIT = re.compile(r"\d")
+_SENTENCE_END = re.compile(r"[.!?]")
 _GROUPED_NUMBER_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)")
 
 
@@ -67,6 +68,7 @@ class Token(NamedTuple):
     pos: int
     hyphen_after: bool
     space_after_hyphen: bool
+    sent: int = 0  # sentence number (a new sentence after ".", "!" or "?")
 
 
 def _mask_grouped_numbers(text: str) -> str:
@@ -87,12 +89,17 @@ def tokenize(text: str) -> list[Token]:
     masked = _mask_grouped_numbers(text) if _HAS_DIGIT.search(text) else text
     tokens: list[Token] = []
     n = len(masked)
+    sent = 0
+    prev_end = 0
     for m in _WORD_RE.finditer(masked):
         start, end = m.span()
+        if tokens and _SENTENCE_END.search(masked, prev_end, start):
+            sent += 1
         cased, norm = _word_forms(m.group(0))
         hyphen_after = end < n and masked[end] == "-"
         tokens.append(Token(
             norm, cased, text[start:end], start, end, len(tokens), hyphen_after,
-            hyphen_after and (end + 1 >= n or masked[end + 1].isspace()),
+            hyphen_after and (end + 1 >= n or masked[end + 1].isspace()), sent,
         ))
+        prev_end = end
     return tokens
