@@ -138,5 +138,6 @@ class RouteResponse(BaseModel):
     routes: list[RouteOut]
     clarify: list[ClarifyOut]
     message: str | None
-    facts: dict[str, float | int | str] | None = None
+    facts: dict[str, float | int | str | bool] | None = Field(
+        None, description="Facts read from the question or profile: amount_eur, employees, non_eu_founder")
     trace: list[TraceOut] | None = None

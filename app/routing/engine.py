@@ -239,6 +239,8 @@ class Router:
             fact_info["amount_eur"] = facts.amount
         if employees is not None:
             fact_info["employees"] = employees
+        if "non_eu_founder" in signals:
+            fact_info["non_eu_founder"] = True
         if inp.question is not None and not inp.needs:
             oos = self._scope(ev, tokens, location)
             if oos is not None:

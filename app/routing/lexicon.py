@@ -260,6 +260,13 @@ class _Index:
     fuzzy: dict[str, list[tuple[str, Cue]]] = field(default_factory=dict)
 
 
+class _Hits(NamedTuple):
+    singles: tuple[tuple[Cue, tuple[int, int]], ...]
+    keyed: dict[str, tuple[tuple[Cue, tuple[int, int]], ...]]
+    keys: frozenset[str]
+    open: tuple[tuple[Cue, tuple[int, int]], ...]
+
+
 class Lexicon:
     """Immutable after construction; `match` only reads the indexes."""
 
@@ -289,24 +296,34 @@ class Lexicon:
         self._idx = idx
         self.vocabulary = frozenset(vocabulary)
         self._max_suffix = max((len(k) for k in idx.suffix), default=0)
-        self._memo: dict[tuple[str, str], tuple[tuple[Cue, tuple[int, int]], ...]] = {}
+        self._memo: dict[tuple[str, str], _Hits] = {}
         self._fuzzy_memo: dict[str, tuple[Cue, ...]] = {}
 
     # -- candidate lookup -------------------------------------------------------------------
-    def _first_hits(self, tok: Token) -> tuple[tuple[Cue, tuple[int, int]], ...]:
-        """Cues whose first word matches this token, with where. Memoised per word form: the
-        answer depends only on the token's text and this (immutable) lexicon."""
+    def _first_hits(self, tok: Token) -> _Hits:
+        """Cues whose first word matches this token, with where: single words, phrases keyed
+        by one word they also need, and phrases without such a word. Memoised per word form:
+        the answer depends only on the token's text and this (immutable) lexicon."""
         key = (tok.norm, tok.cased)
         hit = self._memo.get(key)
         if hit is None:
-            found = []
+            singles: list[tuple[Cue, tuple[int, int]]] = []
+            keyed: dict[str, list[tuple[Cue, tuple[int, int]]]] = {}
+            open_: list[tuple[Cue, tuple[int, int]]] = []
             for cue in self._candidates(tok):
                 first = cue.parts[0]
                 assert first is not None
                 off = _offsets(first, tok.norm, tok.cased)
-                if off is not None:
-                    found.append((cue, off))
-            hit = tuple(found)
+                if off is None:
+                    continue
+                if cue.single:
+                    singles.append((cue, off))
+                elif cue.required:
+                    keyed.setdefault(max(cue.required, key=len), []).append((cue, off))
+                else:
+                    open_.append((cue, off))
+            hit = _Hits(tuple(singles), {k: tuple(v) for k, v in keyed.items()},
+                        frozenset(keyed), tuple(open_))
             if len(self._memo) > 100_000:
                 self._memo.clear()
             self._memo[key] = hit
@@ -402,14 +419,16 @@ class Lexicon:
             present.update(_forms(tok.norm))
             present.update(_starts(tok.norm))
         for i, tok in enumerate(tokens):
-            for cue, off in self._first_hits(tok):
-                if cue.single:
-                    start, end = _span(tok, off)
-                    m: Match | None = Match(cue.concept, cue, start, end, i, i, tok.surface)
-                elif cue.required and not cue.required <= present:
-                    continue
-                else:
-                    m = self._match_from(cue, tokens, i, off)
+            hits = self._first_hits(tok)
+            for cue, off in hits.singles:
+                start, end = _span(tok, off)
+                raw.append(Match(cue.concept, cue, start, end, i, i, tok.surface))
+                matched_tokens.add(i)
+            phrases: list[tuple[Cue, tuple[int, int]]] = list(hits.open)
+            for k in hits.keys & present:
+                phrases.extend(c for c in hits.keyed[k] if c[0].required <= present)
+            for cue, off in phrases:
+                m = self._match_from(cue, tokens, i, off)
                 if m is not None:
                     raw.append(m)
                     matched_tokens.update(range(m.first, m.last + 1))
@@ -473,14 +492,17 @@ def _longest_wins(matches: list[Match]) -> list[Match]:
     """Drop matches lying strictly inside a longer contiguous match with another effect (a
     phrase with a gap does not cover the words in its gap; "welke subsidie" and "subsidie"
     both count for the scheme service)."""
+    covers = sorted(((o.end - o.start, o.start, o.end, o.concept.kind, o.concept.effect)
+                     for o in matches if not o.gapped), key=lambda x: -x[0])
     keep: list[Match] = []
     for m in matches:
+        length = m.end - m.start
+        kind, effect = m.concept.kind, m.concept.effect
         dominated = False
-        for o in matches:
-            if (o is m or o.gapped or o.concept.kind != m.concept.kind
-                    or o.concept.effect == m.concept.effect):
-                continue
-            if o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start):
+        for olen, ostart, oend, okind, oeffect in covers:
+            if olen <= length:
+                break  # sorted longest first: nothing longer is left
+            if ostart <= m.start and m.end <= oend and okind == kind and oeffect != effect:
                 dominated = True
                 break
         if not dominated:
