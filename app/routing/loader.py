@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -144,6 +144,20 @@ def _date(r: _Reader, where: str, value: Any) -> date | None:
             pass
     r.error(where, f"not a date (YYYY-MM-DD): {value!r}")
     return None
+
+
+def _entries(r: _Reader, rel: str, items: Any, label: str, seen: set[str]) -> Iterator[tuple[str, str, Any]]:
+    """(where, id, entry) for each entry of a list with ids; reports a missing or repeated id."""
+    for i, entry in enumerate(items or []):
+        eid = entry.get("id") if isinstance(entry, dict) else None
+        where = f"{rel} {label}[{i}] ({eid})"
+        if not isinstance(eid, str):
+            r.error(where, "missing id")
+            continue
+        if eid in seen:
+            r.error(where, f"duplicate {label[:-1]} id")
+        seen.add(eid)
+        yield where, eid, entry
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -307,18 +321,12 @@ def _load_lexicon(
     concepts: dict[str, Concept] = {}
     instruments: dict[str, dict[str, Any]] = {}
     cues: list[Cue] = []
+    seen: set[str] = set()
     known_providers = set(providers)
     for path in sorted((r.root / "lexicon").glob("*.yaml")):
         rel = f"lexicon/{path.name}"
         doc = r.yaml(rel) or {}
-        for i, c in enumerate(doc.get("concepts") or []):
-            cid = c.get("id")
-            where = f"{rel} concepts[{i}] ({cid})"
-            if not isinstance(cid, str):
-                r.error(where, "missing id")
-                continue
-            if cid in concepts:
-                r.error(where, "duplicate concept id")
+        for where, cid, c in _entries(r, rel, doc.get("concepts"), "concepts", seen):
             weight = float(c.get("weight", 1.0))
             try:
                 themes = _weights(c.get("theme"), 1.0)
@@ -429,7 +437,6 @@ def _load_tables(r: _Reader, taxonomy: Taxonomy, instruments: Mapping[str, Any],
     rows: list[Row] = []
     seen: set[str] = set()
     order = 0
-    hit_policies: set[str] = set()
     for path in sorted((r.root / "decisions").glob("*.yaml")):
         rel = f"decisions/{path.name}"
         doc = r.yaml(rel) or {}
@@ -441,17 +448,8 @@ def _load_tables(r: _Reader, taxonomy: Taxonomy, instruments: Mapping[str, Any],
         hp = doc.get("hit_policy")
         if hp != "PRIORITY":
             r.error(rel, "hit_policy must be PRIORITY (most specific wins)")
-        hit_policies.add(str(hp))
         defaults = doc.get("defaults") or {}
-        for i, row in enumerate(doc.get("rows") or []):
-            rid = row.get("id")
-            where = f"{rel} rows[{i}] ({rid})"
-            if not isinstance(rid, str):
-                r.error(where, "missing id")
-                continue
-            if rid in seen:
-                r.error(where, "duplicate rule id")
-            seen.add(rid)
+        for where, rid, row in _entries(r, rel, doc.get("rows"), "rows", seen):
             primary = row.get("primary")
             if primary not in targets:
                 r.error(where, f"unknown primary {primary!r}")
