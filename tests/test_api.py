@@ -222,3 +222,18 @@ def test_openapi_operation_ids_and_problem_responses(client: TestClient) -> None
     route = spec["paths"]["/v1/route"]["post"]
     assert "application/problem+json" in route["responses"]["422"]["content"]
     assert "application/problem+json" in route["responses"]["413"]["content"]
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"question": "\\ud800 subsidie"}',  # a lone surrogate is not text
+    b'{"question": "subsidie", "location": {"municipality": "\\udfff"}}',
+])
+def test_invalid_unicode_is_a_422_problem(client: TestClient, raw: bytes) -> None:
+    r = client.post("/v1/route", content=raw, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.headers["content-type"] == PROBLEM
+
+
+@pytest.mark.parametrize("question", ["\u0000", "caf\u00e9 \u0301 \ufb01nanciering", "🚀" * 500, "ـ" * 2000])
+def test_odd_text_is_answered(client: TestClient, question: str) -> None:
+    r = client.post("/v1/route", json={"question": question})
+    assert r.status_code == 200 and r.json()["outcome"] in ("routed", "clarify", "out_of_scope")
