@@ -5,6 +5,7 @@ Cue syntax (documented for editors in routing_rules/README.md):
 - ``subsidie``   the word and its inflections (-s, -en, -e, ...); a cue of 5+ letters also
                  matches as the first part of a compound ("subsidieregeling").
 - ``=bank``      the word and its inflections only, never inside a compound.
+- ``==geld``     exactly this word ("gelden", to apply, is not "geld", money).
 - ``btw*``       any word that starts with it, whatever the length.
 - ``*vergunning`` also as the last part of a compound ("terrasvergunning", "-vergunningen").
 - ``!NOW``       case-sensitive (acronyms that are also ordinary words: NOW, SLIM, GO).
@@ -70,7 +71,7 @@ class Concept:
 @dataclass(frozen=True, slots=True)
 class CueWord:
     text: str
-    mode: str  # "infl" | "prefix" | "suffix"
+    mode: str  # "exact" | "infl" | "prefix" | "suffix"
     case_sensitive: bool
 
 
@@ -119,10 +120,12 @@ class CueSyntaxError(ValueError):
     pass
 
 
-def _cue_word(text: str, first: bool, last: bool, flags: tuple[bool, bool, bool, bool]) -> CueWord:
+def _cue_word(text: str, first: bool, last: bool, flags: tuple[bool, bool, bool, bool, bool]) -> CueWord:
     """One word of a cue: its matching mode from the markers around it (see module doc)."""
-    suffix, prefix, explicit_infl, case_sensitive = flags
-    if suffix and first:
+    suffix, prefix, explicit_infl, case_sensitive, exact = flags
+    if exact:
+        mode = "exact"
+    elif suffix and first:
         mode = "suffix"
     elif (prefix and last) or (
         last and not explicit_infl and not case_sensitive and len(text) >= _MIN_DEFAULT_PREFIX
@@ -153,6 +156,7 @@ def parse_cue(raw: str) -> list[tuple[CueWord | None, ...]]:
             continue
         case_sensitive = w.startswith("!")
         w = w.lstrip("!")
+        exact = w.startswith("==")
         explicit_infl = w.startswith("=")
         w = w.lstrip("=")
         suffix = w.startswith("*")
@@ -162,7 +166,7 @@ def parse_cue(raw: str) -> list[tuple[CueWord | None, ...]]:
         if not toks:
             raise CueSyntaxError(f"cue word without letters: {w!r}")
         texts = [t.cased if case_sensitive else t.norm for t in toks]
-        flags = (suffix, prefix, explicit_infl, case_sensitive)
+        flags = (suffix, prefix, explicit_infl, case_sensitive, exact)
         if len(texts) == 1:
             for s in seqs:
                 s.append(_cue_word(texts[0], True, True, flags))
@@ -204,6 +208,8 @@ def _offsets(cw: CueWord, norm: str, cased: str) -> tuple[int, int] | None:
     """Where `cw` matches inside a token's text: _FULL, (start, end), or None."""
     text = cased if cw.case_sensitive else norm
     w = cw.text
+    if cw.mode == "exact":
+        return _FULL if text == w else None
     forms = _forms(text)
     if w in forms:
         return _FULL

@@ -377,15 +377,20 @@ def _load_lexicon(
                                "signal, scope or business flag)")
             concepts[cid] = concept
             n_cues = 0
+            # a cue written in both the nl and the en list says nothing about the language
+            both = {str(x) for x in _as_list(c.get("nl"))} & {str(x) for x in _as_list(c.get("en"))}
             for lang in ("nl", "en", "any"):
                 for raw in _as_list(c.get(lang)):
+                    if lang == "en" and str(raw) in both:
+                        continue
+                    cue_lang = None if lang == "any" or str(raw) in both else lang
                     try:
                         seqs = parse_cue(str(raw))
                     except CueSyntaxError as e:
                         r.error(where, f"cue {raw!r}: {e}")
                         continue
                     for seq in seqs:
-                        cues.append(Cue(concept, None if lang == "any" else lang, str(raw), seq))
+                        cues.append(Cue(concept, cue_lang, str(raw), seq))
                     n_cues += 1
             if n_cues == 0:
                 r.error(where, "concept without cues")
