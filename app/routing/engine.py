@@ -336,16 +336,22 @@ class Router:
         if facts.employees_span is not None:
             a, b = facts.employees_span
             matches = [m for m in matches if not (a <= m.first and m.last <= b)]
-        if not any(m.concept.instrument for m in matches):
-            return matches
-        th = self.data.thresholds
-        sentence, questions = _sentences(text, tokens)
         markers = self.data.language.example_markers
         example_from: dict[int, int] = {}
         for i, tok in enumerate(tokens):
             for mk in markers:
                 if tok.norm == mk[0] and tuple(t.norm for t in tokens[i : i + len(mk)]) == mk:
-                    example_from.setdefault(sentence[i], i)
+                    example_from.setdefault(tok.sent, i)
+        if example_from:
+            # signals named as examples ("zoals crowdfunding of een informal investor") are
+            # not facts about this firm
+            matches = [m for m in matches if not (
+                m.concept.kind == "signal" and tokens[m.first].sent in example_from
+                and m.first > example_from[tokens[m.first].sent])]
+        if not any(m.concept.instrument for m in matches):
+            return matches
+        th = self.data.thresholds
+        sentence, questions = _sentences(text, tokens)
         # Another instrument asked about in a question sentence makes the ones in the other
         # sentences context.
         several = len(set(sentence)) > 1 and any(
