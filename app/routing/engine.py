@@ -306,11 +306,14 @@ class Router:
             if conf1 < th.min_confidence or close or (vague_service and self._service_matters(n1, ctx_base)):
                 outcome = "clarify"
                 clarify.append(self._clarify_need(n1, row1, close or alt, ev, ctx_base, language))
-                for c, r in (close or alt)[:1]:
-                    needs.append(self._need_result(ev, c))
-                    doors.append(self._door(r, "also", self._conf(c.score),
-                                            ev.words_for(f"t:{c.theme}", f"s:{c.service}"),
-                                            location, named_provider))
+            # The runner-up need's door comes second when the question clearly touches it too.
+            runner_up = (close or alt)[:1] if outcome == "clarify" else [
+                (c, r) for c, r in alt[:1] if c.score >= n1.score * th.alternative_door_share]
+            for c, r in runner_up:
+                needs.append(self._need_result(ev, c))
+                doors.append(self._door(r, "also", self._conf(c.score),
+                                        ev.words_for(f"t:{c.theme}", f"s:{c.service}"),
+                                        location, named_provider))
             doors += self._also(row1, ctx, conf1, location, named_provider)
         routes = self._rank(doors, language)
         if routes and routes[0].needs_location:

@@ -55,6 +55,7 @@ class Thresholds:
     context_instrument_factor: float
     example_instrument_factor: float
     min_service_evidence: float
+    alternative_door_share: float
 
 
 @dataclass(frozen=True)
@@ -576,10 +577,11 @@ def load_ruleset(root: Path | str) -> RuleSetData:
             context_instrument_factor=float(th["context_instrument_factor"]),
             example_instrument_factor=float(th["example_instrument_factor"]),
             min_service_evidence=float(th["min_service_evidence"]),
+            alternative_door_share=float(th["alternative_door_share"]),
         )
     except (KeyError, TypeError, ValueError) as e:
         r.error("thresholds.yaml", f"missing or invalid value: {e}")
-        thresholds = Thresholds(1.0, 1.5, 0.5, 0.15, 5.0, 3, 1.0, 1.0, 0.0)
+        thresholds = Thresholds(1.0, 1.5, 0.5, 0.15, 5.0, 3, 1.0, 1.0, 0.0, 1.0)
     messages = r.yaml("messages.yaml") or {}
     profile = r.yaml("profile.yaml") or {}
 
