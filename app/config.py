@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     rules_dir: Path = PROJECT_ROOT / "routing_rules"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=10 * 1024 * 1024)
     log_level: str = "INFO"
-    # Answers kept for identical requests (0 = off); see app.routing.engine.Router.
+    # Answers kept for identical requests (0 = off); see app.route.cache.
     decision_cache_size: int = Field(default=4096, ge=0, le=1_000_000)
 
     @model_validator(mode="after")

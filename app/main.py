@@ -15,6 +15,7 @@ from app.meta.router import router as meta_router
 from app.middleware import RequestContext
 from app.problems import install as install_problems
 from app.providers.router import router as providers_router
+from app.route.cache import AnswerCache
 from app.route.router import router as route_router
 from app.routing.engine import Router
 
@@ -25,8 +26,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
-        app.state.router = Router.from_directory(settings.rules_dir,
-                                                 cache_size=settings.decision_cache_size)
+        app.state.router = Router.from_directory(settings.rules_dir)
+        app.state.answers = AnswerCache(app.state.router, settings.decision_cache_size)
         app.state.engine = make_engine(settings.database_url)
         try:
             yield

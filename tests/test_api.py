@@ -237,3 +237,31 @@ def test_invalid_unicode_is_a_422_problem(client: TestClient, raw: bytes) -> Non
 def test_odd_text_is_answered(client: TestClient, question: str) -> None:
     r = client.post("/v1/route", json={"question": question})
     assert r.status_code == 200 and r.json()["outcome"] in ("routed", "clarify", "out_of_scope")
+
+
+def test_repeated_question_is_answered_from_the_cache(client: TestClient) -> None:
+    cache = client.app.state.answers  # type: ignore[attr-defined]
+    body = {"question": "Hoe vraag ik een tewerkstellingsvergunning aan voor een kok uit India?"}
+    first = client.post("/v1/route", json=body).json()
+    size = len(cache)
+    second = client.post("/v1/route", json=body).json()
+    assert len(cache) == size  # served from the cache, not added again
+    assert first["request_id"] != second["request_id"]
+    first.pop("request_id"), second.pop("request_id")
+    assert first == second
+
+
+def test_answer_cache_is_bounded_and_skips_invalid_input(router) -> None:  # type: ignore[no-untyped-def]
+    from app.route.cache import AnswerCache
+    from app.routing.model import InvalidInput, RouteInput
+
+    cache = AnswerCache(router, size=4)
+    for i in range(10):
+        cache.answer(RouteInput(question=f"Hoe vraag ik de WBSO aan voor project {i}?"), False)
+    assert len(cache) == 4
+    with pytest.raises(InvalidInput):
+        cache.answer(RouteInput(question="   "), False)
+    assert len(cache) == 4
+    off = AnswerCache(router, size=0)
+    off.answer(RouteInput(question="Wat is de KOR?"), False)
+    assert len(off) == 0

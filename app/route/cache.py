@@ -1,0 +1,53 @@
+"""Answers kept for identical /v1/route requests.
+
+Call-centre scripts, portal example questions and client retries repeat exactly, and the same
+input and rule set always give the same answer (routing-policy.md §5, stability). The cache
+holds the decision and its rendered JSON (without the request id, which differs per answer);
+it belongs to one Router, so a new rule set starts with an empty cache. Bounded, first-in
+first-out; size 0 turns it off.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import orjson
+
+from app.routing.engine import Router
+from app.routing.explain import decision_dict
+from app.routing.model import Decision, RouteInput
+
+
+class Answer(NamedTuple):
+    decision: Decision
+    body: bytes  # the JSON object without its request_id member
+
+
+class AnswerCache:
+    def __init__(self, router: Router, size: int) -> None:
+        self.router = router
+        self.size = size
+        self._items: dict[tuple[RouteInput, bool], Answer] = {}
+
+    def answer(self, inp: RouteInput, explain: bool) -> Answer:
+        key = (inp, explain)
+        hit = self._items.get(key)
+        if hit is not None:
+            return hit
+        decision = self.router.route(inp)
+        payload = decision_dict(decision, self.router, None, explain=explain)
+        del payload["request_id"]
+        ans = Answer(decision, orjson.dumps(payload))
+        if self.size:
+            if len(self._items) >= self.size:
+                self._items.pop(next(iter(self._items)), None)
+            self._items[key] = ans
+        return ans
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def with_request_id(body: bytes, request_id: str) -> bytes:
+    """Put the request id first in a rendered answer (ids are [A-Za-z0-9._-], no escaping)."""
+    return b'{"request_id":"' + request_id.encode() + b'",' + body[1:]
