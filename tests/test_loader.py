@@ -65,3 +65,11 @@ def test_invalid_yaml_is_reported(tmp_path: Path) -> None:
     with pytest.raises(RuleSetError) as err:
         load_ruleset(rules)
     assert any(p.startswith("profile.yaml: not valid YAML") for p in err.value.problems)
+
+
+def test_named_provider_rows_need_named_concepts(tmp_path: Path) -> None:
+    rules = rules_copy(tmp_path)
+    edit(rules / "lexicon/instruments.yaml", '    provider: "rom:liof"\n', "")
+    with pytest.raises(RuleSetError) as err:
+        load_ruleset(rules)
+    assert any("(named.rom)" in p and "instr.rom.liof" in p for p in err.value.problems), err.value.problems

@@ -33,11 +33,8 @@ from app.routing.tables import Context, Row
 from app.routing.text import Token, clean, tokenize
 
 MAX_QUESTION_CHARS = 2000
-PHASES = ("idea", "start", "established", "growth", "trouble")
 LANGUAGES = ("nl", "en")
 _POSTCODE_RE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})?\s*$")
-_GENERAL = "general"
-_DEFAULT_SERVICE = "information"
 
 
 class _Door(NamedTuple):
@@ -64,6 +61,8 @@ class Router:
         self._themes = tuple(data.taxonomy.themes)
         self._services = tuple(data.taxonomy.services)
         self._phase_profile: Mapping[str, Mapping[str, Any]] = (data.profile.get("phase") or {})
+        self._general = data.taxonomy.fallback_theme
+        self._default_service = data.taxonomy.default_service
 
     @classmethod
     def from_directory(cls, root: Path | str) -> Router:
@@ -92,8 +91,8 @@ class Router:
                                    f"unknown service {s!r}; see GET /v1/themes for the valid ones")
         c = inp.company
         if c is not None:
-            if c.phase is not None and c.phase not in PHASES:
-                raise InvalidInput("company.phase", f"use one of {', '.join(PHASES)}")
+            if c.phase is not None and c.phase not in self._phase_profile:
+                raise InvalidInput("company.phase", f"use one of {', '.join(self._phase_profile)}")
             if c.employees is not None and c.employees < 0:
                 raise InvalidInput("company.employees", "must be 0 or more")
 
@@ -262,13 +261,13 @@ class Router:
                     doors.append(self._door(orow, "also", self._conf(other.weight), other.evidence,
                                             location, named_provider))
             doors += self._also(row, ctx, score, location, named_provider)
-            for cand in candidate_needs(ev, self._themes, _DEFAULT_SERVICE, _GENERAL)[:2]:
+            for cand in candidate_needs(ev, self._themes, self._default_service, self._general)[:2]:
                 if (cand.theme, cand.service) != need:
                     needs.append(self._need_result(ev, cand))
         else:
-            cands = candidate_needs(ev, self._themes, _DEFAULT_SERVICE, _GENERAL)
+            cands = candidate_needs(ev, self._themes, self._default_service, self._general)
             if not cands:
-                cands = [NeedCandidate(_GENERAL, _DEFAULT_SERVICE, 0.0, 0, 0)]
+                cands = [NeedCandidate(self._general, self._default_service, 0.0, 0, 0)]
             n1, row1 = self._most_specific(cands, ctx_base)
             cands = [n1] + [c for c in cands if c is not n1]
             ctx = _with(ctx_base, theme=n1.theme, service=n1.service)
@@ -386,7 +385,7 @@ class Router:
             ctx = _with(ctx, instrument=instrument)
         row = self.data.tables.evaluate(ctx)
         if row is None:  # the shipped tables end in an unconditional fallback; guard anyway
-            row = self.data.tables.evaluate(Context(theme=_GENERAL, service=_DEFAULT_SERVICE))
+            row = self.data.tables.evaluate(Context(theme=self._general, service=self._default_service))
         assert row is not None, "decision tables have no general fallback row"
         return row
 
@@ -411,18 +410,18 @@ class Router:
         (provider id, needs_location, doors that come with it)."""
         d = self.data.directory
         if target == "$named":
-            if named:
-                return named, False, ()
-            target = "rom"
+            # the loader only allows $named on rows of instruments whose cues name a provider
+            assert named is not None, "a $named row fired without a named provider"
+            return named, False, ()
         fam = d.families.get(target)
         if fam is None or not fam.regional or ":" in target:
             return target, False, ()
         if fam.regional_by == "finder":
             return target, False, ()
+        if named is not None and d.family_of(named) == fam.id:
+            return named, False, ()  # a provider named in the question wins over the location (§5)
         loc = location
-        if fam.id == "rom":
-            if named and named.startswith("rom:"):
-                return named, False, ()
+        if fam.regional_by == "rom_area":
             if loc is not None and loc.rom:
                 return loc.rom, False, loc.rom_also
         elif loc is not None:
@@ -488,7 +487,7 @@ class Router:
             defaults = (self.data.messages.get("clarify") or {}).get("default_themes") or []
             for t in defaults:
                 if t != n1.theme:
-                    options.append((str(t), _DEFAULT_SERVICE))
+                    options.append((str(t), self._default_service))
         options = options[: th.max_clarify_options]
         same_theme = len({t for t, _ in options}) == 1
         labels = [

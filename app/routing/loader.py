@@ -26,6 +26,8 @@ from app.routing.tables import AlsoRef, Conditions, DecisionTables, Row
 from app.routing.text import fold
 
 PRINCIPLES = frozenset({"P1", "P2", "P3", "P4", "P5"})
+# how a regional family's door is chosen: rom_area = regions/rom_areas.yaml
+REGIONAL_BY = ("national", "rom_area", "province", "municipality", "labour_market_region", "finder")
 SCOPES = frozenset({"business", "private", "personal", "offtopic", "injection", "abuse", "smalltalk"})
 REGION_FAMILY_ALIASES = {"$named"}
 
@@ -42,6 +44,8 @@ class RuleSetError(ValueError):
 class Taxonomy:
     themes: Mapping[str, Mapping[str, Any]]
     services: Mapping[str, Mapping[str, Any]]
+    fallback_theme: str  # a question with service words only is read as this theme
+    default_service: str  # a theme without service words is read with this service
 
 
 @dataclass(frozen=True)
@@ -176,10 +180,8 @@ def _load_families(r: _Reader, doc: Any) -> dict[str, Family]:
         if not isinstance(fid, str):
             r.error(where, "missing id")
             continue
-        if f.get("regional_by") not in ("national", "province", "municipality",
-                                         "labour_market_region", "finder"):
-            r.error(where, f"{fid}: regional_by must be national, province, municipality, "
-                           "labour_market_region or finder")
+        if f.get("regional_by") not in REGIONAL_BY:
+            r.error(where, f"{fid}: regional_by must be one of {', '.join(REGIONAL_BY)}")
         fams[fid] = Family(
             id=fid,
             name=_texts(r, where, f.get("name"), "name"),
@@ -506,7 +508,11 @@ def load_ruleset(root: Path | str) -> RuleSetData:
     taxonomy = Taxonomy(
         themes={t["id"]: t for t in tax_doc.get("themes") or []},
         services={s["id"]: s for s in tax_doc.get("services") or []},
+        fallback_theme=str((tax_doc.get("defaults") or {}).get("theme")),
+        default_service=str((tax_doc.get("defaults") or {}).get("service")),
     )
+    if taxonomy.fallback_theme not in taxonomy.themes or taxonomy.default_service not in taxonomy.services:
+        r.error("taxonomy.yaml", "defaults needs an existing theme and service")
     for kind, items in (("theme", taxonomy.themes), ("service", taxonomy.services)):
         for k, v in items.items():
             _texts(r, f"taxonomy.yaml {kind} {k}", v.get("label"), "label")
@@ -564,6 +570,13 @@ def load_ruleset(root: Path | str) -> RuleSetData:
     for iid in instruments:
         if iid not in tables.instruments():
             r.error(f"lexicon instrument {iid}", "no tier-1 row names this instrument")
+    for row in tables.rows:
+        if "$named" in (row.primary, *(a.provider for a in row.also)):
+            unnamed = [c for iid in (row.when.instruments or ()) for c in instruments.get(iid, {}).get("concepts", [])
+                       if concepts[c].provider is None]
+            if row.when.instruments is None or unnamed:
+                r.error(f"{row.file} ({row.id})", "$named needs an instrument whose every concept names a "
+                        f"provider{': ' + ', '.join(unnamed) if unnamed else ''}")
 
     th = r.yaml("thresholds.yaml") or {}
     try:
