@@ -59,3 +59,9 @@ def test_staff_size_and_its_span(router: Router) -> None:
 ])
 def test_parse_number(raw: str, value: float | None) -> None:
     assert parse_number(raw) == value
+
+
+def test_grouped_number_is_money_unless_it_counts_something_else(router: Router) -> None:
+    assert facts(router, "ik heb 40.000 nodig voor mijn bakkerij").amount == 40_000
+    assert facts(router, "moet ik 1.225 uur werken?").amount is None
+    assert facts(router, "we hebben 12.000 klanten").amount is None

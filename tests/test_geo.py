@@ -147,3 +147,13 @@ def test_ambiguous_place_with_location_word(router: Router) -> None:
 def test_region_names_give_the_rom(router: Router, name: str, rom: str) -> None:
     d = route(router, f"Welke investeerder helpt een snelgroeiend bedrijf in {name}?")
     assert d.routes[0].provider_id == rom
+
+
+def test_every_province_resolves_by_name_even_when_a_municipality_shares_it(router: Router) -> None:
+    for r in rows("provinces.csv"):
+        for value in (r["province_name"], r["province_name_alt"], r["province_code"]):
+            if value:
+                loc = router.resolve_location(province=value)
+                assert loc is not None and loc.province is not None
+                assert loc.province.code == r["province_code"], value
+                assert loc.rom == ROM_BY_PROVINCE[r["province_code"]]

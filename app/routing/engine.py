@@ -177,10 +177,16 @@ class Router:
         if s.get("personal", 0.0) > 0 and business == 0 and topical == 0:
             return "private"
         off = s.get("offtopic", 0.0) + s.get("smalltalk", 0.0)
-        if off > 0 and business == 0 and topical <= off:
+        named = any(h.weight >= self.data.thresholds.min_instrument_weight for h in ev.instruments.values())
+        if off > 0 and business == 0 and not named and topical < off:
             return "offtopic" if s.get("offtopic", 0.0) >= s.get("smalltalk", 0.0) else "smalltalk"
         if not ev.recognised and location is None and not lang_mod.has_words(tokens, self.data.language):
             return "gibberish"
+        # Nothing about a business at all: no theme, no named thing, no business word and no
+        # business kind of help (subsidy, money, staff, partners). Not forced onto KVK (§5).
+        if (topical == 0 and business == 0 and not any(v > 0 for v in ev.need.values())
+                and not any(ev.service.get(sv, 0.0) > 0 for sv in self.data.taxonomy.business_services)):
+            return "offtopic"
         return None
 
     # -- main ------------------------------------------------------------------------------------

@@ -143,8 +143,9 @@ def find_amount(tokens: Sequence[Token], lang: LanguageData, text: str) -> tuple
             or after in lang.currency_words
             or (after in lang.multipliers and after2 in lang.currency_words)
         )
-        if not currency and mult == 1.0:
-            continue  # a bare number ("12 medewerkers", "2023") is not money
+        grouped = tok.surface != tok.norm and value >= 1000 and after not in lang.not_after_postcode
+        if not currency and mult == 1.0 and not grouped:
+            continue  # a bare number ("12 medewerkers", "2023") is not money; "40.000" is
         amount = value * mult
         last = j + (1 if after in lang.multipliers else 0)
         evidence = text[tok.start : tokens[min(last, len(tokens) - 1)].end]

@@ -97,16 +97,19 @@ class Geo:
     _regions: dict[str, RegionName] = field(default_factory=dict, init=False)
     _override_of: dict[str, RomOverride] = field(default_factory=dict, init=False)
     _first_words: frozenset[str] = field(default_factory=frozenset, init=False)
+    _province_by_name: dict[str, str] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         by_name: dict[str, str] = {}
-        # Province names first, so that a municipality with the same name (Groningen,
-        # Utrecht) overrides it: the municipality is the more precise reading.
+        # Province names first, so that in free text a municipality with the same name
+        # (Groningen, Utrecht) overrides it: the municipality is the more precise reading.
+        # A field that says "province" is looked up among provinces only (_province_by_name).
         for p in self.provinces.values():
             by_name[fold(p.name)] = p.code
         for alias, code in self.aliases.items():
             if code.startswith("PV"):
                 by_name[alias] = code
+        self._province_by_name = {k: v for k, v in by_name.items()}
         for m in self.municipalities.values():
             by_name[fold(m.name)] = m.code
         for alias, code in self.aliases.items():
@@ -122,6 +125,8 @@ class Geo:
         """Register extra spellings (e.g. the PDOK Locatieserver names) without overriding."""
         for name, code in names:
             self._by_name.setdefault(fold(name), code)
+            if code.startswith("PV"):
+                self._province_by_name.setdefault(fold(name), code)
         self._first_words = frozenset(k.split(" ")[0] for k in [*self._by_name, *self._regions])
 
     def municipality(self, value: str) -> Municipality:
@@ -133,7 +138,7 @@ class Geo:
 
     def province(self, value: str) -> Area:
         v = value.strip()
-        code = v.upper() if v.upper().startswith("PV") else self._by_name.get(fold(v))
+        code = v.upper() if v.upper().startswith("PV") else self._province_by_name.get(fold(v))
         if code is None or code not in self.provinces:
             raise UnknownPlace(value)
         return self.provinces[code]

@@ -495,11 +495,12 @@ def _dedupe(matches: list[Match]) -> list[Match]:
 
 
 def _longest_wins(matches: list[Match]) -> list[Match]:
-    """Drop matches lying strictly inside a longer contiguous match with another effect (a
-    phrase with a gap does not cover the words in its gap; "welke subsidie" and "subsidie"
-    both count for the scheme service)."""
+    """Drop matches lying strictly inside a longer match of the same kind with another effect
+    ("welke subsidie" and "subsidie" both count for the scheme service)."""
+    # A gapped phrase covers the words in its gap only for scope ("employee at a tech company"
+    # is private even though "company" alone is business); topics keep the words in a gap.
     covers = sorted(((o.end - o.start, o.start, o.end, o.concept.kind, o.concept.effect)
-                     for o in matches if not o.gapped), key=lambda x: -x[0])
+                     for o in matches if not o.gapped or o.concept.kind == "scope"), key=lambda x: -x[0])
     keep: list[Match] = []
     for m in matches:
         length = m.end - m.start

@@ -46,6 +46,7 @@ class Taxonomy:
     services: Mapping[str, Mapping[str, Any]]
     fallback_theme: str  # a question with service words only is read as this theme
     default_service: str  # a theme without service words is read with this service
+    business_services: frozenset[str]  # kinds of help only a business asks for (scope)
 
 
 @dataclass(frozen=True)
@@ -510,6 +511,7 @@ def load_ruleset(root: Path | str) -> RuleSetData:
         services={s["id"]: s for s in tax_doc.get("services") or []},
         fallback_theme=str((tax_doc.get("defaults") or {}).get("theme")),
         default_service=str((tax_doc.get("defaults") or {}).get("service")),
+        business_services=frozenset(s["id"] for s in tax_doc.get("services") or [] if s.get("business")),
     )
     if taxonomy.fallback_theme not in taxonomy.themes or taxonomy.default_service not in taxonomy.services:
         r.error("taxonomy.yaml", "defaults needs an existing theme and service")
