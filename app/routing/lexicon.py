@@ -30,7 +30,7 @@ from app.routing.text import Token, clean, tokenize
 
 INFLECTIONS: tuple[str, ...] = ("", "s", "e", "n", "en", "es", "er", "ers", "'s", "je", "jes")
 _MIN_DEFAULT_PREFIX = 5
-_MIN_FUZZY_LEN = 7
+_MIN_FUZZY_LEN = 8
 _FUZZY_FACTOR = 0.8
 _MAX_GAP = 4
 
@@ -164,6 +164,8 @@ def parse_cue(raw: str) -> list[tuple[CueWord | None, ...]]:
         core = w.strip("*")
         toks = tokenize(clean(core))
         if not toks:
+            if core and not any(ch.isalnum() for ch in core) and len(words) > 1:
+                continue  # punctuation between words ("bed & breakfast") is not a word in text
             raise CueSyntaxError(f"cue word without letters: {w!r}")
         texts = [t.cased if case_sensitive else t.norm for t in toks]
         flags = (suffix, prefix, explicit_infl, case_sensitive, exact)
@@ -185,7 +187,7 @@ def parse_cue(raw: str) -> list[tuple[CueWord | None, ...]]:
 def _strip_inflections(word: str) -> Iterable[str]:
     yield word
     for suf in INFLECTIONS[1:]:
-        if len(word) > len(suf) + 2 and word.endswith(suf):
+        if len(word) - len(suf) >= 2 and word.endswith(suf):
             yield word[: -len(suf)]
 
 
@@ -296,7 +298,7 @@ class Lexicon:
             else:
                 idx.exact.setdefault(first.text, []).append(cue)
             if (cue.single and not first.case_sensitive and len(first.text) >= _MIN_FUZZY_LEN
-                    and cue.concept.scope in (None, "business")):
+                    and cue.concept.kind == "topic"):
                 for d in _deletes(first.text) | {first.text}:
                     idx.fuzzy.setdefault(d, []).append((first.text, cue))
         self._idx = idx
