@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from app.routing import language as lang_mod
-from app.routing.classify import Evidence, NeedCandidate, candidate_needs, gather, ranked_instruments
+from app.routing.classify import (
+    Evidence,
+    InstrumentHit,
+    NeedCandidate,
+    candidate_needs,
+    gather,
+    ranked_instruments,
+)
 from app.routing.facts import TextFacts, extract
 from app.routing.geo import Location, UnknownPlace
 from app.routing.lexicon import Match
@@ -48,6 +55,15 @@ class _Door(NamedTuple):
     evidence: tuple[str, ...]
     role: str
     extra: tuple[str, ...] = ()  # doors that come with this one ('t Gooi: ROM Utrecht Region)
+
+
+class _Plan(NamedTuple):
+    """What tier 1 or tier 2 decided, before the doors are ranked."""
+
+    doors: list[_Door]
+    needs: list[NeedResult]
+    clarify: list[ClarifyItem]
+    outcome: str
 
 
 class Router:
@@ -194,7 +210,6 @@ class Router:
         """The decision for one input; raises InvalidInput for what the client must fix."""
         self._validate(inp)
         data = self.data
-        th = data.thresholds
         text = clean(inp.question or "")
         tokens = tokenize(text)
         matches = data.lexicon.match(tokens)
@@ -206,6 +221,54 @@ class Router:
         trace = tuple(
             TraceMatch(m.concept.id, m.cue.raw, m.evidence, round(m.weight, 3), m.fuzzy) for m in matches
         )
+        ctx_base = self._profile(ev, inp, facts)
+        fact_info: dict[str, Any] = {}
+        if facts.amount is not None:
+            fact_info["amount_eur"] = facts.amount
+        if ctx_base.employees is not None:
+            fact_info["employees"] = ctx_base.employees
+        if "non_eu_founder" in ctx_base.signals:
+            fact_info["non_eu_founder"] = True
+        if inp.question is not None and not inp.needs:
+            oos = self._scope(ev, tokens, location)
+            if oos is not None:
+                msgs = data.messages.get("out_of_scope") or {}
+                body = (msgs.get(oos) or msgs.get("offtopic") or {}).get(language, "")
+                example = (msgs.get("example") or {}).get(language, "")
+                return Decision(
+                    language=language, outcome="out_of_scope", needs=(), routes=(), clarify=(),
+                    location=location, message=f"{body} {example}".strip(), trace=trace,
+                    facts={"scope": oos, **fact_info},
+                )
+        named = next(
+            (h.provider for h in sorted(ev.instruments.values(), key=lambda h: h.position) if h.provider),
+            None,
+        )
+        instruments = ranked_instruments(ev, data.thresholds.min_instrument_weight)
+        if instruments:
+            plan = self._tier1(instruments, ev, ctx_base, location, named)
+        else:
+            plan = self._tier2(ev, ctx_base, location, named, language)
+        routes = self._rank(plan.doors, language)
+        clarify = list(plan.clarify)
+        if routes and routes[0].needs_location:
+            q = (data.messages.get("location_question") or {}).get(language, "")
+            clarify.insert(0, ClarifyItem("location", q))
+        return Decision(
+            language=language,
+            outcome=plan.outcome,
+            needs=tuple(plan.needs),
+            routes=routes,
+            clarify=tuple(clarify),
+            location=location,
+            trace=trace,
+            facts=fact_info,
+        )
+
+    def _profile(self, ev: Evidence, inp: RouteInput, facts: TextFacts) -> Context:
+        """Add what the company profile, an amount and structured needs say to the evidence;
+        the context the decision tables test."""
+        data = self.data
         company = inp.company
         phase = company.phase if company else None
         employees = company.employees if company and company.employees is not None else facts.employees
@@ -223,102 +286,72 @@ class Router:
             for sv, w in (amount_prof.get("service") or {}).items():
                 ev.add_service(str(sv), float(w), 1 << 29, word)
         for t, s in inp.needs:
-            ev.add_need(t, s, th.structured_need_weight, -1, f"needs: {t}/{s}")
-        fact_info: dict[str, Any] = {}
-        if facts.amount is not None:
-            fact_info["amount_eur"] = facts.amount
-        if employees is not None:
-            fact_info["employees"] = employees
-        if "non_eu_founder" in signals:
-            fact_info["non_eu_founder"] = True
-        if inp.question is not None and not inp.needs:
-            oos = self._scope(ev, tokens, location)
-            if oos is not None:
-                msgs = data.messages.get("out_of_scope") or {}
-                body = (msgs.get(oos) or msgs.get("offtopic") or {}).get(language, "")
-                example = (msgs.get("example") or {}).get(language, "")
-                return Decision(
-                    language=language, outcome="out_of_scope", needs=(), routes=(), clarify=(),
-                    location=location, message=f"{body} {example}".strip(), trace=trace,
-                    facts={"scope": oos, **fact_info},
-                )
-        ctx_base = Context(signals=frozenset(signals), amount=facts.amount, employees=employees,
-                           phase=phase)
-        named_provider = next(
-            (h.provider for h in sorted(ev.instruments.values(), key=lambda h: h.position) if h.provider),
-            None,
-        )
-        instruments = ranked_instruments(ev, th.min_instrument_weight)
-        doors: list[_Door] = []
-        needs: list[NeedResult] = []
+            ev.add_need(t, s, data.thresholds.structured_need_weight, -1, f"needs: {t}/{s}")
+        return Context(signals=frozenset(signals), amount=facts.amount, employees=employees, phase=phase)
+
+    def _tier1(self, instruments: Sequence[InstrumentHit], ev: Evidence, ctx_base: Context,
+               location: Location | None, named: str | None) -> _Plan:
+        """A named instrument decides; other named instruments with another door follow."""
+        first = instruments[0]
+        row = self._eval(ctx_base, instrument=first.id)
+        need = self.data.instruments[first.id]["need"]
+        score = self._conf(first.weight + ev.theme.get(need[0], 0.0))
+        needs = [NeedResult(need[0], need[1], score, first.evidence)]
+        doors = [self._door(row, "primary", score, first.evidence, location, named)]
+        for other in instruments[1:]:
+            orow = self._eval(ctx_base, instrument=other.id)
+            if orow.primary != row.primary:
+                doors.append(self._door(orow, "also", self._conf(other.weight), other.evidence,
+                                        location, named))
+        ctx = _with(ctx_base, instrument=first.id, theme=need[0], service=need[1])
+        doors += self._also(row, ctx, score, location, named)
+        for cand in candidate_needs(ev, self._themes, self._default_service, self._general)[:2]:
+            if (cand.theme, cand.service) != need:
+                needs.append(self._need_result(ev, cand))
+        return _Plan(doors, needs, [], "routed")
+
+    def _tier2(self, ev: Evidence, ctx_base: Context, location: Location | None, named: str | None,
+               language: str) -> _Plan:
+        """The best (theme, service) decides; close alternatives make it a clarifying answer."""
+        th = self.data.thresholds
+        cands = candidate_needs(ev, self._themes, self._default_service, self._general)
+        if not cands:
+            cands = [NeedCandidate(self._general, self._default_service, 0.0, 0, 0)]
+        n1, row1 = self._most_specific(cands, ctx_base)
+        conf1 = self._conf(n1.score)
+        needs = [self._need_result(ev, n1)]
+        doors = [self._door(row1, "primary", conf1, ev.words_for(f"t:{n1.theme}", f"s:{n1.service}"),
+                            location, named)]
+        # the best need of every other door, best first
+        alt: list[tuple[NeedCandidate, Row]] = []
+        seen = {_family(row1.primary)}
+        for c in cands:
+            if c is n1:
+                continue
+            r = self._eval(_with(ctx_base, theme=c.theme, service=c.service))
+            if _family(r.primary) not in seen:
+                seen.add(_family(r.primary))
+                alt.append((c, r))
+        close = [(c, r) for c, r in alt if n1.score > 0 and c.score >= n1.score * (1 - th.min_margin)]
+        # No real word for the kind of help ("Hoe zit dat?"): ask when the answer would
+        # change the door (information at KVK, or a subsidy at RVO?).
+        vague_service = (ev.service.get(n1.service, 0.0) + ev.need.get((n1.theme, n1.service), 0.0)
+                         < th.min_service_evidence)
         clarify: list[ClarifyItem] = []
         outcome = "routed"
-        if instruments:
-            first = instruments[0]
-            row = self._eval(ctx_base, instrument=first.id)
-            need = data.instruments[first.id]["need"]
-            score = self._conf(first.weight + ev.theme.get(need[0], 0.0))
-            needs.append(NeedResult(need[0], need[1], score, first.evidence))
-            ctx = _with(ctx_base, instrument=first.id, theme=need[0], service=need[1])
-            doors.append(self._door(row, "primary", score, first.evidence, location, named_provider))
-            for other in instruments[1:]:
-                orow = self._eval(ctx_base, instrument=other.id)
-                if orow.primary != row.primary:
-                    doors.append(self._door(orow, "also", self._conf(other.weight), other.evidence,
-                                            location, named_provider))
-            doors += self._also(row, ctx, score, location, named_provider)
-            for cand in candidate_needs(ev, self._themes, self._default_service, self._general)[:2]:
-                if (cand.theme, cand.service) != need:
-                    needs.append(self._need_result(ev, cand))
-        else:
-            cands = candidate_needs(ev, self._themes, self._default_service, self._general)
-            if not cands:
-                cands = [NeedCandidate(self._general, self._default_service, 0.0, 0, 0)]
-            n1, row1 = self._most_specific(cands, ctx_base)
-            cands = [n1] + [c for c in cands if c is not n1]
-            ctx = _with(ctx_base, theme=n1.theme, service=n1.service)
-            conf1 = self._conf(n1.score)
-            needs.append(self._need_result(ev, n1))
-            evidence1 = ev.words_for(f"t:{n1.theme}", f"s:{n1.service}")
-            doors.append(self._door(row1, "primary", conf1, evidence1, location, named_provider))
-            alt: list[tuple[NeedCandidate, Row]] = []
-            fam1 = _family(row1.primary)
-            for c in cands[1:]:
-                r = self._eval(_with(ctx_base, theme=c.theme, service=c.service))
-                if _family(r.primary) != fam1 and all(_family(r.primary) != _family(a[1].primary)
-                                                     for a in alt):
-                    alt.append((c, r))
-            close = [(c, r) for c, r in alt if n1.score > 0 and c.score >= n1.score * (1 - th.min_margin)]
-            # No real word for the kind of help ("Hoe zit dat?"): ask when the answer would
-            # change the door (information at KVK, or a subsidy at RVO?).
-            vague_service = (ev.service.get(n1.service, 0.0) + ev.need.get((n1.theme, n1.service), 0.0)
-                             < th.min_service_evidence)
-            if conf1 < th.min_confidence or close or (vague_service and self._service_matters(n1, ctx_base)):
-                outcome = "clarify"
-                clarify.append(self._clarify_need(n1, row1, close or alt, ev, ctx_base, language))
-            # The runner-up need's door comes second when the question clearly touches it too.
-            runner_up = (close or alt)[:1] if outcome == "clarify" else [
-                (c, r) for c, r in alt[:1] if c.score >= n1.score * th.alternative_door_share]
-            for c, r in runner_up:
-                needs.append(self._need_result(ev, c))
-                doors.append(self._door(r, "also", self._conf(c.score),
-                                        ev.words_for(f"t:{c.theme}", f"s:{c.service}"),
-                                        location, named_provider))
-            doors += self._also(row1, ctx, conf1, location, named_provider)
-        routes = self._rank(doors, language)
-        if routes and routes[0].needs_location:
-            q = (data.messages.get("location_question") or {}).get(language, "")
-            clarify.insert(0, ClarifyItem("location", q))
-        return Decision(
-            language=language,
-            outcome=outcome,
-            needs=tuple(needs),
-            routes=routes,
-            clarify=tuple(clarify),
-            location=location,
-            trace=trace,
-            facts=fact_info,
-        )
+        if conf1 < th.min_confidence or close or (vague_service and self._service_matters(n1, ctx_base)):
+            outcome = "clarify"
+            clarify.append(self._clarify_need(n1, row1, close or alt, ctx_base, language))
+        # The runner-up need's door comes second when the question clearly touches it too.
+        runner_up = (close or alt)[:1] if outcome == "clarify" else [
+            (c, r) for c, r in alt[:1] if c.score >= n1.score * th.alternative_door_share]
+        for c, r in runner_up:
+            needs.append(self._need_result(ev, c))
+            doors.append(self._door(r, "also", self._conf(c.score),
+                                    ev.words_for(f"t:{c.theme}", f"s:{c.service}"), location, named))
+        ctx = _with(ctx_base, theme=n1.theme, service=n1.service)
+        doors += self._also(row1, ctx, conf1, location, named)
+        return _Plan(doors, needs, clarify, outcome)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _weigh(self, text: str, tokens: Sequence[Token], matches: list[Match],
@@ -473,7 +506,7 @@ class Router:
         return tuple(out)
 
     def _clarify_need(self, n1: NeedCandidate, row1: Row, alts: Sequence[tuple[NeedCandidate, Row]],
-                      ev: Evidence, ctx: Context, language: str) -> ClarifyItem:
+                      ctx: Context, language: str) -> ClarifyItem:
         tax = self.data.taxonomy
         th = self.data.thresholds
         options: list[tuple[str, str]] = [(n1.theme, n1.service)]
