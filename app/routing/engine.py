@@ -34,7 +34,6 @@ from app.routing.model import (
     NeedResult,
     RouteInput,
     RouteResult,
-    TraceMatch,
 )
 from app.routing.tables import Context, Row
 from app.routing.text import Token, clean, tokenize
@@ -77,6 +76,7 @@ class Router:
         self._themes = tuple(data.taxonomy.themes)
         self._services = tuple(data.taxonomy.services)
         self._phase_profile: Mapping[str, Mapping[str, Any]] = (data.profile.get("phase") or {})
+        self._marker_starts = frozenset(mk[0] for mk in data.language.example_markers)
         self._general = data.taxonomy.fallback_theme
         self._default_service = data.taxonomy.default_service
 
@@ -218,9 +218,7 @@ class Router:
         matches = self._weigh(text, tokens, matches, facts)
         ev = gather(matches)
         location = self._location(inp, facts, tokens)
-        trace = tuple(
-            TraceMatch(m.concept.id, m.cue.raw, m.evidence, round(m.weight, 3), m.fuzzy) for m in matches
-        )
+        trace = tuple(matches)
         ctx_base = self._profile(ev, inp, facts)
         fact_info: dict[str, Any] = {}
         if facts.amount is not None:
@@ -237,7 +235,7 @@ class Router:
                 example = (msgs.get("example") or {}).get(language, "")
                 return Decision(
                     language=language, outcome="out_of_scope", needs=(), routes=(), clarify=(),
-                    location=location, message=f"{body} {example}".strip(), trace=trace,
+                    location=location, message=f"{body} {example}".strip(), matches=trace,
                     facts={"scope": oos, **fact_info},
                 )
         named = next(
@@ -261,7 +259,7 @@ class Router:
             routes=routes,
             clarify=tuple(clarify),
             location=location,
-            trace=trace,
+            matches=trace,
             facts=fact_info,
         )
 
@@ -363,11 +361,13 @@ class Router:
             a, b = facts.employees_span
             matches = [m for m in matches if not (a <= m.first and m.last <= b)]
         markers = self.data.language.example_markers
+        starts = self._marker_starts
         example_from: dict[int, int] = {}
         for i, tok in enumerate(tokens):
-            for mk in markers:
-                if tok.norm == mk[0] and tuple(t.norm for t in tokens[i : i + len(mk)]) == mk:
-                    example_from.setdefault(tok.sent, i)
+            if tok.norm in starts:
+                for mk in markers:
+                    if tok.norm == mk[0] and tuple(t.norm for t in tokens[i : i + len(mk)]) == mk:
+                        example_from.setdefault(tok.sent, i)
         if example_from:
             # signals named as examples ("zoals crowdfunding of een informal investor") are
             # not facts about this firm

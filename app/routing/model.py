@@ -41,16 +41,14 @@ class RouteInput:
     needs: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class NeedResult:
+class NeedResult(NamedTuple):
     theme: str
     service: str
     score: float
     evidence: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class RouteResult:
+class RouteResult(NamedTuple):
     rank: int
     role: str  # "primary" | "also"
     provider_id: str
@@ -63,14 +61,12 @@ class RouteResult:
     evidence: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ClarifyOption:
+class ClarifyOption(NamedTuple):
     label: str
     needs: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ClarifyItem:
+class ClarifyItem(NamedTuple):
     field: str  # "need" | "location"
     question: str
     options: tuple[ClarifyOption, ...] = ()
@@ -93,8 +89,14 @@ class Decision:
     clarify: tuple[ClarifyItem, ...]
     location: Location | None
     message: str | None = None
-    trace: tuple[TraceMatch, ...] = ()
+    matches: tuple[Any, ...] = ()  # the lexicon matches (app.routing.lexicon.Match)
     facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def trace(self) -> tuple[TraceMatch, ...]:
+        """The cues that matched, for explanations and the decision log (built on demand)."""
+        return tuple(TraceMatch(m.concept.id, m.cue.raw, m.evidence, round(m.weight, 3), m.fuzzy)
+                     for m in self.matches)
 
     @property
     def out_of_scope(self) -> bool:
