@@ -534,7 +534,7 @@ class Router:
             for t, s in options
         ]
         tmpl = (self.data.messages.get("clarify") or {}).get("service" if same_theme else "theme") or {}
-        joiner = " of " if language == "nl" else " or "
+        joiner = f" {(self.data.messages.get('clarify') or {}).get('or', {}).get(language, '/')} "
         listing = joiner.join([", ".join(labels[:-1]), labels[-1]]) if len(labels) > 1 else labels[0]
         question = str(tmpl.get(language, "{options}?")).replace("{options}", listing)
         return ClarifyItem(
