@@ -104,3 +104,10 @@ def test_dutch_elision_completes_the_first_compound() -> None:
 def test_malformed_cues_are_rejected(raw: str) -> None:
     with pytest.raises(CueSyntaxError):
         parse_cue(raw)
+
+
+def test_compound_head_only_marker() -> None:
+    fund = Concept("fund", instrument="rom_fund", weight=1.3)
+    lx = lex(("**fonds", fund))
+    assert ids(lx, "het innovatiefonds") == ["fund"]
+    assert ids(lx, "banken en fondsen") == []

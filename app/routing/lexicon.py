@@ -8,6 +8,7 @@ Cue syntax (documented for editors in routing_rules/README.md):
 - ``==geld``     exactly this word ("gelden", to apply, is not "geld", money).
 - ``btw*``       any word that starts with it, whatever the length.
 - ``*vergunning`` also as the last part of a compound ("terrasvergunning", "-vergunningen").
+- ``**fonds``    only as the last part of a compound ("ideeenfonds", not "fonds" alone).
 - ``!NOW``       case-sensitive (acronyms that are also ordinary words: NOW, SLIM, GO).
 - ``in dienst nemen``  a phrase: consecutive words, each with the syntax above.
 - ``personeel ... vinden``  "..." allows up to four other words in between.
@@ -71,7 +72,7 @@ class Concept:
 @dataclass(frozen=True, slots=True)
 class CueWord:
     text: str
-    mode: str  # "exact" | "infl" | "prefix" | "suffix"
+    mode: str  # "exact" | "infl" | "prefix" | "suffix" | "head" (compound head only)
     case_sensitive: bool
 
 
@@ -89,7 +90,7 @@ class Cue:
 
     def __post_init__(self) -> None:
         req = frozenset(p.text for p in self.parts[1:]
-                        if p is not None and p.mode != "suffix" and not p.case_sensitive)
+                        if p is not None and p.mode not in ("suffix", "head") and not p.case_sensitive)
         object.__setattr__(self, "required", req)
         object.__setattr__(self, "single", len(self.parts) == 1)
 
@@ -159,8 +160,9 @@ def parse_cue(raw: str) -> list[tuple[CueWord | None, ...]]:
         exact = w.startswith("==")
         explicit_infl = w.startswith("=")
         w = w.lstrip("=")
+        head_only = w.startswith("**")
         suffix = w.startswith("*")
-        prefix = w.endswith("*")
+        prefix = w.endswith("*") and not w.endswith("**")
         core = w.strip("*")
         toks = tokenize(clean(core))
         if not toks:
@@ -170,8 +172,11 @@ def parse_cue(raw: str) -> list[tuple[CueWord | None, ...]]:
         texts = [t.cased if case_sensitive else t.norm for t in toks]
         flags = (suffix, prefix, explicit_infl, case_sensitive, exact)
         if len(texts) == 1:
+            cw = _cue_word(texts[0], True, True, flags)
+            if head_only:
+                cw = CueWord(cw.text, "head", cw.case_sensitive)
             for s in seqs:
-                s.append(_cue_word(texts[0], True, True, flags))
+                s.append(cw)
         else:
             split = [_cue_word(t, i == 0, i == len(texts) - 1, flags) for i, t in enumerate(texts)]
             joined = _cue_word("".join(texts), True, True, flags)
@@ -213,13 +218,17 @@ def _offsets(cw: CueWord, norm: str, cased: str) -> tuple[int, int] | None:
     if cw.mode == "exact":
         return _FULL if text == w else None
     forms = _forms(text)
-    if w in forms:
+    if w in forms and cw.mode != "head":
         return _FULL
     if cw.mode == "prefix" and text.startswith(w):
         return (0, len(w))
     if cw.mode == "suffix":
         for f in forms:
             if f.endswith(w):
+                return (len(f) - len(w), len(text))
+    if cw.mode == "head":
+        for f in forms:
+            if f.endswith(w) and len(f) > len(w):
                 return (len(f) - len(w), len(text))
     return None
 
@@ -293,6 +302,8 @@ class Lexicon:
             elif first.mode == "suffix":
                 idx.suffix.setdefault(first.text, []).append(cue)
                 idx.exact.setdefault(first.text, []).append(cue)
+            elif first.mode == "head":
+                idx.suffix.setdefault(first.text, []).append(cue)
             elif first.mode == "prefix":
                 idx.prefix.setdefault(first.text, []).append(cue)
             else:
