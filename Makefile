@@ -26,8 +26,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The suite runs on SQLite; with TEST_POSTGRES_URL set (.ci/run does) it runs again on PostgreSQL.
 test: lint typecheck
 	$(BIN)/pytest
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+	  echo "== the suite again, on PostgreSQL"; \
+	  WEGWIJZER_TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest; \
+	fi
 
 check: test
 

@@ -72,6 +72,19 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _purge(args: argparse.Namespace) -> int:
+    from app.db import make_engine
+    from app.decisions.service import purge
+
+    settings = get_settings()
+    days = args.days if args.days is not None else settings.question_retention_days
+    engine = make_engine(settings.database_url)
+    questions, notes = purge(engine, days)
+    engine.dispose()
+    print(f"purged {questions} question texts and {notes} feedback notes older than {days} days")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app", description="Wegwijzer command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -91,6 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     m.add_argument("--downgrade", metavar="REVISION", help="go back to REVISION instead (e.g. base)")
     m.add_argument("--revision", dest="message", metavar="MESSAGE", help="create a new empty revision")
     m.set_defaults(func=_migrate)
+    p = sub.add_parser("purge", help="remove stored question texts and notes older than the retention")
+    p.add_argument("--days", type=int, help="retention in days (default: WEGWIJZER_QUESTION_RETENTION_DAYS, 180)")
+    p.set_defaults(func=_purge)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

@@ -1,10 +1,14 @@
-"""Database engine and metadata with naming conventions (tables arrive with the decision log)."""
+"""Database engine and metadata with naming conventions. SQLite (embedded default) and
+PostgreSQL (psycopg 3) through the same models and migrations."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, text
+import orjson
+from sqlalchemy import JSON, Engine, MetaData, create_engine, event, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -15,15 +19,53 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# JSON documents: JSONB on PostgreSQL, JSON text on SQLite.
+JSONDoc = JSON().with_variant(JSONB(), "postgresql")
+
+
+class PreJSON(str):
+    """A JSON document already serialised (the decision log renders its documents once per
+    answer); the engine's serializer passes it through instead of encoding it again."""
+
+
+def _json_dumps(value: Any) -> str:
+    return value if isinstance(value, PreJSON) else orjson.dumps(value).decode()
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(url, pool_pre_ping=True)
+def normalise_url(url: str) -> str:
+    """Accept plain postgresql:// URLs and use the psycopg 3 driver for them."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str, **kw: Any) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, hide_parameters=True, connect_args={"timeout": 2.0},
+                               json_serializer=_json_dumps, json_deserializer=orjson.loads, **kw)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            # WAL: readers do not block the log writer; NORMAL: no fsync per commit in WAL.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    # hide_parameters: a database error must never print a question into a log line
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args={"connect_timeout": 3},
+                         json_serializer=_json_dumps, json_deserializer=orjson.loads, **kw)
 
 
 def ping(engine: Engine) -> bool:

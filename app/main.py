@@ -11,8 +11,12 @@ from fastapi import FastAPI
 from app import __version__
 from app.config import Settings, get_settings
 from app.db import make_engine
+from app.decisions.log import DecisionLog
+from app.decisions.router import router as decisions_router
+from app.decisions.scrub import Scrubber
 from app.meta.router import router as meta_router
 from app.middleware import RequestContext
+from app.observability import configure_logging
 from app.problems import install as install_problems
 from app.providers.router import router as providers_router
 from app.route.cache import AnswerCache
@@ -25,13 +29,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_level)
         app.state.settings = settings
         app.state.router = Router.from_directory(settings.rules_dir)
-        app.state.answers = AnswerCache(app.state.router, settings.decision_cache_size)
         app.state.engine = make_engine(settings.database_url)
+        app.state.scrubber = Scrubber(settings.hash_secret)
+        dlog = None
+        if settings.decision_log:
+            dlog = DecisionLog(app.state.engine, app.state.scrubber, settings.decision_queue_size,
+                               settings.decision_batch_size)
+            dlog.writer.start()
+        app.state.decision_log = dlog
+        app.state.answers = AnswerCache(app.state.router, settings.decision_cache_size,
+                                        describe=dlog.fields if dlog else None)
         try:
             yield
         finally:
+            if dlog is not None:
+                dlog.writer.stop()
             app.state.engine.dispose()
 
     app = FastAPI(
@@ -49,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # /v1/route first: routes are matched in order, and it takes nearly all the traffic.
     app.include_router(route_router)
     app.include_router(providers_router)
+    app.include_router(decisions_router)
     app.include_router(meta_router)
     return app
 

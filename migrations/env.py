@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import app.decisions.models  # noqa: F401  (registers the tables on Base.metadata)
 from app.config import get_settings
 from app.db import Base, make_engine
 
@@ -13,7 +14,7 @@ target_metadata = Base.metadata
 
 
 def url() -> str:
-    return config.get_main_option("sqlalchemy.url") or get_settings().database_url
+    return config.attributes.get("url") or get_settings().database_url
 
 
 def run_offline() -> None:

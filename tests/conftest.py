@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,11 +19,52 @@ def router() -> Router:
     return Router.from_directory(RULES)
 
 
+# The whole suite runs once on SQLite (default) and, when this is set, once more on PostgreSQL.
+TEST_DATABASE_URL = os.environ.get("WEGWIJZER_TEST_DATABASE_URL")
+
+
+def migrate(url: str, target: str = "head", down: bool = False) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config(toml_file=str(PROJECT_ROOT / "pyproject.toml"))
+    cfg.attributes["url"] = url
+    if down:
+        command.downgrade(cfg, target)
+    else:
+        command.upgrade(cfg, target)
+
+
+def fresh_database(url: str) -> str:
+    """An empty database at the newest schema."""
+    migrate(url, "base", down=True)
+    migrate(url)
+    return url
+
+
 @pytest.fixture(scope="session")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    db = tmp_path_factory.mktemp("db") / "test.db"
-    settings = Settings(database_url=f"sqlite:///{db}", environment="test")
-    with TestClient(create_app(settings)) as c:
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def settings_for(url: str, **kw: object) -> Settings:
+    return Settings(database_url=url, environment="test", **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def client(db_url: str) -> Iterator[TestClient]:
+    fresh_database(db_url)
+    with TestClient(create_app(settings_for(db_url))) as c:
+        yield c
+
+
+@pytest.fixture
+def fresh_client(db_url: str) -> Iterator[TestClient]:
+    """A service on an empty database, for tests that count what was stored."""
+    fresh_database(db_url)
+    with TestClient(create_app(settings_for(db_url))) as c:
         yield c
 
 

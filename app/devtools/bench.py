@@ -16,11 +16,12 @@ import asyncio
 import json
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from app.config import get_settings
-from app.devtools.server import serve
+from app.devtools.server import migrated_sqlite, serve
 from app.routing.engine import Router
 from app.routing.model import LocationInput, RouteInput
 
@@ -101,23 +102,29 @@ async def _load(base: str, bodies: list[bytes], seconds: float, connections: int
 
 def bench_http(bodies: list[dict[str, object]], seconds: float, rounds: int,
                connections: int) -> dict[str, float]:
-    """Three servers, measured in alternating rounds: the bare endpoint, the service as
-    configured (decision cache on: the set's questions repeat, as FAQ traffic does) and the
-    service with the cache off (every question routed from scratch)."""
+    """Four servers, measured in alternating rounds: the bare endpoint; the service as
+    configured (answer cache on: the set's questions repeat, as FAQ traffic does; decision log
+    on, SQLite); the same with the decision log off; and the service with the cache off (every
+    question routed from scratch, log on)."""
     payloads = [json.dumps(b, ensure_ascii=False).encode() for b in bodies]
-    runs: dict[str, list[float]] = {"bare": [], "cached": [], "uncached": []}
-    with serve("app.devtools.bare:app") as bare, serve("app.main:app") as cached, serve(
-        "app.main:app", env={"WEGWIJZER_DECISION_CACHE_SIZE": "0"}
-    ) as uncached:
-        bases = {"bare": bare, "cached": cached, "uncached": uncached}
-        for base in bases.values():  # warm-up
-            asyncio.run(_load(base, payloads, 1.0, connections))
-        for _ in range(rounds):
-            for name, base in bases.items():
-                runs[name].append(asyncio.run(_load(base, payloads, seconds, connections)))
+    runs: dict[str, list[float]] = {"bare": [], "cached": [], "nolog": [], "uncached": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {name: {"DATABASE_URL": migrated_sqlite(tmp, name)} for name in ("cached", "nolog", "uncached")}
+        env["nolog"]["WEGWIJZER_DECISION_LOG"] = "false"
+        env["uncached"]["WEGWIJZER_DECISION_CACHE_SIZE"] = "0"
+        with serve("app.devtools.bare:app") as bare, serve("app.main:app", env["cached"]) as cached, serve(
+            "app.main:app", env["nolog"]
+        ) as nolog, serve("app.main:app", env["uncached"]) as uncached:
+            bases = {"bare": bare, "cached": cached, "nolog": nolog, "uncached": uncached}
+            for base in bases.values():  # warm-up
+                asyncio.run(_load(base, payloads, 1.0, connections))
+            for _ in range(rounds):
+                for name, base in bases.items():
+                    runs[name].append(asyncio.run(_load(base, payloads, seconds, connections)))
     med = {k: statistics.median(v) for k, v in runs.items()}
-    return {"bare_rps": med["bare"], "cached_rps": med["cached"], "uncached_rps": med["uncached"],
-            "cached_ratio": med["cached"] / med["bare"], "uncached_ratio": med["uncached"] / med["bare"]}
+    return {"bare_rps": med["bare"], "cached_rps": med["cached"], "nolog_rps": med["nolog"],
+            "uncached_rps": med["uncached"], "cached_ratio": med["cached"] / med["bare"],
+            "log_ratio": med["cached"] / med["nolog"], "uncached_ratio": med["uncached"] / med["bare"]}
 
 
 def main() -> int:
@@ -138,6 +145,8 @@ def main() -> int:
           f"ratio {http['cached_ratio']:.2f} x bare")
     print(f"http: /v1/route, every question routed anew (cache off) {http['uncached_rps']:.0f} req/s: "
           f"ratio {http['uncached_ratio']:.2f} x bare")
+    print(f"http: decision log on SQLite {http['cached_rps']:.0f} req/s vs log off {http['nolog_rps']:.0f} req/s: "
+          f"ratio {http['log_ratio']:.2f}")
     return 0
 
 

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from app.devtools.server import serve
+from app.devtools.server import migrated_sqlite, serve
 
 
 def main() -> int:
@@ -24,7 +24,7 @@ def main() -> int:
             print(f"make eval: {f} not found (set EVAL_SET / SCORER)", file=sys.stderr)
             return 2
     with tempfile.TemporaryDirectory() as tmp, serve(
-        "app.main:app", env={"DATABASE_URL": f"sqlite:///{tmp}/eval.db"}
+        "app.main:app", env={"DATABASE_URL": migrated_sqlite(tmp, "eval")}
     ) as base:
         out = subprocess.run([sys.executable, str(scorer), base, str(labelled),
                               "--misses", str(args.misses)], capture_output=True, text=True)

@@ -12,6 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
+def migrated_sqlite(directory: str, name: str) -> str:
+    """A fresh SQLite database at the newest schema, for a throwaway server."""
+    url = f"sqlite:///{directory}/{name}.db"
+    subprocess.run([sys.executable, "-m", "app", "migrate"], env={**os.environ, "DATABASE_URL": url},
+                   check=True, capture_output=True)
+    return url
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.responses import JSONResponse, Response
 
 from app import __version__
 from app.db import ping
+from app.observability import QUEUE_DEPTH
 from app.routing.engine import Router
 from app.routing.model import RouteInput
 
@@ -27,6 +29,14 @@ async def service_info(request: Request) -> dict[str, Any]:
         "openapi_url": "/openapi.json",
         "docs_url": "/docs",
     }
+
+
+@router.get("/metrics", operation_id="metrics", summary="Prometheus metrics", include_in_schema=False)
+async def metrics(request: Request) -> Response:
+    dlog = request.app.state.decision_log
+    if dlog is not None:
+        QUEUE_DEPTH.set(dlog.writer.queue_depth())
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/healthz", operation_id="healthz", summary="Liveness: the process is up")

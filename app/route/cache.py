@@ -9,10 +9,12 @@ first-out; size 0 turns it off.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import orjson
 
+from app.decisions.record import AnswerFields
 from app.routing.engine import Router
 from app.routing.explain import decision_dict
 from app.routing.model import Decision, RouteInput
@@ -21,12 +23,15 @@ from app.routing.model import Decision, RouteInput
 class Answer(NamedTuple):
     decision: Decision
     body: bytes  # the JSON object without its request_id member
+    log_fields: AnswerFields | None  # the decision log's per-answer fields (None: log off)
 
 
 class AnswerCache:
-    def __init__(self, router: Router, size: int) -> None:
+    def __init__(self, router: Router, size: int,
+                 describe: Callable[[Router, Decision, RouteInput], AnswerFields] | None = None) -> None:
         self.router = router
         self.size = size
+        self.describe = describe
         self._items: dict[tuple[RouteInput, bool], Answer] = {}
 
     def answer(self, inp: RouteInput, explain: bool) -> Answer:
@@ -37,7 +42,8 @@ class AnswerCache:
         decision = self.router.route(inp)
         payload = decision_dict(decision, self.router, None, explain=explain)
         del payload["request_id"]
-        ans = Answer(decision, orjson.dumps(payload))
+        fields = self.describe(self.router, decision, inp) if self.describe else None
+        ans = Answer(decision, orjson.dumps(payload), fields)
         if self.size:
             if len(self._items) >= self.size:
                 self._items.pop(next(iter(self._items)), None)

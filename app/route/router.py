@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from urllib.parse import urlsplit
+
 from fastapi import APIRouter, Request
+from starlette.datastructures import Headers
 from starlette.responses import Response
 
+from app.decisions.log import DecisionLog
 from app.problems import PROBLEM_JSON
 from app.route.cache import AnswerCache, with_request_id
 from app.route.schemas import RouteRequest, RouteResponse
@@ -40,10 +45,37 @@ def to_input(body: RouteRequest) -> RouteInput:
     }]},
 )
 async def route_question(body: RouteRequest, request: Request) -> Response:
+    started = time.perf_counter()
     # `explain` is read by hand (documented above): a declared query parameter costs a
     # validation pass on every request of the busiest endpoint.
     explain = request.query_params.get("explain", "").lower() in ("1", "true", "yes")
     cache: AnswerCache = request.app.state.answers
     answer = cache.answer(to_input(body), explain)
+    rid: str = request.state.request_id
     # The answer is built from validated dataclasses; skip a second pydantic pass.
-    return Response(with_request_id(answer.body, request.state.request_id), media_type="application/json")
+    response = Response(with_request_id(answer.body, rid), media_type="application/json")
+    dlog: DecisionLog | None = request.app.state.decision_log
+    if dlog is not None and answer.log_fields is not None:
+        headers = request.headers
+        latency_ms = (time.perf_counter() - started) * 1000
+        dlog.submit(answer.log_fields, rid, time.time(), latency_ms, _channel(headers.get("x-wegwijzer-channel")),
+                    _origin(headers), None, body.company.kvk_number if body.company else None)
+    return response
+
+
+def _channel(value: str | None) -> str | None:
+    """A channel name as a client declares it (X-Wegwijzer-Channel): printable, at most 64."""
+    if not value:
+        return None
+    return "".join(ch for ch in value if ch.isprintable())[:64] or None
+
+
+def _origin(headers: Headers) -> str | None:
+    """The calling page's origin: Origin, else scheme://host of Referer (never its path)."""
+    origin = headers.get("origin")
+    if not origin:
+        referer = headers.get("referer")
+        if referer:
+            parts = urlsplit(referer)
+            origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+    return origin[:255] if origin else None

@@ -1,0 +1,1 @@
+"""Decision log, feedback and reach statistics."""

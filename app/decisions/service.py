@@ -1,0 +1,175 @@
+"""Reading the decision log: one decision with its trace, feedback upserts, statistics."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, case, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.decisions.models import DecisionDetailRow, DecisionRow, FeedbackRow
+from app.decisions.scrub import Scrubber
+
+GROUP_COLUMNS = {
+    "theme": DecisionRow.theme,
+    "service": DecisionRow.service,
+    "provider": DecisionRow.provider_id,
+    "province": DecisionRow.province_code,
+    "labour_market_region": DecisionRow.labour_market_region_code,
+    "channel": DecisionRow.channel,
+    "outcome": DecisionRow.outcome,
+    "language": DecisionRow.language,
+    "day": DecisionRow.day,
+    "week": DecisionRow.week,
+    "month": DecisionRow.month,
+}
+
+
+def _iso(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    if dt.tzinfo is None:  # SQLite returns naive datetimes: they are stored in UTC
+        dt = dt.replace(tzinfo=UTC)
+    return dt.isoformat()
+
+
+def _feedback_dict(f: FeedbackRow, request_id: str) -> dict[str, Any]:
+    return {"request_id": request_id, "source": f.source, "correct": f.correct,
+            "actual_provider_id": f.actual_provider_id, "channel": f.channel, "note": f.note,
+            "created_at": _iso(f.created_at), "updated_at": _iso(f.updated_at)}
+
+
+def get_decision(engine: Engine, request_id: str) -> dict[str, Any] | None:
+    with Session(engine) as s:
+        d = s.scalar(select(DecisionRow).where(DecisionRow.request_id == request_id))
+        if d is None:
+            return None
+        details = s.get_one(DecisionDetailRow, d.details_id)
+        feedback = s.scalars(select(FeedbackRow).where(FeedbackRow.decision_id == d.id)
+                             .order_by(FeedbackRow.id)).all()
+        return {
+            "request_id": d.request_id,
+            "created_at": _iso(d.created_at),
+            "client": d.client,
+            "channel": d.channel,
+            "origin": d.origin,
+            "language": d.language,
+            "outcome": d.outcome,
+            "question": d.question,
+            "needs": details.needs,
+            "routes": details.routes,
+            "trace": details.trace,
+            "location": {"postcode4": d.postcode4, "municipality_code": d.municipality_code,
+                         "province_code": d.province_code,
+                         "labour_market_region_code": d.labour_market_region_code,
+                         "source": d.location_source},
+            "ruleset": {"version": d.ruleset_version, "checksum": d.ruleset_checksum},
+            "latency_ms": d.latency_ms,
+            "feedback": [_feedback_dict(f, d.request_id) for f in feedback],
+        }
+
+
+def upsert_feedback(engine: Engine, request_id: str, source: str, correct: bool,
+                    actual_provider_id: str | None, channel: str, note: str | None,
+                    scrubber: Scrubber) -> tuple[dict[str, Any], bool] | None:
+    """Store one client's feedback on a decision; a repeat replaces it. (result, created) or
+    None when the decision does not exist."""
+    clean_note = scrubber.scrub(note) if note else None
+    for _attempt in range(2):  # a concurrent first insert by the same source: retry as update
+        now = datetime.now(UTC)
+        with Session(engine) as s:
+            decision_id = s.scalar(select(DecisionRow.id).where(DecisionRow.request_id == request_id))
+            if decision_id is None:
+                return None
+            row = s.scalar(select(FeedbackRow).where(FeedbackRow.decision_id == decision_id,
+                                                     FeedbackRow.source == source))
+            created = row is None
+            if row is None:
+                row = FeedbackRow(decision_id=decision_id, source=source, created_at=now)
+                s.add(row)
+            row.correct = correct
+            row.actual_provider_id = actual_provider_id
+            row.channel = channel
+            row.note = clean_note
+            row.updated_at = now
+            try:
+                s.commit()
+            except IntegrityError:
+                s.rollback()
+                continue
+            return _feedback_dict(row, request_id), created
+    raise RuntimeError("feedback upsert kept conflicting")
+
+
+def _share(part: int | None, whole: int) -> float:
+    return round((part or 0) / whole, 4) if whole else 0.0
+
+
+def stats(engine: Engine, start: datetime | None, end: datetime | None, group_by: str | None,
+          target: int) -> dict[str, Any]:
+    """Counts, reach and accuracy of the decisions in [start, end)."""
+    where = []
+    if start is not None:
+        where.append(DecisionRow.created_at >= start)
+    if end is not None:
+        where.append(DecisionRow.created_at < end)
+    clarify = func.sum(case((DecisionRow.outcome == "clarify", 1), else_=0))
+    oos = func.sum(case((DecisionRow.outcome == "out_of_scope", 1), else_=0))
+    distinct_firms = func.count(func.distinct(DecisionRow.kvk_hash))
+    anonymous = func.sum(case((DecisionRow.kvk_hash.is_(None), 1), else_=0))
+    with Session(engine) as s:
+        n, n_clarify, n_oos, n_firms, n_anon = s.execute(
+            select(func.count(DecisionRow.id), clarify, oos, distinct_firms, anonymous).where(*where)).one()
+        groups = []
+        if group_by is not None:
+            col = GROUP_COLUMNS[group_by]
+            grouped = (select(col, func.count(DecisionRow.id), clarify, oos, distinct_firms, anonymous)
+                       .where(*where).group_by(col).order_by(func.count(DecisionRow.id).desc(), col))
+            for key, gn, gc, go, gf, ga in s.execute(grouped):
+                groups.append({"key": key, "decisions": gn, "entrepreneurs": (gf or 0) + (ga or 0),
+                               "clarify_share": _share(gc, gn), "out_of_scope_share": _share(go, gn)})
+        accuracy = {}
+        for name, col in (("provider", DecisionRow.provider_id), ("theme", DecisionRow.theme)):
+            q = (select(col, func.count(FeedbackRow.id),
+                        func.sum(case((FeedbackRow.correct.is_(True), 1), else_=0)))
+                 .join(DecisionRow, FeedbackRow.decision_id == DecisionRow.id)
+                 .where(*where).group_by(col).order_by(func.count(FeedbackRow.id).desc(), col))
+            accuracy[name] = [{"key": key, "n": fn, "correct_share": _share(fc, fn)}
+                              for key, fn, fc in s.execute(q)]
+    n_anon = n_anon or 0
+    reached = (n_firms or 0) + n_anon
+    return {
+        "from": _iso(start),
+        "to": _iso(end),
+        "group_by": group_by,
+        "decisions": n,
+        "entrepreneurs": reached,
+        "entrepreneurs_basis": (
+            f"distinct hashed KVK numbers for the {n - n_anon} decisions that gave one, plus one per "
+            f"decision without a KVK number ({n_anon})"),
+        "target": target,
+        "progress": round(reached / target, 6),
+        "clarify_share": _share(n_clarify, n),
+        "out_of_scope_share": _share(n_oos, n),
+        "groups": groups,
+        "accuracy_by_provider": accuracy["provider"],
+        "accuracy_by_theme": accuracy["theme"],
+    }
+
+
+def purge(engine: Engine, days: int, now: datetime | None = None) -> tuple[int, int]:
+    """Remove scrubbed question texts and feedback notes older than `days`; the structured
+    fields stay. Returns (questions purged, notes purged)."""
+    now = now or datetime.now(UTC)
+    cutoff = now - timedelta(days=days)
+    with Session(engine) as s:
+        q = s.execute(update(DecisionRow)
+                      .where(DecisionRow.created_at < cutoff, DecisionRow.question.is_not(None))
+                      .values(question=None, purged_at=now))
+        f = s.execute(update(FeedbackRow)
+                      .where(FeedbackRow.created_at < cutoff, FeedbackRow.note.is_not(None))
+                      .values(note=None))
+        s.commit()
+        return q.rowcount, f.rowcount  # type: ignore[attr-defined]

@@ -1,0 +1,381 @@
+"""The decision log: what is stored per answer, off the request path, and the endpoints that
+read it (GET /v1/decisions/{id}, feedback, stats, purge). Runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import socket
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, func, insert, select, text
+
+from app.db import normalise_url
+from app.decisions.models import DecisionDetailRow, DecisionRow, FeedbackRow
+from app.decisions.service import purge
+from app.main import create_app
+from tests.conftest import fresh_database, settings_for
+
+PII = ["jan.jansen@example.com", "06-12345678", "NL91ABNA0417164300", "123456782", "5038 AB 12"]
+
+
+def flush(client: TestClient) -> None:
+    assert client.app.state.decision_log.writer.flush(10)  # type: ignore[attr-defined]
+
+
+def count(db_url: str, **where: object) -> int:
+    engine = create_engine(normalise_url(db_url))
+    with engine.connect() as c:
+        q = select(func.count(DecisionRow.id))
+        for k, v in where.items():
+            q = q.where(getattr(DecisionRow, k) == v)
+        n = c.scalar(q) or 0
+    engine.dispose()
+    return n
+
+
+def test_every_answer_is_stored_with_its_trace(fresh_client: TestClient) -> None:
+    q = ("Wij willen zonnepanelen op ons bedrijfspand. Mail jan.jansen@example.com of bel 06-12345678. "
+         "Welke subsidie is er?")
+    r = fresh_client.post("/v1/route", json={"question": q, "location": {"postcode": "5038 AB"},
+                                             "company": {"kvk_number": "12345678"}},
+                          headers={"X-Wegwijzer-Channel": "call_centre", "Origin": "https://www.kvk.nl"})
+    rid = r.json()["request_id"]
+    stored = fresh_client.get(f"/v1/decisions/{rid}").json()
+    assert stored["request_id"] == rid and stored["outcome"] == "routed" and stored["language"] == "nl"
+    assert stored["channel"] == "call_centre" and stored["origin"] == "https://www.kvk.nl"
+    assert stored["routes"][0]["provider_id"] == "rvo" and stored["routes"][0]["rule"] == "sustainability.scheme.rvo"
+    assert stored["routes"][0]["principle"] == "P2"
+    assert stored["needs"][0]["theme"] == "sustainability" and stored["needs"][0]["score"] > 0
+    assert any(t["concept"] == "theme.sustainability.core" for t in stored["trace"])
+    assert stored["location"] == {"postcode4": "5038", "municipality_code": "GM0855", "province_code": "PV30",
+                                  "labour_market_region_code": "AM26", "source": "request"}
+    assert stored["ruleset"]["version"] == "2026.11.1" and stored["ruleset"]["checksum"].startswith("sha256:")
+    assert stored["latency_ms"] > 0
+    assert "[e-mail]" in stored["question"] and "[telefoon]" in stored["question"]
+    assert not any(p in stored["question"] for p in PII)
+    engine = create_engine(normalise_url(fresh_client.app.state.settings.database_url))  # type: ignore[attr-defined]
+    with engine.connect() as c:
+        kvk_hash = c.scalar(select(DecisionRow.kvk_hash).where(DecisionRow.request_id == rid))
+    engine.dispose()
+    assert kvk_hash and "12345678" not in kvk_hash and len(kvk_hash) == 64
+
+
+def test_referer_gives_only_the_origin(fresh_client: TestClient) -> None:
+    r = fresh_client.post("/v1/route", json={"question": "Wat is de KOR?"},
+                          headers={"Referer": "https://portal.brabant.nl/ondernemen/vraag?naam=jan"})
+    stored = fresh_client.get(f"/v1/decisions/{r.json()['request_id']}").json()
+    assert stored["origin"] == "https://portal.brabant.nl"
+
+
+def test_unknown_decision_is_404(client: TestClient) -> None:
+    r = client.get("/v1/decisions/nope-00000000")
+    assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
+
+
+def test_500_concurrent_requests_give_500_decisions(db_url: str) -> None:
+    fresh_database(db_url)
+    app = create_app(settings_for(db_url))
+    questions = ["Hoe vraag ik de WBSO aan?", "Heb ik een terrasvergunning nodig?", "Wat is de KOR?",
+                 "Ik zoek personeel voor mijn bakkerij", "Mijn webshop is gehackt"]
+
+    async def fire() -> list[int]:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as ac:
+                rs = await asyncio.gather(*(
+                    ac.post("/v1/route", json={"question": f"{questions[i % 5]} ({i})"},
+                            headers={"X-Wegwijzer-Channel": "load-test"})
+                    for i in range(500)))
+            assert app.state.decision_log.writer.flush(20)
+            return [r.status_code for r in rs]
+
+    statuses = asyncio.run(fire())
+    assert statuses == [200] * 500
+    assert count(db_url, channel="load-test") == 500
+
+
+# -- the database goes away ----------------------------------------------------------------
+class _Proxy:
+    """A TCP proxy to PostgreSQL that the test can take down and bring back."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        self.port = s.getsockname()[1]
+        s.close()
+        self._server: socket.socket | None = None
+        self._conns: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._acceptor: threading.Thread | None = None
+
+    def up(self) -> None:
+        self._stop.clear()
+        srv = socket.socket()
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        srv.bind(("127.0.0.1", self.port))
+        srv.listen(16)
+        srv.settimeout(0.2)
+        self._server = srv
+        self._acceptor = threading.Thread(target=self._accept, daemon=True)
+        self._acceptor.start()
+
+    def down(self) -> None:
+        self._stop.set()
+        if self._acceptor:  # a socket closed under a blocked accept() keeps listening until it returns
+            self._acceptor.join()
+            self._acceptor = None
+        if self._server:
+            self._server.close()
+            self._server = None
+        for c in self._conns:
+            with suppress(OSError):
+                c.shutdown(socket.SHUT_RDWR)
+            c.close()
+        self._conns.clear()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                client, _ = self._server.accept()  # type: ignore[union-attr]
+            except (TimeoutError, OSError):
+                continue
+            upstream = socket.create_connection(self.target)
+            self._conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _pipe(self, a: socket.socket, b: socket.socket) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                with suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+
+@contextmanager
+def outage_setup(db_url: str) -> Iterator[tuple[str, object, object]]:
+    """(the URL the app uses, take-down, bring-back) for this database."""
+    if db_url.startswith("sqlite"):
+        path = db_url.split("///", 1)[1]
+        holder: dict[str, sqlite3.Connection] = {}
+
+        def down() -> None:
+            conn = sqlite3.connect(path, timeout=5, isolation_level=None)
+            conn.execute("BEGIN EXCLUSIVE")  # nobody else can write: the log writer fails
+            holder["c"] = conn
+
+        def up() -> None:
+            holder.pop("c").execute("ROLLBACK")
+
+        yield db_url, down, up
+    else:
+        url = normalise_url(db_url)
+        host_port = url.split("@", 1)[1].split("/", 1)[0]
+        host, port = host_port.rsplit(":", 1)
+        proxy = _Proxy((host, int(port)))
+        proxy.up()
+        try:
+            yield url.replace(host_port, f"127.0.0.1:{proxy.port}"), proxy.down, proxy.up
+        finally:
+            proxy.down()
+
+
+def test_route_keeps_answering_while_the_database_is_down_and_recovers(db_url: str) -> None:
+    fresh_database(db_url)
+    with outage_setup(db_url) as (app_url, down, up), TestClient(create_app(settings_for(app_url))) as c:
+        writer = c.app.state.decision_log.writer  # type: ignore[attr-defined]
+        c.post("/v1/route", json={"question": "Wat is de KOR?"}, headers={"X-Wegwijzer-Channel": "before"})
+        assert writer.flush(10)
+        down()  # type: ignore[operator]
+        for i in range(20):
+            r = c.post("/v1/route", json={"question": f"Hoe vraag ik de WBSO aan? {i}"},
+                       headers={"X-Wegwijzer-Channel": "during"})
+            assert r.status_code == 200 and r.json()["routes"][0]["provider"]["id"] == "rvo"
+        assert not writer.flush(1.5)  # nothing can be written now
+        up()  # type: ignore[operator]
+        for i in range(5):
+            c.post("/v1/route", json={"question": f"Wat is de KOR? {i}"}, headers={"X-Wegwijzer-Channel": "after"})
+        assert writer.flush(20)
+        assert writer.dropped == 0
+    assert count(db_url, channel="before") == 1
+    assert count(db_url, channel="during") == 20  # kept in the queue, written after recovery
+    assert count(db_url, channel="after") == 5
+
+
+def test_a_full_queue_drops_and_counts(db_url: str) -> None:
+    fresh_database(db_url)
+    with outage_setup(db_url) as (app_url, down, up):
+        settings = settings_for(app_url, decision_queue_size=5, decision_batch_size=2)
+        with TestClient(create_app(settings)) as c:
+            writer = c.app.state.decision_log.writer  # type: ignore[attr-defined]
+            down()  # type: ignore[operator]
+            for i in range(30):
+                assert c.post("/v1/route", json={"question": f"Wat is de KOR? {i}"}).status_code == 200
+            assert writer.dropped > 0
+            metrics = c.get("/metrics").text
+            assert "wegwijzer_decision_log_dropped_total" in metrics
+            up()  # type: ignore[operator]
+            assert writer.flush(20)
+
+
+# -- feedback ----------------------------------------------------------------------------------
+def test_feedback_is_stored_once_per_source_and_updated(fresh_client: TestClient) -> None:
+    rid = fresh_client.post("/v1/route", json={"question": "Hoe vraag ik de WBSO aan?"}).json()["request_id"]
+    body = {"correct": False, "actual_provider_id": "rom:bom", "channel": "call_centre",
+            "note": "Klant belde terug, 06-12345678"}
+    first = fresh_client.post(f"/v1/decisions/{rid}/feedback", json=body)
+    assert first.status_code == 201
+    assert first.json()["actual_provider_id"] == "rom:bom" and "06-12345678" not in first.json()["note"]
+    again = fresh_client.post(f"/v1/decisions/{rid}/feedback", json={**body, "correct": True})
+    assert again.status_code == 200 and again.json()["correct"] is True
+    fresh_client.post(f"/v1/decisions/{rid}/feedback", json={"correct": True, "channel": "provider_site"})
+    stored = fresh_client.get(f"/v1/decisions/{rid}").json()["feedback"]
+    assert [(f["source"], f["correct"]) for f in stored] == [("channel:call_centre", True),
+                                                            ("channel:provider_site", True)]
+
+
+@pytest.mark.parametrize(("body", "status"), [
+    ({"correct": True, "channel": "call_centre", "actual_provider_id": "rom:atlantis"}, 422),
+    ({"correct": "yes", "channel": "call_centre"}, 422),
+    ({"channel": "call_centre"}, 422),
+    ({"correct": True}, 422),
+    ({"correct": True, "channel": "x", "note": "n" * 2001}, 422),
+])
+def test_bad_feedback_is_refused(client: TestClient, body: dict[str, object], status: int) -> None:
+    rid = client.post("/v1/route", json={"question": "Wat is de KOR?"}).json()["request_id"]
+    r = client.post(f"/v1/decisions/{rid}/feedback", json=body)
+    assert r.status_code == status and r.headers["content-type"] == "application/problem+json"
+
+
+def test_feedback_on_an_unknown_decision_is_404(client: TestClient) -> None:
+    r = client.post("/v1/decisions/unknown-0000000/feedback", json={"correct": True, "channel": "x"})
+    assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
+
+
+# -- statistics ----------------------------------------------------------------------------------
+def _seed(db_url: str) -> None:
+    """Eight decisions and three feedbacks with hand-checkable figures."""
+    fresh_database(db_url)
+    t = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)  # a Monday
+    rows = [
+        # (days after t, outcome, theme, provider, province, channel, kvk_hash)
+        (0, "routed", "tax", "belastingdienst", "PV30", "web", "a" * 64),
+        (0, "routed", "tax", "belastingdienst", "PV30", "web", "a" * 64),  # the same firm again
+        (1, "clarify", "sustainability", "kvk", "PV31", "web", None),
+        (1, "routed", "sustainability", "rvo", "PV31", "call_centre", "b" * 64),
+        (8, "out_of_scope", None, None, None, "web", None),
+        (8, "routed", "permits", "gemeente:GM0855", "PV30", "portal", None),
+        (9, "routed", "tax", "belastingdienst", "PV20", "call_centre", "c" * 64),
+        (40, "routed", "tax", "belastingdienst", "PV20", "web", None),  # outside the window below
+    ]
+    engine = create_engine(normalise_url(db_url))
+    with engine.begin() as c:
+        c.execute(insert(DecisionDetailRow).values(id=1, digest="seed", needs=[], routes=[], trace=[]))
+        for i, (days, outcome, theme, provider, province, channel, kvk) in enumerate(rows):
+            when = t + timedelta(days=days)
+            iso = when.isocalendar()
+            c.execute(insert(DecisionRow).values(
+                request_id=f"seed-{i:04d}", created_at=when, day=when.strftime("%Y-%m-%d"),
+                week=f"{iso.year}-W{iso.week:02d}", month=when.strftime("%Y-%m"), channel=channel,
+                language="nl", outcome=outcome, theme=theme, service="information", provider_id=provider,
+                provider_family=provider.split(":")[0] if provider else None, details_id=1,
+                province_code=province, ruleset_version="2026.11.1", ruleset_checksum="sha256:x",
+                latency_ms=1.0, kvk_hash=kvk, question="x"))
+        ids = dict(c.execute(select(DecisionRow.request_id, DecisionRow.id)).all())
+        now = datetime.now(UTC)
+        for rid, source, correct in (("seed-0000", "a", True), ("seed-0000", "b", False), ("seed-0003", "a", True)):
+            c.execute(insert(FeedbackRow).values(decision_id=ids[rid], source=source, correct=correct,
+                                                 channel="call_centre", created_at=now, updated_at=now))
+    engine.dispose()
+
+
+def test_stats_match_hand_computed_figures(db_url: str) -> None:
+    _seed(db_url)
+    with TestClient(create_app(settings_for(db_url, reach_target=1000))) as c:
+        s = c.get("/v1/stats", params={"from": "2026-11-01", "to": "2026-11-30", "group_by": "theme"}).json()
+        # 7 decisions in November; firms: a, b, c distinct (3) + 3 without a KVK number = 6
+        assert s["decisions"] == 7 and s["entrepreneurs"] == 6
+        assert s["target"] == 1000 and s["progress"] == 0.006
+        assert s["clarify_share"] == round(1 / 7, 4) and s["out_of_scope_share"] == round(1 / 7, 4)
+        groups = {g["key"]: g for g in s["groups"]}
+        assert groups["tax"] == {"key": "tax", "decisions": 3, "entrepreneurs": 2, "clarify_share": 0.0,
+                                 "out_of_scope_share": 0.0}
+        assert groups["sustainability"]["decisions"] == 2 and groups["sustainability"]["clarify_share"] == 0.5
+        assert groups[None]["out_of_scope_share"] == 1.0
+        acc = {a["key"]: a for a in s["accuracy_by_provider"]}
+        assert acc["belastingdienst"] == {"key": "belastingdienst", "n": 2, "correct_share": 0.5}
+        assert acc["rvo"] == {"key": "rvo", "n": 1, "correct_share": 1.0}
+        assert {a["key"]: a["n"] for a in s["accuracy_by_theme"]} == {"tax": 2, "sustainability": 1}
+
+        weeks = c.get("/v1/stats", params={"from": "2026-11-01", "to": "2026-11-30", "group_by": "week"}).json()
+        assert {g["key"]: g["decisions"] for g in weeks["groups"]} == {"2026-W45": 4, "2026-W46": 3}
+        allt = c.get("/v1/stats", params={"group_by": "province"}).json()
+        assert allt["decisions"] == 8
+        assert {g["key"]: g["decisions"] for g in allt["groups"]} == {"PV30": 3, "PV31": 2, "PV20": 2, None: 1}
+        channels = c.get("/v1/stats", params={"group_by": "channel", "to": "2026-11-03"}).json()
+        assert {g["key"]: g["decisions"] for g in channels["groups"]} == {"web": 3, "call_centre": 1}
+
+        r = c.get("/v1/stats", params={"from": "2026-11-01", "to": "2026-11-30", "group_by": "theme"},
+                  headers={"Accept": "text/csv"})
+        assert r.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(r.text)))
+        total = rows[0]
+        assert total["section"] == "total" and total["decisions"] == "7" and total["entrepreneurs"] == "6"
+        tax = next(x for x in rows if x["section"] == "group:theme" and x["key"] == "tax")
+        assert tax["decisions"] == "3" and tax["entrepreneurs"] == "2"
+        bd = next(x for x in rows if x["section"] == "accuracy:provider" and x["key"] == "belastingdienst")
+        assert bd["feedback_n"] == "2" and bd["correct_share"] == "0.5"
+
+
+@pytest.mark.parametrize("params", [
+    {"group_by": "colour"}, {"from": "yesterday"}, {"from": "2026-11-30", "to": "2026-11-01"},
+])
+def test_bad_stats_parameters(client: TestClient, params: dict[str, str]) -> None:
+    r = client.get("/v1/stats", params=params)
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+
+
+# -- retention ---------------------------------------------------------------------------------
+def test_purge_removes_old_question_texts_only(db_url: str) -> None:
+    _seed(db_url)
+    engine = create_engine(normalise_url(db_url))
+    questions, _ = purge(engine, days=30, now=datetime(2026, 12, 10, tzinfo=UTC))
+    assert questions == 4  # created before 10 November, 00:00 UTC
+    with engine.connect() as c:
+        left = c.execute(text("SELECT request_id FROM decisions WHERE question IS NOT NULL ORDER BY request_id"))
+        assert [r[0] for r in left] == ["seed-0004", "seed-0005", "seed-0006", "seed-0007"]
+        assert c.scalar(select(func.count(DecisionRow.id)).where(DecisionRow.theme.is_not(None))) == 7
+    engine.dispose()
+
+
+# -- no personal data in logs ---------------------------------------------------------------
+def test_logs_carry_no_personal_data(db_url: str, capsys: pytest.CaptureFixture[str],
+                                     caplog: pytest.LogCaptureFixture) -> None:
+    fresh_database(db_url)
+    question = "Mijn BSN is 123456782, mail jan.jansen@example.com, IBAN NL91ABNA0417164300. Wat is de KOR?"
+    with outage_setup(db_url) as (app_url, down, up), TestClient(create_app(settings_for(app_url))) as c:
+        down()  # type: ignore[operator]
+        c.post("/v1/route", json={"question": question, "company": {"kvk_number": "87654321"}})
+        c.post("/v1/route", json={"question": "x" * 3000})  # a 422 that echoes nothing
+        writer = c.app.state.decision_log.writer  # type: ignore[attr-defined]
+        assert not writer.flush(3.5)  # longer than SQLite's 2 s busy timeout: a write has failed
+        up()  # type: ignore[operator]
+        assert writer.flush(20)
+    logged = capsys.readouterr().err + capsys.readouterr().out + caplog.text
+    assert "decision_log_write_failed" in logged  # the outage was logged ...
+    for secret in ("123456782", "jan.jansen@example.com", "NL91ABNA0417164300", "87654321", "Wat is de KOR"):
+        assert secret not in logged  # ... without anything personal
