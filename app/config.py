@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     decision_log: bool = True
     decision_queue_size: int = Field(default=10_000, ge=1, le=1_000_000)
     decision_batch_size: int = Field(default=500, ge=1, le=10_000)
+    # Longest a decision waits before a part-filled batch is written (seconds).
+    decision_linger_s: float = Field(default=0.5, ge=0.001, le=60)
     question_retention_days: int = Field(default=180, ge=1, le=3650)
     # Key for hashing KVK numbers (HMAC-SHA256). Must be set outside development.
     hash_secret: str = Field(default=DEV_HASH_SECRET, min_length=16)

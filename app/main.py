@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dlog = None
         if settings.decision_log:
             dlog = DecisionLog(app.state.engine, app.state.scrubber, settings.decision_queue_size,
-                               settings.decision_batch_size)
+                               settings.decision_batch_size, settings.decision_linger_s)
             dlog.writer.start()
         app.state.decision_log = dlog
         app.state.answers = AnswerCache(app.state.router, settings.decision_cache_size,

@@ -15,7 +15,7 @@ from prometheus_client import Counter, Gauge
 DECISIONS_QUEUED = Counter("wegwijzer_decision_log_queued_total", "Decisions handed to the log writer")
 DECISIONS_WRITTEN = Counter("wegwijzer_decision_log_written_total", "Decisions written to the database")
 DECISIONS_DROPPED = Counter("wegwijzer_decision_log_dropped_total",
-                            "Decisions not logged (queue full, duplicate id, database gone at shutdown)")
+                            "Decisions not logged (buffer full, row refused by the database, gone at shutdown)")
 DECISION_WRITE_ERRORS = Counter("wegwijzer_decision_log_write_errors_total", "Failed batch writes (retried)")
 QUEUE_DEPTH = Gauge("wegwijzer_decision_log_queue_depth", "Decisions waiting to be written")
 

@@ -54,10 +54,18 @@ def settings_for(url: str, **kw: object) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def client(db_url: str) -> Iterator[TestClient]:
+def _shared_client(db_url: str) -> Iterator[TestClient]:
     fresh_database(db_url)
     with TestClient(create_app(settings_for(db_url))) as c:
         yield c
+
+
+@pytest.fixture
+def client(_shared_client: TestClient) -> Iterator[TestClient]:
+    """One service for the whole session. Its decision log is flushed after each test, so no
+    late write lands in a database that a later test has just emptied."""
+    yield _shared_client
+    assert _shared_client.app.state.decision_log.writer.flush(10)  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import create_engine, func, insert, select
 
 from app.db import normalise_url
-from app.decisions.models import DecisionDetailRow, DecisionRow, FeedbackRow
+from app.decisions.models import AnswerRow, DecisionRow, FeedbackRow
 from app.decisions.service import purge
 from app.main import create_app
 from tests.conftest import fresh_database, settings_for
@@ -69,11 +69,36 @@ def test_every_answer_is_stored_with_its_trace(fresh_client: TestClient) -> None
     assert kvk_hash and "12345678" not in kvk_hash and len(kvk_hash) == 64
 
 
+def test_text_postgresql_cannot_hold_is_stored_without_it(fresh_client: TestClient) -> None:
+    question = "Wat is de KOR?\x00 Zie map C:\\u0000\\"
+    r = fresh_client.post("/v1/route", json={"question": question})
+    assert r.status_code == 200
+    flush(fresh_client)
+    assert fresh_client.app.state.decision_log.writer.dropped == 0  # type: ignore[attr-defined]
+    stored = fresh_client.get(f"/v1/decisions/{r.json()['request_id']}").json()
+    assert stored["question"] == "Wat is de KOR? Zie map C:\\u0000\\"
+
+
 def test_referer_gives_only_the_origin(fresh_client: TestClient) -> None:
     r = fresh_client.post("/v1/route", json={"question": "Wat is de KOR?"},
                           headers={"Referer": "https://portal.brabant.nl/ondernemen/vraag?naam=jan"})
     stored = fresh_client.get(f"/v1/decisions/{r.json()['request_id']}").json()
     assert stored["origin"] == "https://portal.brabant.nl"
+
+
+@pytest.mark.parametrize(("headers", "origin", "channel"), [
+    ({"Referer": "http://[::1"}, None, None),
+    ({"Referer": "not a url"}, None, None),
+    ({"Origin": "https://a.example", "Referer": "https://b.example/x"}, "https://a.example", None),
+    ({"X-Wegwijzer-Channel": "call\tcentre " + "x" * 100}, None, "callcentre " + "x" * 53),
+])
+def test_odd_caller_headers_are_answered_and_logged(fresh_client: TestClient, headers: dict[str, str],
+                                                    origin: str | None, channel: str | None) -> None:
+    r = fresh_client.post("/v1/route", json={"question": "Wat is de KOR?"}, headers=headers)
+    assert r.status_code == 200
+    flush(fresh_client)
+    stored = fresh_client.get(f"/v1/decisions/{r.json()['request_id']}").json()
+    assert (stored["origin"], stored["channel"]) == (origin, channel)
 
 
 def test_unknown_decision_is_404(client: TestClient) -> None:
@@ -101,6 +126,21 @@ def test_500_concurrent_requests_give_500_decisions(db_url: str) -> None:
     statuses = asyncio.run(fire())
     assert statuses == [200] * 500
     assert count(db_url, channel="load-test") == 500
+
+
+def test_a_refused_row_never_blocks_the_others(fresh_client: TestClient) -> None:
+    """A client that repeats its X-Request-ID: the first answer is logged, the repeat is
+    dropped and counted, and the rows around it are written."""
+    writer = fresh_client.app.state.decision_log.writer  # type: ignore[attr-defined]
+    rid = "portal-retry-0001"
+    for q, headers in (("Wat is de KOR?", {"X-Request-ID": rid}), ("Hoe vraag ik de WBSO aan?", {}),
+                       ("Heb ik een terrasvergunning nodig?", {"X-Request-ID": rid}),
+                       ("Ik zoek personeel voor mijn bakkerij", {})):
+        assert fresh_client.post("/v1/route", json={"question": q}, headers=headers).status_code == 200
+    flush(fresh_client)
+    assert writer.dropped == 1
+    assert fresh_client.get(f"/v1/decisions/{rid}").json()["question"] == "Wat is de KOR?"
+    assert fresh_client.get("/v1/stats").json()["decisions"] == 3
 
 
 # -- the database goes away ----------------------------------------------------------------
@@ -284,17 +324,18 @@ def _seed(db_url: str) -> None:
     ]
     engine = create_engine(normalise_url(db_url))
     with engine.begin() as c:
-        c.execute(insert(DecisionDetailRow).values(id=1, digest="seed", needs=[], routes=[], trace=[]))
         for i, (days, outcome, theme, provider, province, channel, kvk) in enumerate(rows):
             when = t + timedelta(days=days)
             iso = when.isocalendar()
+            answer_id = c.execute(insert(AnswerRow).values(
+                digest=f"seed-{i}", language="nl", outcome=outcome, theme=theme, service="information",
+                provider_id=provider, provider_family=provider.split(":")[0] if provider else None,
+                province_code=province, ruleset_version="2026.11.1", ruleset_checksum="sha256:x",
+                question=f"vraag {i}", needs=[], routes=[], trace=[])).inserted_primary_key[0]  # type: ignore[index]
             c.execute(insert(DecisionRow).values(
                 request_id=f"seed-{i:04d}", created_at=when, day=when.strftime("%Y-%m-%d"),
                 week=f"{iso.year}-W{iso.week:02d}", month=when.strftime("%Y-%m"), channel=channel,
-                language="nl", outcome=outcome, theme=theme, service="information", provider_id=provider,
-                provider_family=provider.split(":")[0] if provider else None, details_id=1,
-                province_code=province, ruleset_version="2026.11.1", ruleset_checksum="sha256:x",
-                latency_ms=1.0, kvk_hash=kvk, question="x"))
+                answer_id=answer_id, latency_ms=1.0, kvk_hash=kvk))
         ids = dict(c.execute(select(DecisionRow.request_id, DecisionRow.id)).all())
         now = datetime.now(UTC)
         for rid, source, correct in (("seed-0000", "a", True), ("seed-0000", "b", False), ("seed-0003", "a", True)):
@@ -353,13 +394,41 @@ def test_bad_stats_parameters(client: TestClient, params: dict[str, str]) -> Non
 def test_purge_removes_old_question_texts_only(db_url: str) -> None:
     _seed(db_url)
     engine = create_engine(normalise_url(db_url))
+    with engine.begin() as c:  # a recent decision that got the same answer as seed-0000
+        c.execute(insert(DecisionRow).values(
+            request_id="seed-recent", created_at=datetime(2026, 12, 9, tzinfo=UTC), day="2026-12-09",
+            week="2026-W50", month="2026-12", answer_id=1, latency_ms=1.0))
     questions, _ = purge(engine, days=30, now=datetime(2026, 12, 10, tzinfo=UTC))
-    assert questions == 4  # created before 10 November, 00:00 UTC
+    assert questions == 4  # decisions created before 10 November, 00:00 UTC
     with engine.connect() as c:
-        left = c.execute(text("SELECT request_id FROM decisions WHERE question IS NOT NULL ORDER BY request_id"))
-        assert [r[0] for r in left] == ["seed-0004", "seed-0005", "seed-0006", "seed-0007"]
-        assert c.scalar(select(func.count(DecisionRow.id)).where(DecisionRow.theme.is_not(None))) == 7
+        kept = c.execute(select(AnswerRow.question).where(AnswerRow.question.is_not(None)).order_by(AnswerRow.id))
+        # seed-0000's text stays for the recent decision that shares its answer
+        assert [r[0] for r in kept] == ["vraag 0", "vraag 4", "vraag 5", "vraag 6", "vraag 7"]
+        assert c.scalar(select(func.count(AnswerRow.id)).where(AnswerRow.digest.is_(None))) == 3
+        assert c.scalar(select(func.count(AnswerRow.id)).where(AnswerRow.theme.is_not(None))) == 7
     engine.dispose()
+    assert purge(create_engine(normalise_url(db_url)), days=30, now=datetime(2026, 12, 10, tzinfo=UTC))[0] == 0
+    with TestClient(create_app(settings_for(db_url))) as c:
+        old = c.get("/v1/decisions/seed-0000").json()
+        assert old["question"] is None and old["question_purged_at"].startswith("2026-12-10")
+        assert old["outcome"] == "routed" and old["routes"] == []  # the structured fields stay
+        assert c.get("/v1/decisions/seed-recent").json()["question"] == "vraag 0"
+
+
+def test_a_question_asked_again_after_purge_is_stored_afresh(db_url: str) -> None:
+    fresh_database(db_url)
+    question = {"question": "Hoe vraag ik de WBSO aan?"}
+    with TestClient(create_app(settings_for(db_url))) as c:
+        first = c.post("/v1/route", json=question).json()["request_id"]
+        flush(c)
+    engine = create_engine(normalise_url(db_url))
+    assert purge(engine, days=1, now=datetime.now(UTC) + timedelta(days=2)) == (1, 0)
+    engine.dispose()
+    with TestClient(create_app(settings_for(db_url))) as c:
+        again = c.post("/v1/route", json=question).json()["request_id"]
+        flush(c)
+        assert c.get(f"/v1/decisions/{first}").json()["question"] is None
+        assert c.get(f"/v1/decisions/{again}").json()["question"] == question["question"]
 
 
 # -- no personal data in logs ---------------------------------------------------------------

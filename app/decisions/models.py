@@ -26,20 +26,43 @@ from app.db import Base, JSONDoc
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
-class DecisionDetailRow(Base):
-    """Needs, routes and the full trace of an answer. Identical answers (the same question, profile
-    and rule set) share one row, so a repeated question costs the log a short row only."""
+class AnswerRow(Base):
+    """What the service answered to one distinct input under one rule set: outcome, first door,
+    location, the scrubbed question and the needs/routes/trace documents. Decisions with the
+    same input share one row (call-centre scripts, portal examples and retries repeat exactly),
+    so the log writes a short decision row per request and an answer row per new question.
+    The question text is set to NULL once every decision that refers to it is past retention."""
 
-    __tablename__ = "decision_details"
+    __tablename__ = "answers"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    # NULL once purged, so that the same question asked again gets a fresh row with its text
+    digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(2))
+    outcome: Mapped[str] = mapped_column(String(16))
+    theme: Mapped[str | None] = mapped_column(String(32))
+    service: Mapped[str | None] = mapped_column(String(32))
+    provider_id: Mapped[str | None] = mapped_column(String(64))
+    provider_family: Mapped[str | None] = mapped_column(String(32))
+    rule_id: Mapped[str | None] = mapped_column(String(96))
+    principle: Mapped[str | None] = mapped_column(String(4))
+    postcode4: Mapped[str | None] = mapped_column(String(4))
+    municipality_code: Mapped[str | None] = mapped_column(String(6))
+    province_code: Mapped[str | None] = mapped_column(String(4))
+    labour_market_region_code: Mapped[str | None] = mapped_column(String(4))
+    location_source: Mapped[str | None] = mapped_column(String(16))
+    ruleset_version: Mapped[str] = mapped_column(String(32))
+    ruleset_checksum: Mapped[str] = mapped_column(String(80))
+    question: Mapped[str | None] = mapped_column(Text)  # scrubbed; NULL once purged
     needs: Mapped[list[dict[str, Any]]] = mapped_column(JSONDoc)
     routes: Mapped[list[dict[str, Any]]] = mapped_column(JSONDoc)
     trace: Mapped[list[dict[str, Any]]] = mapped_column(JSONDoc)
 
 
 class DecisionRow(Base):
+    """One /v1/route answer: who asked, when, through which channel, and which answer it got.
+    Narrow on purpose: the log writes one per request."""
+
     __tablename__ = "decisions"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -51,26 +74,10 @@ class DecisionRow(Base):
     client: Mapped[str | None] = mapped_column(String(64))
     channel: Mapped[str | None] = mapped_column(String(64))
     origin: Mapped[str | None] = mapped_column(String(255))
-    language: Mapped[str] = mapped_column(String(2))
-    outcome: Mapped[str] = mapped_column(String(16))
-    theme: Mapped[str | None] = mapped_column(String(32))
-    service: Mapped[str | None] = mapped_column(String(32))
-    provider_id: Mapped[str | None] = mapped_column(String(64))
-    provider_family: Mapped[str | None] = mapped_column(String(32))
-    rule_id: Mapped[str | None] = mapped_column(String(96))
-    principle: Mapped[str | None] = mapped_column(String(4))
-    details_id: Mapped[int] = mapped_column(BigId, ForeignKey("decision_details.id"))
-    postcode4: Mapped[str | None] = mapped_column(String(4))
-    municipality_code: Mapped[str | None] = mapped_column(String(6))
-    province_code: Mapped[str | None] = mapped_column(String(4))
-    labour_market_region_code: Mapped[str | None] = mapped_column(String(4))
-    location_source: Mapped[str | None] = mapped_column(String(16))
-    ruleset_version: Mapped[str] = mapped_column(String(32))
-    ruleset_checksum: Mapped[str] = mapped_column(String(80))
     latency_ms: Mapped[float] = mapped_column(Float)
     kvk_hash: Mapped[str | None] = mapped_column(String(64))
-    question: Mapped[str | None] = mapped_column(Text)  # scrubbed; NULL once purged
-    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answer_id: Mapped[int] = mapped_column(BigId, ForeignKey("answers.id"))
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # question hidden since
 
 
 class FeedbackRow(Base):

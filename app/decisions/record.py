@@ -1,15 +1,16 @@
 """What the decision log stores for one answer.
 
 The part that depends only on the answer (outcome, first door, location, the scrubbed question,
-and the needs/routes/trace documents) is computed once per distinct answer and shared by
-repeats; the rest (request id, time, channel, origin, latency, KVK hash) is added per request,
-off the request path. Rows are plain tuples in COLUMNS order: the writer hands them straight to
-the database driver.
+the needs/routes/trace documents) is computed once per distinct answer and stored once, in
+`answers`; per request only a short `decisions` row is added (request id, time, channel, origin,
+latency, KVK hash, the answer's id), off the request path. Rows are plain tuples in column
+order: the writer hands decision rows straight to the database driver.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -22,40 +23,32 @@ from app.routing.model import Decision
 ANSWER_COLUMNS = (
     "language", "outcome", "theme", "service", "provider_id", "provider_family", "rule_id", "principle",
     "postcode4", "municipality_code", "province_code", "labour_market_region_code", "location_source",
-    "ruleset_version", "ruleset_checksum", "question",
+    "ruleset_version", "ruleset_checksum", "question", "needs", "routes", "trace",
 )
-REQUEST_COLUMNS = (
+DECISION_COLUMNS = (
     "request_id", "created_at", "day", "week", "month", "channel", "origin", "client", "latency_ms", "kvk_hash",
+    "answer_id",
 )
-COLUMNS = (*ANSWER_COLUMNS, *REQUEST_COLUMNS, "details_id")
-CREATED_AT = COLUMNS.index("created_at")
 
 
 class AnswerFields(NamedTuple):
+    digest: str  # identifies the answer across requests, processes and restarts
     values: tuple[Any, ...]  # in ANSWER_COLUMNS order
-    details: tuple[str, PreJSON, PreJSON, PreJSON]  # digest, needs, routes, trace
 
 
 class LogRow(NamedTuple):
     answer: AnswerFields
-    request: tuple[Any, ...]  # in REQUEST_COLUMNS order
+    request: tuple[Any, ...]  # DECISION_COLUMNS without answer_id
+
+
+# An escaped NUL in JSON text: \u0000 after an even number of backslashes.
+_JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 
 
 def _json(value: Any) -> PreJSON:
-    return PreJSON(orjson.dumps(value).decode())
-
-
-def _details(d: Decision) -> tuple[str, PreJSON, PreJSON, PreJSON]:
-    """(digest, needs, routes, trace): the answer's documents, stored once per distinct answer."""
-    needs = _json([{"theme": n.theme, "service": n.service, "score": n.score, "evidence": list(n.evidence)}
-                   for n in d.needs])
-    routes = _json([{"rank": r.rank, "role": r.role, "provider_id": r.provider_id, "family": r.family,
-                     "needs_location": r.needs_location, "rule": r.rule, "principle": r.principle,
-                     "score": r.score} for r in d.routes])
-    trace = _json([{"concept": t.concept, "cue": t.cue, "evidence": t.evidence, "weight": t.weight,
-                    "fuzzy": t.fuzzy} for t in d.trace])
-    digest = hashlib.sha256("\x00".join((needs, routes, trace)).encode()).hexdigest()
-    return digest, needs, routes, trace
+    # PostgreSQL text and JSONB cannot hold NUL characters; nothing is lost by dropping them.
+    text = orjson.dumps(value).decode()
+    return PreJSON(_JSON_NUL.sub(r"\1", text) if "u0000" in text else text)
 
 
 def decision_fields(d: Decision, question: str | None, ruleset_version: str, ruleset_checksum: str,
@@ -79,30 +72,54 @@ def decision_fields(d: Decision, question: str | None, ruleset_version: str, rul
         loc.source if loc else None,
         ruleset_version,
         ruleset_checksum,
-        scrubber.scrub(question) if question is not None else None,
+        scrubber.scrub(question.replace("\x00", "")) if question is not None else None,
+        _json([{"theme": n.theme, "service": n.service, "score": n.score, "evidence": list(n.evidence)}
+               for n in d.needs]),
+        _json([{"rank": r.rank, "role": r.role, "provider_id": r.provider_id, "family": r.family,
+                "needs_location": r.needs_location, "rule": r.rule, "principle": r.principle,
+                "score": r.score} for r in d.routes]),
+        _json([{"concept": t.concept, "cue": t.cue, "evidence": t.evidence, "weight": t.weight,
+                "fuzzy": t.fuzzy} for t in d.trace]),
     )
-    return AnswerFields(values, _details(d))
+    return AnswerFields(hashlib.sha256(orjson.dumps(values)).hexdigest(), values)
 
 
-_calendar_memo: dict[int, tuple[str, str, str]] = {}
+class Stamp:
+    """Turns a request's UNIX time into its created_at value and (day, ISO week, month) labels.
+
+    Both are memoised (per day, per second): the writer stamps thousands of rows a second. On
+    SQLite created_at is the text SQLAlchemy itself stores for a DateTime (UTC, microseconds),
+    so the writer can hand it straight to the driver; elsewhere it is an aware datetime.
+    """
+
+    def __init__(self, as_text: bool) -> None:
+        self.as_text = as_text
+        self._days: dict[int, tuple[str, str, str]] = {}
+        self._second = (-1, "")
+
+    def calendar(self, created: float) -> tuple[str, str, str]:
+        key = int(created // 86_400)
+        cal = self._days.get(key)
+        if cal is None:
+            when = datetime.fromtimestamp(created, UTC)
+            iso = when.isocalendar()
+            cal = (when.strftime("%Y-%m-%d"), f"{iso.year}-W{iso.week:02d}", when.strftime("%Y-%m"))
+            if len(self._days) > 4096:
+                self._days.clear()
+            self._days[key] = cal
+        return cal
+
+    def created_at(self, created: float) -> str | datetime:
+        if not self.as_text:
+            return datetime.fromtimestamp(created, UTC)
+        second = int(created)
+        if self._second[0] != second:
+            self._second = (second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%d %H:%M:%S"))
+        return f"{self._second[1]}.{int((created - second) * 1_000_000):06d}"
 
 
-def _calendar(when: datetime) -> tuple[str, str, str]:
-    """(day, ISO week, month) of a UTC moment; the same for a whole day, so memoised."""
-    key = when.toordinal()
-    cal = _calendar_memo.get(key)
-    if cal is None:
-        iso = when.isocalendar()
-        cal = (when.strftime("%Y-%m-%d"), f"{iso.year}-W{iso.week:02d}", when.strftime("%Y-%m"))
-        if len(_calendar_memo) > 4096:
-            _calendar_memo.clear()
-        _calendar_memo[key] = cal
-    return cal
-
-
-def log_row(fields: AnswerFields, request_id: str, created: float, latency_ms: float, channel: str | None,
-            origin: str | None, client: str | None, kvk_hash: str | None) -> LogRow:
-    when = datetime.fromtimestamp(created, UTC)
-    day, week, month = _calendar(when)
-    return LogRow(fields, (request_id, when, day, week, month, channel, origin, client, round(latency_ms, 3),
-                           kvk_hash))
+def log_row(stamp: Stamp, fields: AnswerFields, request_id: str, created: float, latency_ms: float,
+            channel: str | None, origin: str | None, client: str | None, kvk_hash: str | None) -> LogRow:
+    day, week, month = stamp.calendar(created)
+    return LogRow(fields, (request_id, stamp.created_at(created), day, week, month, channel, origin, client,
+                           round(latency_ms, 3), kvk_hash))

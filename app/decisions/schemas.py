@@ -39,6 +39,7 @@ class DecisionOut(BaseModel):
     language: str
     outcome: str
     question: str | None = Field(description="Scrubbed question; null after the retention period")
+    question_purged_at: str | None = Field(description="When the retention period removed the question")
     needs: list[dict[str, Any]]
     routes: list[dict[str, Any]]
     trace: list[dict[str, Any]]

@@ -5,22 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, case, func, select, update
+from sqlalchemy import Engine, case, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.decisions.models import DecisionDetailRow, DecisionRow, FeedbackRow
+from app.decisions.models import AnswerRow, DecisionRow, FeedbackRow
 from app.decisions.scrub import Scrubber
 
 GROUP_COLUMNS = {
-    "theme": DecisionRow.theme,
-    "service": DecisionRow.service,
-    "provider": DecisionRow.provider_id,
-    "province": DecisionRow.province_code,
-    "labour_market_region": DecisionRow.labour_market_region_code,
+    "theme": AnswerRow.theme,
+    "service": AnswerRow.service,
+    "provider": AnswerRow.provider_id,
+    "province": AnswerRow.province_code,
+    "labour_market_region": AnswerRow.labour_market_region_code,
     "channel": DecisionRow.channel,
-    "outcome": DecisionRow.outcome,
-    "language": DecisionRow.language,
+    "outcome": AnswerRow.outcome,
+    "language": AnswerRow.language,
     "day": DecisionRow.day,
     "week": DecisionRow.week,
     "month": DecisionRow.month,
@@ -46,7 +46,7 @@ def get_decision(engine: Engine, request_id: str) -> dict[str, Any] | None:
         d = s.scalar(select(DecisionRow).where(DecisionRow.request_id == request_id))
         if d is None:
             return None
-        details = s.get_one(DecisionDetailRow, d.details_id)
+        a = s.get_one(AnswerRow, d.answer_id)
         feedback = s.scalars(select(FeedbackRow).where(FeedbackRow.decision_id == d.id)
                              .order_by(FeedbackRow.id)).all()
         return {
@@ -55,17 +55,18 @@ def get_decision(engine: Engine, request_id: str) -> dict[str, Any] | None:
             "client": d.client,
             "channel": d.channel,
             "origin": d.origin,
-            "language": d.language,
-            "outcome": d.outcome,
-            "question": d.question,
-            "needs": details.needs,
-            "routes": details.routes,
-            "trace": details.trace,
-            "location": {"postcode4": d.postcode4, "municipality_code": d.municipality_code,
-                         "province_code": d.province_code,
-                         "labour_market_region_code": d.labour_market_region_code,
-                         "source": d.location_source},
-            "ruleset": {"version": d.ruleset_version, "checksum": d.ruleset_checksum},
+            "language": a.language,
+            "outcome": a.outcome,
+            "question": a.question if d.purged_at is None else None,
+            "question_purged_at": _iso(d.purged_at),
+            "needs": a.needs,
+            "routes": a.routes,
+            "trace": a.trace,
+            "location": {"postcode4": a.postcode4, "municipality_code": a.municipality_code,
+                         "province_code": a.province_code,
+                         "labour_market_region_code": a.labour_market_region_code,
+                         "source": a.location_source},
+            "ruleset": {"version": a.ruleset_version, "checksum": a.ruleset_checksum},
             "latency_ms": d.latency_ms,
             "feedback": [_feedback_dict(f, d.request_id) for f in feedback],
         }
@@ -115,26 +116,30 @@ def stats(engine: Engine, start: datetime | None, end: datetime | None, group_by
         where.append(DecisionRow.created_at >= start)
     if end is not None:
         where.append(DecisionRow.created_at < end)
-    clarify = func.sum(case((DecisionRow.outcome == "clarify", 1), else_=0))
-    oos = func.sum(case((DecisionRow.outcome == "out_of_scope", 1), else_=0))
+    clarify = func.sum(case((AnswerRow.outcome == "clarify", 1), else_=0))
+    oos = func.sum(case((AnswerRow.outcome == "out_of_scope", 1), else_=0))
     distinct_firms = func.count(func.distinct(DecisionRow.kvk_hash))
     anonymous = func.sum(case((DecisionRow.kvk_hash.is_(None), 1), else_=0))
     with Session(engine) as s:
         n, n_clarify, n_oos, n_firms, n_anon = s.execute(
-            select(func.count(DecisionRow.id), clarify, oos, distinct_firms, anonymous).where(*where)).one()
+            select(func.count(DecisionRow.id), clarify, oos, distinct_firms, anonymous)
+            .select_from(DecisionRow).join(AnswerRow, DecisionRow.answer_id == AnswerRow.id).where(*where)).one()
         groups = []
         if group_by is not None:
             col = GROUP_COLUMNS[group_by]
             grouped = (select(col, func.count(DecisionRow.id), clarify, oos, distinct_firms, anonymous)
+                       .select_from(DecisionRow).join(AnswerRow, DecisionRow.answer_id == AnswerRow.id)
                        .where(*where).group_by(col).order_by(func.count(DecisionRow.id).desc(), col))
             for key, gn, gc, go, gf, ga in s.execute(grouped):
                 groups.append({"key": key, "decisions": gn, "entrepreneurs": (gf or 0) + (ga or 0),
                                "clarify_share": _share(gc, gn), "out_of_scope_share": _share(go, gn)})
         accuracy = {}
-        for name, col in (("provider", DecisionRow.provider_id), ("theme", DecisionRow.theme)):
+        for name, col in (("provider", AnswerRow.provider_id), ("theme", AnswerRow.theme)):
             q = (select(col, func.count(FeedbackRow.id),
                         func.sum(case((FeedbackRow.correct.is_(True), 1), else_=0)))
+                 .select_from(FeedbackRow)
                  .join(DecisionRow, FeedbackRow.decision_id == DecisionRow.id)
+                 .join(AnswerRow, DecisionRow.answer_id == AnswerRow.id)
                  .where(*where).group_by(col).order_by(func.count(FeedbackRow.id).desc(), col))
             accuracy[name] = [{"key": key, "n": fn, "correct_share": _share(fc, fn)}
                               for key, fn, fc in s.execute(q)]
@@ -160,14 +165,22 @@ def stats(engine: Engine, start: datetime | None, end: datetime | None, group_by
 
 
 def purge(engine: Engine, days: int, now: datetime | None = None) -> tuple[int, int]:
-    """Remove scrubbed question texts and feedback notes older than `days`; the structured
-    fields stay. Returns (questions purged, notes purged)."""
+    """Retention: question texts and feedback notes older than `days` are removed; the
+    structured fields stay. Returns (decisions whose question was purged, notes purged).
+
+    A decision past retention is marked purged (its question is no longer shown); an answer's
+    text is deleted once no unpurged decision refers to it. Its digest goes too, so the same
+    question asked again later is stored afresh, with its text."""
     now = now or datetime.now(UTC)
     cutoff = now - timedelta(days=days)
     with Session(engine) as s:
         q = s.execute(update(DecisionRow)
-                      .where(DecisionRow.created_at < cutoff, DecisionRow.question.is_not(None))
-                      .values(question=None, purged_at=now))
+                      .where(DecisionRow.created_at < cutoff, DecisionRow.purged_at.is_(None))
+                      .values(purged_at=now))
+        in_use = exists().where(DecisionRow.answer_id == AnswerRow.id, DecisionRow.purged_at.is_(None))
+        s.execute(update(AnswerRow)
+                  .where(AnswerRow.digest.is_not(None), ~in_use)
+                  .values(question=None, digest=None))
         f = s.execute(update(FeedbackRow)
                       .where(FeedbackRow.created_at < cutoff, FeedbackRow.note.is_not(None))
                       .values(note=None))

@@ -28,11 +28,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: str, env: dict[str, str] | None = None, timeout: float = 30.0) -> Iterator[str]:
+def serve(app: str, env: dict[str, str] | None = None, timeout: float = 30.0,
+          cpus: set[int] | None = None) -> Iterator[str]:
+    """Serve `app` on one uvicorn worker; `cpus` pins it (and every thread it starts) to those CPUs."""
     port = free_port()
     cmd = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
            "--no-access-log", "--log-level", "warning", "--workers", "1"]
-    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})})
+
+    def pin() -> None:
+        if cpus:
+            os.sched_setaffinity(0, cpus)
+
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, preexec_fn=pin if cpus else None)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

@@ -6,7 +6,6 @@ import time
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
-from starlette.datastructures import Headers
 from starlette.responses import Response
 
 from app.decisions.log import DecisionLog
@@ -56,26 +55,31 @@ async def route_question(body: RouteRequest, request: Request) -> Response:
     response = Response(with_request_id(answer.body, rid), media_type="application/json")
     dlog: DecisionLog | None = request.app.state.decision_log
     if dlog is not None and answer.log_fields is not None:
-        headers = request.headers
+        channel, origin = _caller(request.scope["headers"])
         latency_ms = (time.perf_counter() - started) * 1000
-        dlog.submit(answer.log_fields, rid, time.time(), latency_ms, _channel(headers.get("x-wegwijzer-channel")),
-                    _origin(headers), None, body.company.kvk_number if body.company else None)
+        dlog.submit(answer.log_fields, rid, time.time(), latency_ms, channel, origin, None,
+                    body.company.kvk_number if body.company else None)
     return response
 
 
-def _channel(value: str | None) -> str | None:
-    """A channel name as a client declares it (X-Wegwijzer-Channel): printable, at most 64."""
-    if not value:
-        return None
-    return "".join(ch for ch in value if ch.isprintable())[:64] or None
+def _caller(raw: list[tuple[bytes, bytes]]) -> tuple[str | None, str | None]:
+    """(channel, origin) of the caller, from one pass over the raw headers.
 
-
-def _origin(headers: Headers) -> str | None:
-    """The calling page's origin: Origin, else scheme://host of Referer (never its path)."""
-    origin = headers.get("origin")
-    if not origin:
-        referer = headers.get("referer")
-        if referer:
+    The channel is what a client declares in X-Wegwijzer-Channel (printable, at most 64
+    characters); the origin is the calling page's Origin, else the scheme and host of its
+    Referer (never its path or query)."""
+    channel = origin = referer = None
+    for k, v in raw:
+        if k == b"x-wegwijzer-channel":
+            channel = "".join(ch for ch in v.decode("latin-1") if ch.isprintable())[:64] or None
+        elif k == b"origin":
+            origin = v.decode("latin-1")
+        elif k == b"referer":
+            referer = v.decode("latin-1")
+    if not origin and referer:
+        try:
             parts = urlsplit(referer)
-            origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
-    return origin[:255] if origin else None
+        except ValueError:  # e.g. "http://[::1": a header the caller got wrong is no reason to fail
+            parts = None
+        origin = f"{parts.scheme}://{parts.netloc}" if parts and parts.scheme and parts.netloc else None
+    return channel, (origin[:255] if origin else None)

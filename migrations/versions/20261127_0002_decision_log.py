@@ -21,14 +21,30 @@ BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 def upgrade() -> None:
     op.create_table(
-        "decision_details",
+        "answers",
         sa.Column("id", BigId, autoincrement=True, nullable=False),
-        sa.Column("digest", sa.String(64), nullable=False),
+        sa.Column("digest", sa.String(64), nullable=True),
+        sa.Column("language", sa.String(2), nullable=False),
+        sa.Column("outcome", sa.String(16), nullable=False),
+        sa.Column("theme", sa.String(32), nullable=True),
+        sa.Column("service", sa.String(32), nullable=True),
+        sa.Column("provider_id", sa.String(64), nullable=True),
+        sa.Column("provider_family", sa.String(32), nullable=True),
+        sa.Column("rule_id", sa.String(96), nullable=True),
+        sa.Column("principle", sa.String(4), nullable=True),
+        sa.Column("postcode4", sa.String(4), nullable=True),
+        sa.Column("municipality_code", sa.String(6), nullable=True),
+        sa.Column("province_code", sa.String(4), nullable=True),
+        sa.Column("labour_market_region_code", sa.String(4), nullable=True),
+        sa.Column("location_source", sa.String(16), nullable=True),
+        sa.Column("ruleset_version", sa.String(32), nullable=False),
+        sa.Column("ruleset_checksum", sa.String(80), nullable=False),
+        sa.Column("question", sa.Text(), nullable=True),
         sa.Column("needs", JSONDoc, nullable=False),
         sa.Column("routes", JSONDoc, nullable=False),
         sa.Column("trace", JSONDoc, nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_decision_details"),
-        sa.UniqueConstraint("digest", name="uq_decision_details_digest"),
+        sa.PrimaryKeyConstraint("id", name="pk_answers"),
+        sa.UniqueConstraint("digest", name="uq_answers_digest"),
     )
     op.create_table(
         "decisions",
@@ -41,28 +57,11 @@ def upgrade() -> None:
         sa.Column("client", sa.String(64), nullable=True),
         sa.Column("channel", sa.String(64), nullable=True),
         sa.Column("origin", sa.String(255), nullable=True),
-        sa.Column("language", sa.String(2), nullable=False),
-        sa.Column("outcome", sa.String(16), nullable=False),
-        sa.Column("theme", sa.String(32), nullable=True),
-        sa.Column("service", sa.String(32), nullable=True),
-        sa.Column("provider_id", sa.String(64), nullable=True),
-        sa.Column("provider_family", sa.String(32), nullable=True),
-        sa.Column("rule_id", sa.String(96), nullable=True),
-        sa.Column("principle", sa.String(4), nullable=True),
-        sa.Column("details_id", BigId, nullable=False),
-        sa.Column("postcode4", sa.String(4), nullable=True),
-        sa.Column("municipality_code", sa.String(6), nullable=True),
-        sa.Column("province_code", sa.String(4), nullable=True),
-        sa.Column("labour_market_region_code", sa.String(4), nullable=True),
-        sa.Column("location_source", sa.String(16), nullable=True),
-        sa.Column("ruleset_version", sa.String(32), nullable=False),
-        sa.Column("ruleset_checksum", sa.String(80), nullable=False),
         sa.Column("latency_ms", sa.Float(), nullable=False),
         sa.Column("kvk_hash", sa.String(64), nullable=True),
-        sa.Column("question", sa.Text(), nullable=True),
+        sa.Column("answer_id", BigId, nullable=False),
         sa.Column("purged_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["details_id"], ["decision_details.id"],
-                                name="fk_decisions_details_id_decision_details"),
+        sa.ForeignKeyConstraint(["answer_id"], ["answers.id"], name="fk_decisions_answer_id_answers"),
         sa.PrimaryKeyConstraint("id", name="pk_decisions"),
         sa.UniqueConstraint("request_id", name="uq_decisions_request_id"),
     )
@@ -92,4 +91,4 @@ def downgrade() -> None:
     op.drop_table("feedback")
     op.drop_index("ix_decisions_created_at", table_name="decisions")
     op.drop_table("decisions")
-    op.drop_table("decision_details")
+    op.drop_table("answers")
