@@ -222,6 +222,5 @@ class DecisionWriter:
 
     def _done(self, batch: list[Record]) -> None:
         with self._idle:
-            for r in batch:
-                self._pending.discard(r[1])
+            self._pending.difference_update([r[1] for r in batch])
             self._idle.notify_all()
