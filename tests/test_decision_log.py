@@ -376,6 +376,7 @@ def test_stats_match_hand_computed_figures(db_url: str) -> None:
         rows = list(csv.DictReader(io.StringIO(r.text)))
         total = rows[0]
         assert total["section"] == "total" and total["decisions"] == "7" and total["entrepreneurs"] == "6"
+        assert total["progress"] == "0.006" and total["clarify_share"] == "0.1429"
         tax = next(x for x in rows if x["section"] == "group:theme" and x["key"] == "tax")
         assert tax["decisions"] == "3" and tax["entrepreneurs"] == "2"
         bd = next(x for x in rows if x["section"] == "accuracy:provider" and x["key"] == "belastingdienst")

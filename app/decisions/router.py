@@ -90,18 +90,27 @@ def get_stats(
     return JSONResponse(result)
 
 
+def _cell(value: Any) -> Any:
+    """Decimals as spreadsheets read them: 0.00001, never 1e-05."""
+    return f"{value:.6f}".rstrip("0").rstrip(".") if isinstance(value, float) else value
+
+
 def _csv(result: dict[str, Any]) -> str:
     """The same figures as the JSON answer, one row per figure set, with a `section` column."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["section", "key", "decisions", "entrepreneurs", "clarify_share", "out_of_scope_share",
-                "feedback_n", "correct_share", "target", "progress"])
-    w.writerow(["total", "", result["decisions"], result["entrepreneurs"], result["clarify_share"],
-                result["out_of_scope_share"], "", "", result["target"], result["progress"]])
+
+    def put(*cells: Any) -> None:
+        w.writerow([_cell(c) for c in cells])
+
+    put("section", "key", "decisions", "entrepreneurs", "clarify_share", "out_of_scope_share",
+        "feedback_n", "correct_share", "target", "progress")
+    put("total", "", result["decisions"], result["entrepreneurs"], result["clarify_share"],
+        result["out_of_scope_share"], "", "", result["target"], result["progress"])
     for g in result["groups"]:
-        w.writerow([f"group:{result['group_by']}", g["key"] or "", g["decisions"], g["entrepreneurs"],
-                    g["clarify_share"], g["out_of_scope_share"], "", "", "", ""])
+        put(f"group:{result['group_by']}", g["key"] or "", g["decisions"], g["entrepreneurs"],
+            g["clarify_share"], g["out_of_scope_share"], "", "", "", "")
     for section in ("provider", "theme"):
         for a in result[f"accuracy_by_{section}"]:
-            w.writerow([f"accuracy:{section}", a["key"] or "", "", "", "", "", a["n"], a["correct_share"], "", ""])
+            put(f"accuracy:{section}", a["key"] or "", "", "", "", "", a["n"], a["correct_share"], "", "")
     return out.getvalue()
