@@ -81,7 +81,7 @@ def _purge(args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     questions, notes = purge(engine, days)
     engine.dispose()
-    print(f"purged {questions} question texts and {notes} feedback notes older than {days} days")
+    print(f"purged the question of {questions} decisions and {notes} feedback notes older than {days} days")
     return 0
 
 

@@ -37,7 +37,7 @@ _MAX_PARAMS = {"sqlite": 999, "postgresql": 65_535}
 
 class DecisionWriter:
     def __init__(self, engine: Engine, build_row: RowBuilder, maxsize: int = 10_000, batch_size: int = 500,
-                 max_backoff: float = 5.0, linger: float = 0.05) -> None:
+                 max_backoff: float = 5.0, linger: float = 0.5) -> None:
         self.engine = engine
         self.build_row = build_row
         self.maxsize = maxsize
