@@ -449,3 +449,21 @@ def test_logs_carry_no_personal_data(db_url: str, capsys: pytest.CaptureFixture[
     assert "decision_log_write_failed" in logged  # the outage was logged ...
     for secret in ("123456782", "jan.jansen@example.com", "NL91ABNA0417164300", "87654321", "Wat is de KOR"):
         assert secret not in logged  # ... without anything personal
+
+
+def test_purge_command_uses_the_configured_database(db_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+    from app.config import get_settings
+
+    _seed(db_url)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    try:
+        assert main(["purge", "--days", "1"]) == 0
+    finally:
+        get_settings.cache_clear()
+    cutoff = datetime.now(UTC) - timedelta(days=1)
+    seeded = [datetime(2026, 11, 2, 10, tzinfo=UTC) + timedelta(days=d) for d in (0, 0, 1, 1, 8, 8, 9, 40)]
+    expected = sum(when < cutoff for when in seeded)
+    assert f"purged the question of {expected} decisions and 0 feedback notes" in capsys.readouterr().out
