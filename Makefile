@@ -8,7 +8,7 @@ EVAL_SET ?= ../shared/eval/dev.jsonl
 SCORER   ?= ../shared/tools/score_route.py
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck eval bench clean
+.PHONY: run test check lint typecheck chromium eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,19 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The browser tests drive Debian's Chromium (never a downloaded one). Where it is missing and
+# this user may install packages, it is installed; otherwise those tests say they were skipped.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "== installing Debian's chromium for the browser tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+	  else echo "!! chromium not found: browser tests will be skipped (apt-get install chromium)"; fi; \
+	fi
+
 # The suite runs on SQLite; with TEST_POSTGRES_URL set (.ci/run does) it runs again on PostgreSQL.
-test: lint typecheck
+test: lint typecheck chromium
 	$(BIN)/pytest
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 	  echo "== the suite again, on PostgreSQL"; \

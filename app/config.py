@@ -3,15 +3,18 @@ SQLite under var/, the shipped rule tables. Outside development, unsafe defaults
 
 from __future__ import annotations
 
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_HASH_SECRET = "development-only-hash-secret"
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 
 
 class Settings(BaseSettings):
@@ -37,6 +40,22 @@ class Settings(BaseSettings):
     # Key for hashing KVK numbers (HMAC-SHA256). Must be set outside development.
     hash_secret: str = Field(default=DEV_HASH_SECRET, min_length=16)
     reach_target: int = Field(default=100_000, ge=1)
+    # Origins (scheme://host[:port]) whose pages may call the API from a browser: the portals
+    # that embed the widget. Comma-separated or a JSON list; empty = same origin only.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = json.loads(value) if value.strip().startswith("[") else value.split(",")
+        if not isinstance(value, list):
+            return value
+        origins = [str(v).strip().rstrip("/") for v in value if str(v).strip()]
+        for origin in origins:
+            if origin != "*" and not _ORIGIN.match(origin):
+                raise ValueError(f"not an origin (scheme://host[:port]): {origin!r}")
+        return origins
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.config import Settings, get_settings
@@ -22,6 +23,7 @@ from app.providers.router import router as providers_router
 from app.route.cache import AnswerCache
 from app.route.router import router as route_router
 from app.routing.engine import Router
+from app.web.router import make_router as make_web_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -61,11 +63,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_problems(app)
     app.add_middleware(RequestContext, max_body=settings.max_body_bytes)
+    if settings.cors_origins:  # the widget on portals' pages calls the API across origins
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "X-API-Key", "X-Wegwijzer-Channel", "X-Request-ID"],
+            expose_headers=["X-Request-ID"],
+            max_age=600,
+        )
     # /v1/route first: routes are matched in order, and it takes nearly all the traffic.
     app.include_router(route_router)
     app.include_router(providers_router)
     app.include_router(decisions_router)
     app.include_router(meta_router)
+    app.include_router(make_web_router())
     return app
 
 

@@ -164,6 +164,12 @@ def test_one_provider(client: TestClient) -> None:
     assert r2.status_code == 404 and r2.headers["content-type"] == PROBLEM
 
 
+def test_principles_have_both_languages(client: TestClient) -> None:
+    p = client.get("/v1/principles").json()
+    assert [x["id"] for x in p] == ["P1", "P2", "P3", "P4", "P5"]
+    assert "RVO" in p[1]["label"]["nl"] and "ROM" in p[2]["label"]["en"]
+
+
 def test_themes(client: TestClient) -> None:
     t = client.get("/v1/themes").json()
     themes = {x["id"]: x for x in t["themes"]}

@@ -41,6 +41,7 @@ def test_checksum_follows_the_content(tmp_path: Path) -> None:
      "taxonomy.yaml theme sustainability: label needs non-empty nl and en texts"),
     ("regions/aliases.csv", "Den Haag,GM0518", "Den Haag,GM9999", "unknown code 'GM9999'"),
     ("thresholds.yaml", "min_margin: 0.15", "min_margin: veel", "thresholds.yaml"),
+    ("messages.yaml", 'en: "RVO executes national schemes"', 'fr: "RVO"', "principles.P2 needs nl and en labels"),
 ])
 def test_broken_tables_are_refused_with_a_pointer(tmp_path: Path, file: str, old: str, new: str,
                                                     message: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from app.problems import PROBLEM_JSON
-from app.providers.schemas import PageOut, ProviderFull, RegionOut, ThemesOut
+from app.providers.schemas import PageOut, PrincipleOut, ProviderFull, RegionOut, ThemesOut
 from app.routing.engine import Router
 from app.routing.explain import location_dict
 
@@ -56,6 +56,13 @@ async def get_provider(provider_id: str, request: Request) -> dict[str, Any]:
     if p is None:
         raise HTTPException(404, f"no provider with id {provider_id!r}")
     return p.full()
+
+
+@router.get("/v1/principles", operation_id="list_principles", response_model=list[PrincipleOut],
+            summary="The principles of the task division (P1-P5) with nl/en labels")
+async def list_principles(request: Request) -> list[dict[str, Any]]:
+    labels = _core(request).data.messages["principles"]
+    return [{"id": code, "label": dict(labels[code])} for code in sorted(labels)]
 
 
 @router.get("/v1/themes", operation_id="list_themes", response_model=ThemesOut,

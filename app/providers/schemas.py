@@ -50,6 +50,11 @@ class ServiceOut(BaseModel):
     label: Label
 
 
+class PrincipleOut(BaseModel):
+    id: str
+    label: dict[str, str]
+
+
 class ThemesOut(BaseModel):
     themes: list[ThemeOut]
     services: list[ServiceOut]

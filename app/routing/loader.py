@@ -598,6 +598,11 @@ def load_ruleset(root: Path | str) -> RuleSetData:
         r.error("thresholds.yaml", f"missing or invalid value: {e}")
         thresholds = Thresholds(1.0, 1.5, 0.5, 0.15, 5.0, 3, 1.0, 1.0, 0.0, 1.0)
     messages = r.yaml("messages.yaml") or {}
+    principles = messages.get("principles") if isinstance(messages, dict) else None
+    for code in sorted(PRINCIPLES):
+        label = principles.get(code) if isinstance(principles, dict) else None
+        if not (isinstance(label, dict) and all(isinstance(label.get(k), str) and label[k] for k in ("nl", "en"))):
+            r.error("messages.yaml", f"principles.{code} needs nl and en labels")
     profile = r.yaml("profile.yaml") or {}
 
     if r.problems:
