@@ -143,6 +143,12 @@ def test_console_shows_rvo_first_for_a_sustainability_subsidy(site: Site, page: 
         assert box is not None and box["y"] + box["height"] <= 720, selector
     assert page.evaluate("document.scrollingElement.scrollHeight <= window.innerHeight + 1")
     shot(page, "console")
+    rid = page.locator(".trace code").inner_text()
+    page.click("#fb-right")  # one click records the feedback
+    page.wait_for_selector("#fb-status:has-text('opgeslagen')")
+    stored = httpx.get(f"{site.api}/v1/decisions/{rid}").json()
+    assert [(f["correct"], f["channel"], f["source"]) for f in stored["feedback"]] == [
+        (True, "call_centre", "channel:call_centre")]
 
 
 def test_console_asks_for_the_location_and_then_names_the_rom(site: Site, page: Any) -> None:
