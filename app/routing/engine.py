@@ -25,7 +25,7 @@ from app.routing.classify import (
 from app.routing.facts import TextFacts, extract
 from app.routing.geo import Location, UnknownPlace
 from app.routing.lexicon import Match
-from app.routing.loader import RuleSetData, load_ruleset
+from app.routing.loader import RuleFiles, RuleSetData, load_ruleset
 from app.routing.model import (
     ClarifyItem,
     ClarifyOption,
@@ -83,6 +83,11 @@ class Router:
     @classmethod
     def from_directory(cls, root: Path | str) -> Router:
         return cls(load_ruleset(root))
+
+    @classmethod
+    def from_files(cls, files: RuleFiles) -> Router:
+        """A router for a rule set stored as content (a published set from the database)."""
+        return cls(load_ruleset(files))
 
     # -- validation ----------------------------------------------------------------------------
     def _validate(self, inp: RouteInput) -> None:

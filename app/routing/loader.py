@@ -88,18 +88,44 @@ class RuleSetData:
     profile: Mapping[str, Any]
 
 
-class _Reader:
-    """Reads files under the rule-set root, remembering their bytes for the checksum."""
+RuleFiles = Mapping[str, bytes]  # a rule set as content: relative path -> bytes
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+
+def read_rule_files(root: Path | str) -> dict[str, bytes]:
+    """Every file of a rule-set directory except the READMEs, by relative path ("a/b.yaml").
+    This is what a published rule set stores."""
+    base = Path(root)
+    return {p.relative_to(base).as_posix(): p.read_bytes()
+            for p in sorted(base.rglob("*")) if p.is_file() and p.suffix.lower() != ".md"
+            and not any(part.startswith(".") for part in p.relative_to(base).parts)}
+
+
+class _Reader:
+    """Reads the rule-set files (from a directory or from stored content), remembering the
+    bytes of each for the checksum."""
+
+    def __init__(self, source: Path | RuleFiles) -> None:
+        self.source = source
         self.files: dict[str, bytes] = {}
         self.problems: list[str] = []
 
     def _read(self, rel: str) -> bytes:
-        data = (self.root / rel).read_bytes()
+        if isinstance(self.source, Path):
+            data = (self.source / rel).read_bytes()
+        else:
+            try:
+                data = self.source[rel]
+            except KeyError:
+                raise FileNotFoundError(rel) from None
         self.files[rel] = data
         return data
+
+    def listing(self, folder: str, suffix: str) -> list[str]:
+        """The relative paths of the files directly in `folder` with this suffix, sorted."""
+        if isinstance(self.source, Path):
+            return [f"{folder}/{p.name}" for p in sorted((self.source / folder).glob(f"*{suffix}"))]
+        return sorted(rel for rel in self.source
+                      if rel.startswith(folder + "/") and rel.endswith(suffix) and rel.count("/") == 1)
 
     def yaml(self, rel: str) -> Any:
         try:
@@ -327,8 +353,7 @@ def _load_lexicon(
     cues: list[Cue] = []
     seen: set[str] = set()
     known_providers = set(providers)
-    for path in sorted((r.root / "lexicon").glob("*.yaml")):
-        rel = f"lexicon/{path.name}"
+    for rel in r.listing("lexicon", ".yaml"):
         doc = r.yaml(rel) or {}
         for where, cid, c in _entries(r, rel, doc.get("concepts"), "concepts", seen):
             weight = float(c.get("weight", 1.0))
@@ -446,10 +471,9 @@ def _load_tables(r: _Reader, taxonomy: Taxonomy, instruments: Mapping[str, Any],
     rows: list[Row] = []
     seen: set[str] = set()
     order = 0
-    for path in sorted((r.root / "decisions").glob("*.yaml")):
-        rel = f"decisions/{path.name}"
+    for rel in r.listing("decisions", ".yaml"):
         doc = r.yaml(rel) or {}
-        table = str(doc.get("table", path.stem))
+        table = str(doc.get("table", Path(rel).stem))
         tier = doc.get("tier")
         if tier not in (1, 2, 3):
             r.error(rel, "tier must be 1, 2 or 3")
@@ -502,8 +526,9 @@ def _word_set(values: Any) -> frozenset[str]:
     return frozenset(fold(str(v)) for v in _as_list(values))
 
 
-def load_ruleset(root: Path | str) -> RuleSetData:
-    r = _Reader(Path(root))
+def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
+    """Load and check a rule set from a directory or from its files' content."""
+    r = _Reader(Path(root) if isinstance(root, (str, Path)) else root)
     meta_doc = r.yaml("ruleset.yaml") or {}
     tax_doc = r.yaml("taxonomy.yaml") or {}
     taxonomy = Taxonomy(
