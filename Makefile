@@ -8,7 +8,7 @@ EVAL_SET ?= ../shared/eval/dev.jsonl
 SCORER   ?= ../shared/tools/score_route.py
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check lint typecheck chromium eval bench clean
+.PHONY: run test check lint typecheck chromium rules-check eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,12 +38,16 @@ chromium:
 	fi
 
 # The suite runs on SQLite; with TEST_POSTGRES_URL set (.ci/run does) it runs again on PostgreSQL.
-test: lint typecheck chromium
+test: lint typecheck chromium rules-check
 	$(BIN)/pytest
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 	  echo "== the suite again, on PostgreSQL"; \
 	  WEGWIJZER_TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest; \
 	fi
+
+# The shipped rule set must pass its own checks with zero errors.
+rules-check: $(STAMP)
+	$(BIN)/python -m app rules check
 
 check: test
 

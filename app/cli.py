@@ -1,5 +1,6 @@
-"""Command line: `python -m app route "vraag..." [--postcode 5038AB] [--json]` and
-`python -m app migrate` (Alembic, configured in pyproject.toml)."""
+"""Command line: `python -m app route "vraag..." [--postcode 5038AB] [--json]`,
+`python -m app migrate` (Alembic, configured in pyproject.toml), `python -m app purge` and
+`python -m app rules ...` (app/rules/cli.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.config import get_settings
 from app.routing.engine import Router
 from app.routing.explain import decision_dict
 from app.routing.model import CompanyInput, InvalidInput, LocationInput, RouteInput
+from app.rules.cli import add_commands as add_rules_commands
 
 
 def _route(args: argparse.Namespace) -> int:
@@ -107,6 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("purge", help="remove stored question texts and notes older than the retention")
     p.add_argument("--days", type=int, help="retention in days (default: WEGWIJZER_QUESTION_RETENTION_DAYS, 180)")
     p.set_defaults(func=_purge)
+    add_rules_commands(sub)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

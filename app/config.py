@@ -40,9 +40,31 @@ class Settings(BaseSettings):
     # Key for hashing KVK numbers (HMAC-SHA256). Must be set outside development.
     hash_secret: str = Field(default=DEV_HASH_SECRET, min_length=16)
     reach_target: int = Field(default=100_000, ge=1)
+    # Administrators of rule sets, "name:token,name:token" (tokens of 16+ characters). The name
+    # is what the audit log records. Empty: the admin endpoints answer 403.
+    admin_tokens: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict, repr=False)
+    # Rule sets: publish the shipped set to the database and follow the active one there.
+    max_ruleset_bytes: int = Field(default=8 * 1024 * 1024, ge=64 * 1024, le=64 * 1024 * 1024)
+    # Golden scenarios replayed by POST /v1/rulesets/{version}/simulate next to the logged questions.
+    scenarios_dir: Path = PROJECT_ROOT / "tests" / "golden"
+    ruleset_follow: bool = True
+    ruleset_poll_s: float = Field(default=1.0, ge=0.05, le=60)
     # Origins (scheme://host[:port]) whose pages may call the API from a browser: the portals
     # that embed the widget. Comma-separated or a JSON list; empty = same origin only.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("admin_tokens", mode="before")
+    @classmethod
+    def _tokens(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            pairs = [p.strip() for p in value.split(",") if p.strip()]
+            value = {}
+            for pair in pairs:
+                name, sep, token = pair.partition(":")
+                if not sep or not name.strip() or len(token.strip()) < 16:
+                    raise ValueError("admin tokens are name:token pairs with tokens of 16 or more characters")
+                value[name.strip()] = token.strip()
+        return value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

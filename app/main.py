@@ -23,6 +23,9 @@ from app.providers.router import router as providers_router
 from app.route.cache import AnswerCache
 from app.route.router import router as route_router
 from app.routing.engine import Router
+from app.routing.loader import read_rule_files
+from app.rulesets.follower import RuleFollower, adopt_shipped
+from app.rulesets.router import router as rulesets_router
 from app.web.router import make_router as make_web_router
 
 
@@ -33,7 +36,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_level)
         app.state.settings = settings
-        app.state.router = Router.from_directory(settings.rules_dir)
         app.state.engine = make_engine(settings.database_url)
         app.state.scrubber = Scrubber(settings.hash_secret)
         dlog = None
@@ -42,11 +44,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                settings.decision_batch_size, settings.decision_linger_s)
             dlog.writer.start()
         app.state.decision_log = dlog
-        app.state.answers = AnswerCache(app.state.router, settings.decision_cache_size,
-                                        describe=dlog.fields if dlog else None)
+
+        def install(router: Router) -> None:
+            # One assignment: a request reads app.state.answers once and sees one rule set.
+            app.state.answers = AnswerCache(router, settings.decision_cache_size,
+                                            describe=dlog.fields if dlog else None)
+
+        shipped = read_rule_files(settings.rules_dir)
+        shipped_router = Router.from_files(shipped)
+        install(shipped_router)
+        follower = None
+        if settings.ruleset_follow:
+            follower = RuleFollower(app.state.engine, lambda: app.state.answers.router.version, install,
+                                    shipped_router, settings.ruleset_poll_s)
+            adopt_shipped(app.state.engine, shipped, follower)
+            follower.start()
+        # tests and tools can make this worker catch up at once instead of at the next poll
+        app.state.follower_check = follower.check if follower is not None else (lambda: False)
         try:
             yield
         finally:
+            if follower is not None:
+                follower.stop()
             if dlog is not None:
                 dlog.writer.stop()
             app.state.engine.dispose()
@@ -62,7 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_problems(app)
-    app.add_middleware(RequestContext, max_body=settings.max_body_bytes)
+    app.add_middleware(RequestContext, max_body=settings.max_body_bytes,
+                       large_bodies=("/v1/rulesets", settings.max_ruleset_bytes))
     if settings.cors_origins:  # the widget on portals' pages calls the API across origins
         app.add_middleware(
             CORSMiddleware,
@@ -76,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(route_router)
     app.include_router(providers_router)
     app.include_router(decisions_router)
+    app.include_router(rulesets_router)
     app.include_router(meta_router)
     app.include_router(make_web_router())
     return app

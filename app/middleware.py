@@ -19,9 +19,11 @@ class RequestContext:
     """Sets scope["state"]["request_id"] (a client's X-Request-ID when well-formed, else a
     new ULID) and echoes it as X-Request-ID; refuses bodies over `max_body` bytes with 413."""
 
-    def __init__(self, app: ASGIApp, max_body: int) -> None:
+    def __init__(self, app: ASGIApp, max_body: int, large_bodies: tuple[str, int] | None = None) -> None:
         self.app = app
         self.max_body = max_body
+        # (path prefix, limit): uploads of whole rule sets are far larger than a question
+        self.large_bodies = large_bodies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,13 +46,16 @@ class RequestContext:
                 message["headers"] = [*message.get("headers", []), header]
             await send(message)
 
+        max_body = self.max_body
+        if self.large_bodies is not None and scope["path"].startswith(self.large_bodies[0]):
+            max_body = self.large_bodies[1]
         if length is not None:
             try:
-                too_big = int(length) > self.max_body
+                too_big = int(length) > max_body
             except ValueError:
                 too_big = False
             if too_big:
-                await self._too_large(scope, send_with_id, rid)
+                await self._too_large(scope, send_with_id, rid, max_body)
                 return
 
         received = 0
@@ -60,20 +65,20 @@ class RequestContext:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:
+                if received > max_body:
                     # An HTTPException passes FastAPI's body parsing untouched and is rendered
                     # as problem+json by app.problems.
-                    raise HTTPException(413, f"the request body is larger than {self.max_body} bytes")
+                    raise HTTPException(413, f"the request body is larger than {max_body} bytes")
             return message
 
         await self.app(scope, limited_receive, send_with_id)
 
-    async def _too_large(self, scope: Scope, send: Send, rid: str) -> None:
+    async def _too_large(self, scope: Scope, send: Send, rid: str, max_body: int) -> None:
         body = json.dumps({
             "type": "/problems/request-body-too-large",
             "title": "Request body too large",
             "status": 413,
-            "detail": f"the request body is larger than {self.max_body} bytes",
+            "detail": f"the request body is larger than {max_body} bytes",
             "instance": scope.get("path", ""),
             "request_id": rid,
         }).encode()

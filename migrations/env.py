@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from alembic import context
 
-import app.decisions.models  # noqa: F401  (registers the tables on Base.metadata)
+import app.decisions.models
+import app.rulesets.models  # noqa: F401
 from app.config import get_settings
 from app.db import Base, make_engine
 

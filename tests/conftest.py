@@ -56,7 +56,8 @@ def settings_for(url: str, **kw: object) -> Settings:
 @pytest.fixture(scope="session")
 def _shared_client(db_url: str) -> Iterator[TestClient]:
     fresh_database(db_url)
-    with TestClient(create_app(settings_for(db_url))) as c:
+    # It lives through every test module: it must not follow rule sets that a test activates.
+    with TestClient(create_app(settings_for(db_url, ruleset_follow=False))) as c:
         yield c
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -14,6 +13,7 @@ from app.decisions import service
 from app.decisions.log import DecisionLog
 from app.decisions.schemas import DecisionOut, FeedbackIn, FeedbackOut, GroupBy, StatsOut
 from app.problems import PROBLEM_JSON
+from app.timeparams import moment
 
 router = APIRouter(tags=["decisions"])
 _PROBLEM = {"content": {PROBLEM_JSON: {}}, "description": "Problem details (RFC 9457)"}
@@ -42,7 +42,7 @@ def get_decision(request_id: str, request: Request) -> dict[str, Any]:
              responses={200: {"model": FeedbackOut, "description": "Earlier feedback replaced"},
                         404: _PROBLEM, 422: _PROBLEM})
 def give_feedback(request_id: str, body: FeedbackIn, request: Request) -> JSONResponse:
-    directory = request.app.state.router.data.directory
+    directory = request.app.state.answers.router.data.directory
     if body.actual_provider_id is not None and directory.get(body.actual_provider_id) is None:
         raise HTTPException(422, f"unknown provider id {body.actual_provider_id!r}; see GET /v1/providers")
     _wait_for(request, request_id)
@@ -57,20 +57,6 @@ def give_feedback(request_id: str, body: FeedbackIn, request: Request) -> JSONRe
     return JSONResponse(stored, status_code=201 if created else 200)
 
 
-def _moment(value: str | None, name: str, end: bool) -> datetime | None:
-    """A date (a whole day: `to` includes it) or an ISO date-time; naive means UTC."""
-    if value is None:
-        return None
-    try:
-        if len(value) == 10:
-            d = date.fromisoformat(value)
-            return datetime.combine(d + timedelta(days=1) if end else d, time.min, UTC)
-        dt = datetime.fromisoformat(value)
-    except ValueError:
-        raise HTTPException(422, f"{name}: use a date (2026-11-27) or an ISO date-time") from None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-
-
 @router.get("/v1/stats", operation_id="get_stats", response_model=StatsOut,
             summary="Decisions, entrepreneurs reached, clarify/out-of-scope shares and accuracy",
             responses={200: {"content": {"text/csv": {}}}, 422: _PROBLEM})
@@ -80,7 +66,7 @@ def get_stats(
     to: str | None = Query(None, description="End date (inclusive) or date-time (exclusive)"),
     group_by: GroupBy | None = Query(None, description="Break the counts down by this field"),
 ) -> Response:
-    start, end = _moment(from_, "from", False), _moment(to, "to", True)
+    start, end = moment(from_, "from", False), moment(to, "to", True)
     if start and end and end <= start:
         raise HTTPException(422, "to: must come after from")
     settings = request.app.state.settings

@@ -186,3 +186,26 @@ def purge(engine: Engine, days: int, now: datetime | None = None) -> tuple[int, 
                       .values(note=None))
         s.commit()
         return q.rowcount, f.rowcount  # type: ignore[attr-defined]
+
+
+def logged_inputs(engine: Engine, start: datetime | None, end: datetime | None
+                  ) -> tuple[list[tuple[str, str, str | None, str | None, str | None, str | None, int]], int]:
+    """What was asked in [start, end), for replay: one row per distinct answer with the number
+    of decisions that got it: (question, language, postcode4, municipality_code, province_code,
+    location_source, count). Also returns how many decisions cannot be replayed because their
+    question was purged."""
+    where = []
+    if start is not None:
+        where.append(DecisionRow.created_at >= start)
+    if end is not None:
+        where.append(DecisionRow.created_at < end)
+    visible = DecisionRow.purged_at.is_(None) & AnswerRow.question.is_not(None)
+    with Session(engine) as s:
+        rows = s.execute(
+            select(AnswerRow.question, AnswerRow.language, AnswerRow.postcode4, AnswerRow.municipality_code,
+                   AnswerRow.province_code, AnswerRow.location_source, func.count(DecisionRow.id))
+            .select_from(DecisionRow).join(AnswerRow, DecisionRow.answer_id == AnswerRow.id)
+            .where(visible, *where).group_by(AnswerRow.id).order_by(AnswerRow.id)).all()
+        purged = s.scalar(select(func.count(DecisionRow.id)).select_from(DecisionRow)
+                          .join(AnswerRow, DecisionRow.answer_id == AnswerRow.id).where(~visible, *where)) or 0
+    return [(q or "", lang, pc4, gm, pv, src, n) for q, lang, pc4, gm, pv, src, n in rows], purged

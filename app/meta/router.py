@@ -19,7 +19,7 @@ router = APIRouter(tags=["meta"])
 
 @router.get("/", operation_id="service_info", summary="Service and rule-set version, OpenAPI URL")
 async def service_info(request: Request) -> dict[str, Any]:
-    core: Router = request.app.state.router
+    core: Router = request.app.state.answers.router
     meta = core.data.meta
     return {
         "service": "wegwijzer",
@@ -47,7 +47,7 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz", operation_id="readyz",
             summary="Readiness: rules loaded, a canned question routes, database reachable")
 async def readyz(request: Request) -> JSONResponse:
-    core: Router = request.app.state.router
+    core: Router = request.app.state.answers.router
     canned = core.data.messages.get("readiness") or {}
     checks: dict[str, Any] = {}
     try:

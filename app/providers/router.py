@@ -16,7 +16,7 @@ _PROBLEM = {"content": {PROBLEM_JSON: {}}, "description": "Problem details (RFC 
 
 
 def _core(request: Request) -> Router:
-    core: Router = request.app.state.router
+    core: Router = request.app.state.answers.router
     return core
 
 
