@@ -1,6 +1,6 @@
 """Command line: `python -m app route "vraag..." [--postcode 5038AB] [--json]`,
 `python -m app migrate` (Alembic, configured in pyproject.toml), `python -m app purge` and
-`python -m app rules ...` (app/rules/cli.py)."""
+`python -m app rules ...` (app/rules/cli.py), `python -m app clients ...` (app/clients/cli.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+from app.clients.cli import add_commands as add_client_commands
 from app.config import get_settings
 from app.routing.engine import Router
 from app.routing.explain import decision_dict
@@ -110,6 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--days", type=int, help="retention in days (default: WEGWIJZER_QUESTION_RETENTION_DAYS, 180)")
     p.set_defaults(func=_purge)
     add_rules_commands(sub)
+    add_client_commands(sub)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

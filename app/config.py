@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -14,7 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_HASH_SECRET = "development-only-hash-secret"
-_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+ORIGIN_PATTERN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 
 
 class Settings(BaseSettings):
@@ -40,8 +41,9 @@ class Settings(BaseSettings):
     # Key for hashing KVK numbers (HMAC-SHA256). Must be set outside development.
     hash_secret: str = Field(default=DEV_HASH_SECRET, min_length=16)
     reach_target: int = Field(default=100_000, ge=1)
-    # Administrators of rule sets, "name:token,name:token" (tokens of 16+ characters). The name
-    # is what the audit log records. Empty: the admin endpoints answer 403.
+    # Bootstrap administrators, "name:token,name:token" (tokens of 16+ characters): keys with
+    # every scope, for setting up a deployment before its clients exist in the database
+    # (python -m app clients create is the normal way). The name is what audit logs record.
     admin_tokens: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict, repr=False)
     # Rule sets: publish the shipped set to the database and follow the active one there.
     max_ruleset_bytes: int = Field(default=8 * 1024 * 1024, ge=64 * 1024, le=64 * 1024 * 1024)
@@ -49,9 +51,25 @@ class Settings(BaseSettings):
     scenarios_dir: Path = PROJECT_ROOT / "tests" / "golden"
     ruleset_follow: bool = True
     ruleset_poll_s: float = Field(default=1.0, ge=0.05, le=60)
-    # Origins (scheme://host[:port]) whose pages may call the API from a browser: the portals
-    # that embed the widget. Comma-separated or a JSON list; empty = same origin only.
+    # Origins (scheme://host[:port]) whose pages may call the API from a browser, on top of the
+    # origins registered on API clients (python -m app clients create --origin ...).
+    # Comma-separated or a JSON list.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Callers without a key may use /v1/route and the reference data (providers, themes,
+    # principles, regions) under the per-IP limit below.
+    allow_anonymous: bool = True
+    anonymous_rate_limit: int = Field(default=60, ge=1, le=1_000_000)  # requests per minute per IP
+    admin_rate_limit: int = Field(default=600, ge=1, le=1_000_000)  # for WEGWIJZER_ADMIN_TOKENS
+    # Where rate-limit counters live: "database" (shared by all workers and replicas),
+    # "redis://host:6379" (needs the redis extra) or "memory://" (one process only).
+    rate_limit_storage: str = Field(default="database", pattern=r"^(database|memory://.*|redis(\+\w+)?://.+)$")
+    # Longest a request may take before it is answered 503 (seconds).
+    request_timeout_s: float = Field(default=10.0, ge=0.1, le=300)
+    # Deprecation of /v1 (RFC 9745 / RFC 8594): when set, every /v1 answer carries Deprecation,
+    # Sunset and a Link to the migration notes. Unset while /v1 is current.
+    v1_deprecated_on: date | None = None
+    v1_sunset_on: date | None = None
+    v1_migration_url: str = "/docs#api-versions"
 
     @field_validator("admin_tokens", mode="before")
     @classmethod
@@ -75,7 +93,7 @@ class Settings(BaseSettings):
             return value
         origins = [str(v).strip().rstrip("/") for v in value if str(v).strip()]
         for origin in origins:
-            if origin != "*" and not _ORIGIN.match(origin):
+            if origin != "*" and not ORIGIN_PATTERN.match(origin):
                 raise ValueError(f"not an origin (scheme://host[:port]): {origin!r}")
         return origins
 
@@ -85,6 +103,8 @@ class Settings(BaseSettings):
             raise ValueError("production needs DATABASE_URL pointing at PostgreSQL, not SQLite")
         if self.environment == "production" and self.hash_secret == DEV_HASH_SECRET:
             raise ValueError("production needs its own WEGWIJZER_HASH_SECRET")
+        if self.v1_sunset_on and self.v1_deprecated_on and self.v1_sunset_on < self.v1_deprecated_on:
+            raise ValueError("v1_sunset_on must not come before v1_deprecated_on")
         if not (self.rules_dir / "ruleset.yaml").is_file():
             raise ValueError(f"rules_dir {self.rules_dir} holds no ruleset.yaml")
         return self

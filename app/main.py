@@ -7,16 +7,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from starlette.middleware.cors import CORSMiddleware
 
 from app import __version__
+from app.clients.auth import Authenticator
+from app.clients.cors import ClientCORS
+from app.clients.ratelimit import make_limiter
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.decisions.log import DecisionLog
 from app.decisions.router import router as decisions_router
 from app.decisions.scrub import Scrubber
 from app.meta.router import router as meta_router
-from app.middleware import RequestContext
+from app.middleware import Deadline, RequestContext, deprecation_headers
 from app.observability import configure_logging
 from app.problems import install as install_problems
 from app.providers.router import router as providers_router
@@ -38,6 +40,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.engine = make_engine(settings.database_url)
         app.state.scrubber = Scrubber(settings.hash_secret)
+        app.state.auth = Authenticator(app.state.engine, settings.admin_tokens,
+                                       make_limiter(settings.rate_limit_storage, app.state.engine),
+                                       settings.allow_anonymous, settings.anonymous_rate_limit,
+                                       settings.admin_rate_limit)
         dlog = None
         if settings.decision_log:
             dlog = DecisionLog(app.state.engine, app.state.scrubber, settings.decision_queue_size,
@@ -81,17 +87,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_problems(app)
+    # Outermost last: the request id and security headers go on every answer, also on a CORS
+    # preflight and on a 413/415 refused before the body is read.
+    app.add_middleware(Deadline, seconds=settings.request_timeout_s)
+
+    def registered_origins() -> frozenset[str]:
+        auth: Authenticator | None = getattr(app.state, "auth", None)
+        return auth.client_origins() if auth is not None else frozenset()
+
+    app.add_middleware(ClientCORS, configured=settings.cors_origins, registered=registered_origins)
     app.add_middleware(RequestContext, max_body=settings.max_body_bytes,
-                       large_bodies=("/v1/rulesets", settings.max_ruleset_bytes))
-    if settings.cors_origins:  # the widget on portals' pages calls the API across origins
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type", "X-API-Key", "X-Wegwijzer-Channel", "X-Request-ID"],
-            expose_headers=["X-Request-ID"],
-            max_age=600,
-        )
+                       large_bodies=("/v1/rulesets", settings.max_ruleset_bytes),
+                       v1_headers=deprecation_headers(settings.v1_deprecated_on, settings.v1_sunset_on,
+                                                      settings.v1_migration_url))
     # /v1/route first: routes are matched in order, and it takes nearly all the traffic.
     app.include_router(route_router)
     app.include_router(providers_router)

@@ -1,11 +1,16 @@
 """Pure ASGI middleware (no BaseHTTPMiddleware: it costs throughput on every request):
-a request id on every response, and a hard limit on the request body size."""
+a request id on every response and log line, security headers, a hard limit on the request
+body size, JSON-only request bodies, the /v1 deprecation headers, and a deadline per request."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+from datetime import UTC, date, datetime
+from email.utils import format_datetime
 
+import structlog
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ulid import ULID
@@ -13,17 +18,37 @@ from ulid import ULID
 from app.problems import PROBLEM_JSON
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_JSON_TYPE = re.compile(rb"^application/([a-z0-9.+-]+\+)?json\s*(;.*)?$", re.IGNORECASE)
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# On every response (the HTML pages add their CSP in app.web).
+_SECURITY = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"))
+
+
+def deprecation_headers(deprecated_on: date | None, sunset_on: date | None, link: str) -> list[tuple[bytes, bytes]]:
+    """RFC 9745 Deprecation ("@" + Unix time), RFC 8594 Sunset (HTTP date) and their Link."""
+    out: list[tuple[bytes, bytes]] = []
+    if deprecated_on is not None:
+        at = datetime(deprecated_on.year, deprecated_on.month, deprecated_on.day, tzinfo=UTC)
+        out.append((b"deprecation", f"@{int(at.timestamp())}".encode()))
+        out.append((b"link", f'<{link}>; rel="deprecation"; type="text/html"'.encode()))
+    if sunset_on is not None:
+        at = datetime(sunset_on.year, sunset_on.month, sunset_on.day, tzinfo=UTC)
+        out.append((b"sunset", format_datetime(at, usegmt=True).encode()))
+        out.append((b"link", f'<{link}>; rel="sunset"; type="text/html"'.encode()))
+    return out
 
 
 class RequestContext:
     """Sets scope["state"]["request_id"] (a client's X-Request-ID when well-formed, else a
     new ULID) and echoes it as X-Request-ID; refuses bodies over `max_body` bytes with 413."""
 
-    def __init__(self, app: ASGIApp, max_body: int, large_bodies: tuple[str, int] | None = None) -> None:
+    def __init__(self, app: ASGIApp, max_body: int, large_bodies: tuple[str, int] | None = None,
+                 v1_headers: list[tuple[bytes, bytes]] | None = None) -> None:
         self.app = app
         self.max_body = max_body
         # (path prefix, limit): uploads of whole rule sets are far larger than a question
         self.large_bodies = large_bodies
+        self.v1_headers = v1_headers or []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -31,20 +56,38 @@ class RequestContext:
             return
         rid = None
         length = None
+        ctype = None
+        chunked = False
         for k, v in scope["headers"]:
             if k == b"x-request-id":
                 cand = v.decode("latin-1")
                 rid = cand if _SAFE_ID.match(cand) else None
             elif k == b"content-length":
                 length = v
+            elif k == b"content-type":
+                ctype = v
+            elif k == b"transfer-encoding":
+                chunked = True
         rid = rid or str(ULID())
         scope.setdefault("state", {})["request_id"] = rid
-        header = (b"x-request-id", rid.encode())
+        structlog.contextvars.bind_contextvars(request_id=rid)
+        extra = [(b"x-request-id", rid.encode())]
+        if self.v1_headers and scope["path"].startswith("/v1/"):
+            extra += self.v1_headers
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), header]
+                headers = [*message.get("headers", []), *extra]
+                present = {k.lower() for k, _ in headers}
+                headers += [h for h in _SECURITY if h[0] not in present]
+                message["headers"] = headers
             await send(message)
+
+        has_body = chunked or (length is not None and length.strip() not in (b"", b"0"))
+        if scope["method"] in _BODY_METHODS and has_body and (ctype is None or not _JSON_TYPE.match(ctype.strip())):
+            await _problem(scope, send_with_id, rid, 415, "Unsupported media type",
+                           "send the request body as JSON (Content-Type: application/json)")
+            return
 
         max_body = self.max_body
         if self.large_bodies is not None and scope["path"].startswith(self.large_bodies[0]):
@@ -74,15 +117,55 @@ class RequestContext:
         await self.app(scope, limited_receive, send_with_id)
 
     async def _too_large(self, scope: Scope, send: Send, rid: str, max_body: int) -> None:
-        body = json.dumps({
-            "type": "/problems/request-body-too-large",
-            "title": "Request body too large",
-            "status": 413,
-            "detail": f"the request body is larger than {max_body} bytes",
-            "instance": scope.get("path", ""),
-            "request_id": rid,
-        }).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", PROBLEM_JSON.encode()),
-                                (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        await _problem(scope, send, rid, 413, "Request body too large",
+                       f"the request body is larger than {max_body} bytes")
+
+
+async def _problem(scope: Scope, send: Send, rid: str, status: int, title: str, detail: str,
+                   headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    """A problem+json answer sent from middleware, before the application sees the request."""
+    body = json.dumps({
+        "type": "/problems/" + title.lower().replace(" ", "-"),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": scope.get("path", ""),
+        "request_id": rid,
+    }).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", PROBLEM_JSON.encode()),
+                            (b"content-length", str(len(body)).encode()), *(headers or [])]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Deadline:
+    """Answers 503 when the application has not started its response within `seconds`.
+    (Work already running in a thread finishes in the background; the caller is not kept
+    waiting and may retry.)"""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            async with asyncio.timeout(self.seconds) as deadline:
+                await self.app(scope, receive, send_tracked)
+        except TimeoutError:
+            if not deadline.expired() or started:
+                raise
+            rid = scope.get("state", {}).get("request_id", "")
+            await _problem(scope, send, rid, 503, "Service unavailable",
+                           f"the request took longer than {self.seconds:g} s; please retry",
+                           [(b"retry-after", b"1")])

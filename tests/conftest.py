@@ -49,15 +49,23 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
+# A bootstrap administrator (every scope) that the shared test clients send by default.
+TEST_ADMIN = ("test-admin", "test-admin-token-0123456789")
+AUTH = {"Authorization": f"Bearer {TEST_ADMIN[1]}"}
+
+
 def settings_for(url: str, **kw: object) -> Settings:
-    return Settings(database_url=url, environment="test", **kw)  # type: ignore[arg-type]
+    """Test settings: limits out of the way unless a test sets its own."""
+    base: dict[str, object] = {"admin_tokens": dict([TEST_ADMIN]), "anonymous_rate_limit": 1_000_000,
+                               "admin_rate_limit": 1_000_000}
+    return Settings(database_url=url, environment="test", **{**base, **kw})  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
 def _shared_client(db_url: str) -> Iterator[TestClient]:
     fresh_database(db_url)
     # It lives through every test module: it must not follow rule sets that a test activates.
-    with TestClient(create_app(settings_for(db_url, ruleset_follow=False))) as c:
+    with TestClient(create_app(settings_for(db_url, ruleset_follow=False)), headers=AUTH) as c:
         yield c
 
 
@@ -73,7 +81,7 @@ def client(_shared_client: TestClient) -> Iterator[TestClient]:
 def fresh_client(db_url: str) -> Iterator[TestClient]:
     """A service on an empty database, for tests that count what was stored."""
     fresh_database(db_url)
-    with TestClient(create_app(settings_for(db_url))) as c:
+    with TestClient(create_app(settings_for(db_url)), headers=AUTH) as c:
         yield c
 
 

@@ -62,7 +62,8 @@ def site(db_url: str) -> Iterator[Site]:
     fresh_database(db_url)
     portal_port, stranger_port = free_port(), free_port()
     portal = f"http://127.0.0.1:{portal_port}"
-    env = {"DATABASE_URL": db_url, "WEGWIJZER_CORS_ORIGINS": portal, "WEGWIJZER_DECISION_LINGER_S": "0.05"}
+    env = {"DATABASE_URL": db_url, "WEGWIJZER_CORS_ORIGINS": portal, "WEGWIJZER_DECISION_LINGER_S": "0.05",
+           "WEGWIJZER_ANONYMOUS_RATE_LIMIT": "1000000"}
     with serve("app.main:app", env) as api:
         page = httpx.get(f"{api}/demo").content
         servers = [_static_server(portal_port, page), _static_server(stranger_port, page)]

@@ -21,8 +21,9 @@ from sqlalchemy import create_engine, func, insert, select
 from app.db import normalise_url
 from app.decisions.models import AnswerRow, DecisionRow, FeedbackRow
 from app.decisions.service import purge
+from app.clients import store as clients
 from app.main import create_app
-from tests.conftest import fresh_database, settings_for
+from tests.conftest import AUTH, fresh_database, settings_for
 
 PII = ["jan.jansen@example.com", "06-12345678", "NL91ABNA0417164300", "123456782", "5038 AB 12"]
 
@@ -236,7 +237,7 @@ def outage_setup(db_url: str) -> Iterator[tuple[str, object, object]]:
 
 def test_route_keeps_answering_while_the_database_is_down_and_recovers(db_url: str) -> None:
     fresh_database(db_url)
-    with outage_setup(db_url) as (app_url, down, up), TestClient(create_app(settings_for(app_url))) as c:
+    with outage_setup(db_url) as (app_url, down, up), TestClient(create_app(settings_for(app_url)), headers=AUTH) as c:
         writer = c.app.state.decision_log.writer  # type: ignore[attr-defined]
         c.post("/v1/route", json={"question": "Wat is de KOR?"}, headers={"X-Wegwijzer-Channel": "before"})
         assert writer.flush(10)
@@ -260,7 +261,7 @@ def test_a_full_queue_drops_and_counts(db_url: str) -> None:
     fresh_database(db_url)
     with outage_setup(db_url) as (app_url, down, up):
         settings = settings_for(app_url, decision_queue_size=5, decision_batch_size=2)
-        with TestClient(create_app(settings)) as c:
+        with TestClient(create_app(settings), headers=AUTH) as c:
             writer = c.app.state.decision_log.writer  # type: ignore[attr-defined]
             down()  # type: ignore[operator]
             for i in range(30):
@@ -273,19 +274,24 @@ def test_a_full_queue_drops_and_counts(db_url: str) -> None:
 
 
 # -- feedback ----------------------------------------------------------------------------------
-def test_feedback_is_stored_once_per_source_and_updated(fresh_client: TestClient) -> None:
-    rid = fresh_client.post("/v1/route", json={"question": "Hoe vraag ik de WBSO aan?"}).json()["request_id"]
+def test_feedback_is_stored_once_per_client_and_updated(fresh_client: TestClient) -> None:
+    engine = fresh_client.app.state.engine  # type: ignore[attr-defined]
+    centre = {"Authorization": f"Bearer {clients.create(engine, 'kvk-centre', 'call_centre').key}"}
+    site = {"Authorization": f"Bearer {clients.create(engine, 'rvo-site', 'provider_site', provider_id='rvo').key}"}
+    rid = fresh_client.post("/v1/route", json={"question": "Hoe vraag ik de WBSO aan?"}, headers=site).json()["request_id"]
     body = {"correct": False, "actual_provider_id": "rom:bom", "channel": "call_centre",
             "note": "Klant belde terug, 06-12345678"}
-    first = fresh_client.post(f"/v1/decisions/{rid}/feedback", json=body)
+    first = fresh_client.post(f"/v1/decisions/{rid}/feedback", json=body, headers=centre)
     assert first.status_code == 201
     assert first.json()["actual_provider_id"] == "rom:bom" and "06-12345678" not in first.json()["note"]
-    again = fresh_client.post(f"/v1/decisions/{rid}/feedback", json={**body, "correct": True})
+    again = fresh_client.post(f"/v1/decisions/{rid}/feedback", json={**body, "correct": True}, headers=centre)
     assert again.status_code == 200 and again.json()["correct"] is True
-    fresh_client.post(f"/v1/decisions/{rid}/feedback", json={"correct": True, "channel": "provider_site"})
-    stored = fresh_client.get(f"/v1/decisions/{rid}").json()["feedback"]
-    assert [(f["source"], f["correct"]) for f in stored] == [("channel:call_centre", True),
-                                                            ("channel:provider_site", True)]
+    fresh_client.post(f"/v1/decisions/{rid}/feedback", json={"correct": True, "channel": "provider_site"},
+                      headers=site)
+    decision = fresh_client.get(f"/v1/decisions/{rid}").json()
+    assert decision["client"] == "rvo-site"  # the client that asked
+    assert [(f["source"], f["correct"]) for f in decision["feedback"]] == [("client:kvk-centre", True),
+                                                                          ("client:rvo-site", True)]
 
 
 @pytest.mark.parametrize(("body", "status"), [
@@ -346,7 +352,7 @@ def _seed(db_url: str) -> None:
 
 def test_stats_match_hand_computed_figures(db_url: str) -> None:
     _seed(db_url)
-    with TestClient(create_app(settings_for(db_url, reach_target=1000))) as c:
+    with TestClient(create_app(settings_for(db_url, reach_target=1000)), headers=AUTH) as c:
         s = c.get("/v1/stats", params={"from": "2026-11-01", "to": "2026-11-30", "group_by": "theme"}).json()
         # 7 decisions in November; firms: a, b, c distinct (3) + 3 without a KVK number = 6
         assert s["decisions"] == 7 and s["entrepreneurs"] == 6
@@ -409,7 +415,7 @@ def test_purge_removes_old_question_texts_only(db_url: str) -> None:
         assert c.scalar(select(func.count(AnswerRow.id)).where(AnswerRow.theme.is_not(None))) == 7
     engine.dispose()
     assert purge(create_engine(normalise_url(db_url)), days=30, now=datetime(2026, 12, 10, tzinfo=UTC))[0] == 0
-    with TestClient(create_app(settings_for(db_url))) as c:
+    with TestClient(create_app(settings_for(db_url)), headers=AUTH) as c:
         old = c.get("/v1/decisions/seed-0000").json()
         assert old["question"] is None and old["question_purged_at"].startswith("2026-12-10")
         assert old["outcome"] == "routed" and old["routes"] == []  # the structured fields stay
@@ -419,13 +425,13 @@ def test_purge_removes_old_question_texts_only(db_url: str) -> None:
 def test_a_question_asked_again_after_purge_is_stored_afresh(db_url: str) -> None:
     fresh_database(db_url)
     question = {"question": "Hoe vraag ik de WBSO aan?"}
-    with TestClient(create_app(settings_for(db_url))) as c:
+    with TestClient(create_app(settings_for(db_url)), headers=AUTH) as c:
         first = c.post("/v1/route", json=question).json()["request_id"]
         flush(c)
     engine = create_engine(normalise_url(db_url))
     assert purge(engine, days=1, now=datetime.now(UTC) + timedelta(days=2)) == (1, 0)
     engine.dispose()
-    with TestClient(create_app(settings_for(db_url))) as c:
+    with TestClient(create_app(settings_for(db_url)), headers=AUTH) as c:
         again = c.post("/v1/route", json=question).json()["request_id"]
         flush(c)
         assert c.get(f"/v1/decisions/{first}").json()["question"] is None
@@ -437,7 +443,7 @@ def test_logs_carry_no_personal_data(db_url: str, capsys: pytest.CaptureFixture[
                                      caplog: pytest.LogCaptureFixture) -> None:
     fresh_database(db_url)
     question = "Mijn BSN is 123456782, mail jan.jansen@example.com, IBAN NL91ABNA0417164300. Wat is de KOR?"
-    with outage_setup(db_url) as (app_url, down, up), TestClient(create_app(settings_for(app_url))) as c:
+    with outage_setup(db_url) as (app_url, down, up), TestClient(create_app(settings_for(app_url)), headers=AUTH) as c:
         down()  # type: ignore[operator]
         c.post("/v1/route", json={"question": question, "company": {"kvk_number": "87654321"}})
         c.post("/v1/route", json={"question": "x" * 3000})  # a 422 that echoes nothing

@@ -14,6 +14,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from app.clients import store as clients
 from app.devtools.server import serve
 from app.main import create_app
 from app.routing.loader import read_rule_files
@@ -68,7 +69,7 @@ def as_body(files: dict[str, bytes]) -> dict[str, Any]:
 @pytest.fixture
 def app_client(db_url: str) -> Iterator[TestClient]:
     fresh_database(db_url)
-    with TestClient(create_app(settings_for(db_url, admin_tokens=TOKENS))) as c:
+    with TestClient(create_app(settings_for(db_url, admin_tokens=TOKENS)), headers=ADMIN) as c:
         yield c
     fresh_database(db_url)  # no pin or published set leaks into later tests
 
@@ -119,16 +120,21 @@ def test_unpublishable_files_are_refused(app_client: TestClient, change: dict[st
     assert r.status_code == 422 and detail in r.json()["detail"]
 
 
-def test_admin_endpoints_need_an_administrator(app_client: TestClient, db_url: str) -> None:
+def test_rule_set_endpoints_need_the_rulesets_scope(app_client: TestClient, db_url: str) -> None:
     body = as_body(variant("2026.12.1"))
-    assert app_client.post("/v1/rulesets", json=body).status_code == 401
-    assert app_client.post("/v1/rulesets", json=body).headers["www-authenticate"].startswith("Bearer")
-    assert app_client.post("/v1/rulesets", json=body, headers={"Authorization": "Bearer nope"}).status_code == 403
-    assert app_client.post(f"/v1/rulesets/{SHIPPED}/activate").status_code == 401
+    none = {"Authorization": ""}  # the client sends the admin key by default
+    assert app_client.post("/v1/rulesets", json=body, headers=none).status_code == 401
+    assert app_client.post("/v1/rulesets", json=body, headers=none).headers["www-authenticate"].startswith("Bearer")
+    assert app_client.post("/v1/rulesets", json=body, headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert app_client.post(f"/v1/rulesets/{SHIPPED}/activate", headers=none).status_code == 401
     assert app_client.get("/v1/rulesets/audit", headers={"Authorization": "Basic abc"}).status_code == 401
-    assert app_client.get("/v1/rulesets").status_code == 200  # reading the published policy is public
-    with TestClient(create_app(settings_for(db_url, ruleset_follow=False))) as no_admins:
-        assert no_admins.post("/v1/rulesets", json=body, headers=ADMIN).status_code == 403
+    assert app_client.get("/v1/rulesets", headers=none).status_code == 401
+    portal = clients.create(app_client.app.state.engine, "portal-x", "portal").key  # type: ignore[attr-defined]
+    assert app_client.get("/v1/rulesets", headers={**none, "X-API-Key": portal}).status_code == 403
+    officer = clients.create(app_client.app.state.engine, "officer", "admin", scopes=["rulesets"]).key  # type: ignore[attr-defined]
+    assert app_client.get("/v1/rulesets", headers={**none, "X-API-Key": officer}).status_code == 200
+    with TestClient(create_app(settings_for(db_url, ruleset_follow=False, admin_tokens={}))) as no_admins:
+        assert no_admins.post("/v1/rulesets", json=body, headers=ADMIN).status_code == 401
 
 
 def test_admin_tokens_setting_is_checked(tmp_path: Any) -> None:
@@ -275,7 +281,8 @@ def test_simulation_counts_a_hand_made_change_exactly(app_client: TestClient) ->
 # -- following the active set across processes --------------------------------------------
 def test_a_second_process_follows_within_five_seconds_without_failed_requests(db_url: str) -> None:
     fresh_database(db_url)
-    env = {"DATABASE_URL": db_url, "WEGWIJZER_ADMIN_TOKENS": "anna:admin-token-0123456789"}
+    env = {"DATABASE_URL": db_url, "WEGWIJZER_ADMIN_TOKENS": "anna:admin-token-0123456789",
+           "WEGWIJZER_ANONYMOUS_RATE_LIMIT": "1000000"}
     reason = "Deze aangifte doet u bij de Belastingdienst (v2)."
     with serve("app.main:app", env) as one, serve("app.main:app", env) as two:
         rule = httpx.post(f"{one}/v1/route", json={"question": TAX_QUESTION}).json()["routes"][0]["rule"]

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from app.main import create_app
 from app.web.router import STATIC
-from tests.conftest import fresh_database, settings_for
+from tests.conftest import AUTH, fresh_database, settings_for
 
 PORTAL = "https://ondernemen.brabant.example"
 
@@ -19,7 +19,7 @@ PORTAL = "https://ondernemen.brabant.example"
 @pytest.fixture(scope="module")
 def cors_client(db_url: str) -> Iterator[TestClient]:
     fresh_database(db_url)
-    with TestClient(create_app(settings_for(db_url, cors_origins=[PORTAL]))) as c:
+    with TestClient(create_app(settings_for(db_url, cors_origins=[PORTAL])), headers=AUTH) as c:
         yield c
 
 

@@ -6,9 +6,10 @@ import csv
 import io
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.responses import JSONResponse, Response
 
+from app.clients.auth import Access, Caller
 from app.decisions import service
 from app.decisions.log import DecisionLog
 from app.decisions.schemas import DecisionOut, FeedbackIn, FeedbackOut, GroupBy, StatsOut
@@ -16,6 +17,7 @@ from app.problems import PROBLEM_JSON
 from app.timeparams import moment
 
 router = APIRouter(tags=["decisions"])
+DECISIONS, FEEDBACK, STATS = Access("decisions"), Access("feedback"), Access("stats")
 _PROBLEM = {"content": {PROBLEM_JSON: {}}, "description": "Problem details (RFC 9457)"}
 
 
@@ -29,7 +31,7 @@ def _wait_for(request: Request, request_id: str) -> None:
 @router.get("/v1/decisions/{request_id}", operation_id="get_decision", response_model=DecisionOut,
             summary="A stored decision with its full trace (rules, evidence, rule-set version)",
             responses={404: _PROBLEM})
-def get_decision(request_id: str, request: Request) -> dict[str, Any]:
+def get_decision(request_id: str, request: Request, _: Caller = Depends(DECISIONS)) -> dict[str, Any]:
     _wait_for(request, request_id)
     found = service.get_decision(request.app.state.engine, request_id)
     if found is None:
@@ -41,14 +43,15 @@ def get_decision(request_id: str, request: Request) -> dict[str, Any]:
              status_code=201, summary="Was the door right? One feedback per decision per client",
              responses={200: {"model": FeedbackOut, "description": "Earlier feedback replaced"},
                         404: _PROBLEM, 422: _PROBLEM})
-def give_feedback(request_id: str, body: FeedbackIn, request: Request) -> JSONResponse:
+def give_feedback(request_id: str, body: FeedbackIn, request: Request,
+                  caller: Caller = Depends(FEEDBACK)) -> JSONResponse:
     directory = request.app.state.answers.router.data.directory
     if body.actual_provider_id is not None and directory.get(body.actual_provider_id) is None:
         raise HTTPException(422, f"unknown provider id {body.actual_provider_id!r}; see GET /v1/providers")
     _wait_for(request, request_id)
-    # The source is the client giving feedback (API clients arrive with authentication);
-    # until then the declared channel identifies it.
-    source = f"channel:{body.channel}"
+    # One feedback per decision per source: the client, or for the bootstrap administrators
+    # and anonymous callers (never, as feedback needs a key) the declared channel.
+    source = f"client:{caller.name}" if caller.name else f"channel:{body.channel}"
     result = service.upsert_feedback(request.app.state.engine, request_id, source, body.correct,
                                      body.actual_provider_id, body.channel, body.note, request.app.state.scrubber)
     if result is None:
@@ -62,6 +65,7 @@ def give_feedback(request_id: str, body: FeedbackIn, request: Request) -> JSONRe
             responses={200: {"content": {"text/csv": {}}}, 422: _PROBLEM})
 def get_stats(
     request: Request,
+    _: Caller = Depends(STATS),
     from_: str | None = Query(None, alias="from", description="Start date or date-time (inclusive)"),
     to: str | None = Query(None, description="End date (inclusive) or date-time (exclusive)"),
     group_by: GroupBy | None = Query(None, description="Break the counts down by this field"),

@@ -132,7 +132,8 @@ def bench_http(bodies: list[dict[str, object]], seconds: float, rounds: int,
     payloads = [json.dumps(b, ensure_ascii=False).encode() for b in bodies]
     runs: dict[str, list[float]] = {"bare": [], "cached": [], "nolog": [], "uncached": []}
     with tempfile.TemporaryDirectory() as tmp:
-        env = {name: {"DATABASE_URL": migrated_sqlite(tmp, name)} for name in ("cached", "nolog", "uncached")}
+        env = {name: {"DATABASE_URL": migrated_sqlite(tmp, name), "WEGWIJZER_ANONYMOUS_RATE_LIMIT": "1000000"}
+               for name in ("cached", "nolog", "uncached")}
         env["nolog"]["WEGWIJZER_DECISION_LOG"] = "false"
         env["uncached"]["WEGWIJZER_DECISION_CACHE_SIZE"] = "0"
         server_cpus, client_cpus = _cpu_split()

@@ -24,7 +24,7 @@ def main() -> int:
             print(f"make eval: {f} not found (set EVAL_SET / SCORER)", file=sys.stderr)
             return 2
     with tempfile.TemporaryDirectory() as tmp, serve(
-        "app.main:app", env={"DATABASE_URL": migrated_sqlite(tmp, "eval")}
+        "app.main:app", env={"DATABASE_URL": migrated_sqlite(tmp, "eval"), "WEGWIJZER_ANONYMOUS_RATE_LIMIT": "1000000"}
     ) as base:
         out = subprocess.run([sys.executable, str(scorer), base, str(labelled),
                               "--misses", str(args.misses)], capture_output=True, text=True)

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import JSONResponse, Response
 
 from app import __version__
+from app.clients.auth import Access
 from app.db import ping
 from app.observability import QUEUE_DEPTH
 from app.routing.engine import Router
 from app.routing.model import RouteInput
 
-router = APIRouter(tags=["meta"])
+# Public: load balancers and Prometheus call these without a key.
+router = APIRouter(tags=["meta"], dependencies=[Depends(Access(None))])
 
 
 @router.get("/", operation_id="service_info", summary="Service and rule-set version, OpenAPI URL")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
+from app.clients.auth import Access
 from app.problems import PROBLEM_JSON
 from app.providers.schemas import PageOut, PrincipleOut, ProviderFull, RegionOut, ThemesOut
 from app.routing.engine import Router
 from app.routing.explain import location_dict
 
-router = APIRouter(tags=["directory"])
+# Reference data: open to anonymous callers (when allowed) like /v1/route itself.
+router = APIRouter(tags=["directory"], dependencies=[Depends(Access("route", anonymous=True))])
 _PROBLEM = {"content": {PROBLEM_JSON: {}}, "description": "Problem details (RFC 9457)"}
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from app.clients.auth import Access, Caller
 from app.decisions.log import DecisionLog
 from app.problems import PROBLEM_JSON
 from app.route.cache import AnswerCache, with_request_id
@@ -17,6 +18,7 @@ from app.routing.model import CompanyInput, LocationInput, RouteInput
 router = APIRouter(tags=["routing"])
 
 _PROBLEM = {"content": {PROBLEM_JSON: {}}, "description": "Problem details (RFC 9457)"}
+ROUTE_ACCESS = Access("route", anonymous=True)
 
 
 def to_input(body: RouteRequest) -> RouteInput:
@@ -43,7 +45,8 @@ def to_input(body: RouteRequest) -> RouteInput:
         "description": "Include the matched cues (trace) in the answer",
     }]},
 )
-async def route_question(body: RouteRequest, request: Request) -> Response:
+async def route_question(body: RouteRequest, request: Request,
+                         caller: Caller = Depends(ROUTE_ACCESS)) -> Response:
     started = time.perf_counter()
     # `explain` is read by hand (documented above): a declared query parameter costs a
     # validation pass on every request of the busiest endpoint.
@@ -57,7 +60,7 @@ async def route_question(body: RouteRequest, request: Request) -> Response:
     if dlog is not None and answer.log_fields is not None:
         channel, origin = _caller(request.scope["headers"])
         latency_ms = (time.perf_counter() - started) * 1000
-        dlog.submit(answer.log_fields, rid, time.time(), latency_ms, channel, origin, None,
+        dlog.submit(answer.log_fields, rid, time.time(), latency_ms, channel, origin, caller.name,
                     body.company.kvk_number if body.company else None)
     return response
 

@@ -335,7 +335,7 @@ def _list_cell(value: Any) -> str:
 def _incomplete(text: str) -> bool:
     """True while an entry that starts as YAML flow is not closed yet (its ';' belongs to it)."""
     s = text.strip()
-    m = _WHEN_START.match(s)
+    m = None if s.startswith(_YAML_START) else _WHEN_START.match(s)  # '"a when {b}"' is a quoted text
     if s.startswith(_YAML_START) or m:
         try:
             yaml.safe_load(s[m.end() - 1:] if m else s)

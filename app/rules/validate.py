@@ -184,8 +184,9 @@ def _cue_pattern(raw: str) -> re.Pattern[str]:
 # -- 1. schema and references --------------------------------------------------------------------
 _PROBLEM_FILE = re.compile(r"^(?P<file>[\w./-]+\.(?:yaml|yml|csv))(?P<rest>(?::|\s).*)?$", re.S)
 _LIST_ITEM = re.compile(r"^(?P<label>\w+)\[(?P<index>\d+)\](?: \((?P<id>.*)\))?$")
+# A problem that names something missing elsewhere ("unknown condition" is a key `when` lacks: schema).
 _REFERENCE = re.compile(
-    r"\bunknown\b|no tier-1 row|no concept of this instrument|\blacks\b|no labour-market region|"
+    r"\bunknown\b(?! condition)|no tier-1 row|no concept of this instrument|\blacks\b|no labour-market region|"
     r"\$named needs|needs an existing|does not exist"
 )
 _QUOTED = re.compile(r"'([^']+)'")
@@ -462,10 +463,10 @@ def _lexicon_findings(data: RuleSetData, src: _Sources) -> Iterator[Finding]:
                     a, b, ca, cb = b, a, cb, ca
                 ta, tb = _targets(ca), _targets(cb)
                 differ = [k for k in ta if ta[k] and tb[k] and ta[k] != tb[k]]
-                key = (ca.id, a.raw, cb.id, b.raw)
-                if not differ or key in reported:
+                pair = (ca.id, a.raw, cb.id, b.raw)
+                if not differ or pair in reported:
                     continue
-                reported.add(key)
+                reported.add(pair)
                 level = ERROR if any(k in _DECIDING for k in differ) else WARNING
                 what = "; ".join(f"{k} {'/'.join(sorted(ta[k]))} vs {'/'.join(sorted(tb[k]))}" for k in differ)
                 rel, line = place(b)

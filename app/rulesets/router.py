@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from app.admin import require_admin
+from app.clients.auth import Access, Caller
 from app.decisions.service import logged_inputs
 from app.problems import PROBLEM_JSON
 from app.routing.engine import Router
@@ -23,7 +23,12 @@ from app.rulesets.models import RuleSetRow
 from app.rulesets.validation import validate_cached
 from app.timeparams import moment
 
-router = APIRouter(tags=["rule sets"])
+RULESETS = Access("rulesets")
+router = APIRouter(tags=["rule sets"], dependencies=[Depends(RULESETS)])
+
+
+def _actor(caller: Caller) -> str:
+    return caller.name or "unknown"
 _PROBLEM: dict[str, Any] = {"content": {PROBLEM_JSON: {}}, "description": "Problem details (RFC 9457)"}
 _ADMIN: dict[int | str, dict[str, Any]] = {401: _PROBLEM, 403: _PROBLEM}
 
@@ -84,7 +89,7 @@ def list_rulesets(request: Request) -> dict[str, Any]:
 
 @router.get("/v1/rulesets/audit", operation_id="ruleset_audit", responses=_ADMIN,
             summary="Who published, activated, rolled back or unpinned which set, and when")
-def ruleset_audit(request: Request, _admin: str = Depends(require_admin),
+def ruleset_audit(request: Request, _admin: Caller = Depends(RULESETS),
                   limit: int = Query(200, ge=1, le=5000)) -> dict[str, Any]:
     return {"entries": [{"at": _iso(a.at), "actor": a.actor, "action": a.action, "from": a.from_version,
                          "to": a.to_version, "note": a.note}
@@ -93,7 +98,7 @@ def ruleset_audit(request: Request, _admin: str = Depends(require_admin),
 
 @router.post("/v1/rulesets/validate", operation_id="validate_ruleset", responses={**_ADMIN, 422: _PROBLEM},
              summary="Check a rule set without publishing it: errors, warnings and the coverage matrix")
-async def validate_ruleset(body: FilesIn, _admin: str = Depends(require_admin)) -> dict[str, Any]:
+async def validate_ruleset(body: FilesIn, _admin: Caller = Depends(RULESETS)) -> dict[str, Any]:
     report = await run_in_threadpool(validate_cached, _files(body))
     return report.as_dict()
 
@@ -102,10 +107,10 @@ async def validate_ruleset(body: FilesIn, _admin: str = Depends(require_admin)) 
              responses={**_ADMIN, 200: {"description": "The same content was published before"},
                         409: _PROBLEM, 422: _PROBLEM},
              summary="Publish a rule set (its version, valid_from, author and note come from its ruleset.yaml)")
-async def publish_ruleset(body: FilesIn, request: Request, admin: str = Depends(require_admin)) -> JSONResponse:
+async def publish_ruleset(body: FilesIn, request: Request, admin: Caller = Depends(RULESETS)) -> JSONResponse:
     files = _files(body)
     try:
-        result = await run_in_threadpool(store.publish, request.app.state.engine, files, admin, validate_cached)
+        result = await run_in_threadpool(store.publish, request.app.state.engine, files, _actor(admin), validate_cached)
     except store.PublishError as e:
         raise HTTPException(422, str(e)) from None
     except store.VersionConflict as e:
@@ -118,9 +123,9 @@ async def publish_ruleset(body: FilesIn, request: Request, admin: str = Depends(
 
 @router.post("/v1/rulesets/unpin", operation_id="unpin_ruleset", responses=_ADMIN,
              summary="Undo a pin: the newest published set whose valid_from has passed becomes active")
-def unpin_ruleset(request: Request, body: ChangeIn | None = None, admin: str = Depends(require_admin)
+def unpin_ruleset(request: Request, body: ChangeIn | None = None, admin: Caller = Depends(RULESETS)
                   ) -> dict[str, Any]:
-    before, after = store.unpin(request.app.state.engine, admin, body.note if body else None)
+    before, after = store.unpin(request.app.state.engine, _actor(admin), body.note if body else None)
     return {"from": before, "to": after, "action": "unpin"}
 
 
@@ -174,7 +179,7 @@ def diff_rulesets(a: str, b: str, request: Request) -> dict[str, Any]:
              responses={**_ADMIN, 404: _PROBLEM, 422: _PROBLEM},
              summary="Replay logged questions (and the golden scenarios) under this set before activating it")
 def simulate_ruleset(version: str, request: Request, body: SimulateIn | None = None,
-                     _admin: str = Depends(require_admin)) -> dict[str, Any]:
+                     _admin: Caller = Depends(RULESETS)) -> dict[str, Any]:
     body = body or SimulateIn()
     start, end = moment(body.from_, "from", False), moment(body.to, "to", True)
     if start and end and start >= end:
@@ -200,9 +205,9 @@ def simulate_ruleset(version: str, request: Request, body: SimulateIn | None = N
              responses={**_ADMIN, 404: _PROBLEM, 409: _PROBLEM},
              summary="Make this set the active one (a pin); every worker follows within seconds")
 def activate_ruleset(version: str, request: Request, body: ChangeIn | None = None,
-                     admin: str = Depends(require_admin)) -> dict[str, Any]:
+                     admin: Caller = Depends(RULESETS)) -> dict[str, Any]:
     try:
-        before, after, action = store.activate(request.app.state.engine, version, admin,
+        before, after, action = store.activate(request.app.state.engine, version, _actor(admin),
                                                body.note if body else None)
     except store.NotFound as e:
         raise HTTPException(404, str(e)) from None

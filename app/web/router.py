@@ -11,8 +11,10 @@ import html
 from pathlib import Path
 from typing import NamedTuple
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
+
+from app.clients.auth import Access
 
 STATIC = Path(__file__).parent / "static"
 
@@ -48,7 +50,8 @@ def _send(request: Request, asset: Asset, page: bool = False) -> Response:
 
 
 def make_router() -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+    # Public pages and scripts; the API calls they make carry the client's key.
+    router = APIRouter(include_in_schema=False, dependencies=[Depends(Access(None))])
     assets = {name: _asset(name) for name in ("console.html", "console.css", "console.js", "widget.js", "demo.css")}
     demo = (STATIC / "demo.html").read_text(encoding="utf-8")
 

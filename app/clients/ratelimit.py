@@ -1,0 +1,128 @@
+"""Rate limits per client key and per anonymous IP address, shared by all workers.
+
+The counting strategy is the `limits` library's fixed window; where the counters live is
+configurable: `database` (default: a table in the service's own database, so every worker and
+replica shares them without extra infrastructure), `redis://...` (the library's Redis storage,
+for high traffic; install `limits[redis]`), or `memory://` (one process only: development).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import dataclass
+
+import structlog
+from limits import RateLimitItemPerMinute
+from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+log = structlog.get_logger("wegwijzer.ratelimit")
+
+# One statement: start a new window when the old one has expired, else count on. Portable
+# between PostgreSQL and SQLite (3.35+ for RETURNING).
+_INCR = text(
+    "INSERT INTO rate_limit_counters (bucket, hits, expires_at) VALUES (:bucket, :amount, :expires) "
+    "ON CONFLICT (bucket) DO UPDATE SET "
+    "hits = CASE WHEN rate_limit_counters.expires_at <= :now THEN :amount "
+    "ELSE rate_limit_counters.hits + :amount END, "
+    "expires_at = CASE WHEN rate_limit_counters.expires_at <= :now THEN :expires "
+    "ELSE rate_limit_counters.expires_at END "
+    "RETURNING hits"
+)
+_GET = text("SELECT hits, expires_at FROM rate_limit_counters WHERE bucket = :bucket")
+_PURGE = text("DELETE FROM rate_limit_counters WHERE expires_at < :before")
+
+
+class DatabaseStorage(Storage):
+    """A `limits` storage on the service's database (table rate_limit_counters)."""
+
+    STORAGE_SCHEME = ["wegwijzer-database"]  # noqa: RUF012  (the base class declares it so)
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+        self.engine = engine
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return SQLAlchemyError
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        with self.engine.begin() as conn:
+            hits = conn.execute(_INCR, {"bucket": key, "amount": amount, "expires": now + expiry,
+                                        "now": now}).scalar_one()
+            if random.random() < 0.001:  # now and then, forget windows that ended long ago
+                conn.execute(_PURGE, {"before": now - 3600})
+        return int(hits)
+
+    def _row(self, key: str) -> tuple[int, float] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(_GET, {"bucket": key}).first()
+        return (int(row[0]), float(row[1])) if row is not None else None
+
+    def get(self, key: str) -> int:
+        row = self._row(key)
+        return row[0] if row is not None and row[1] > time.time() else 0
+
+    def get_expiry(self, key: str) -> float:
+        row = self._row(key)
+        return row[1] if row is not None else time.time()
+
+    def check(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except SQLAlchemyError:
+            return False
+
+    def reset(self) -> int | None:
+        with self.engine.begin() as conn:
+            return conn.execute(text("DELETE FROM rate_limit_counters")).rowcount
+
+    def clear(self, key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(text("DELETE FROM rate_limit_counters WHERE bucket = :bucket"), {"bucket": key})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    limit: int
+    retry_after: int = 0  # seconds, when refused
+
+
+class RateLimiter:
+    """`hit(bucket, per_minute)`: count one request; refused ones carry a Retry-After."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.in_memory = isinstance(storage, MemoryStorage)  # no I/O: no need for a thread
+        self.strategy = FixedWindowRateLimiter(storage)
+        self._items: dict[int, RateLimitItemPerMinute] = {}
+
+    def hit(self, bucket: str, per_minute: int) -> Verdict:
+        item = self._items.get(per_minute)
+        if item is None:
+            item = self._items[per_minute] = RateLimitItemPerMinute(per_minute)
+        try:
+            if self.strategy.hit(item, bucket):
+                return Verdict(True, per_minute)
+            reset = self.strategy.get_window_stats(item, bucket).reset_time
+        except Exception as e:  # the counter store is down: serve rather than refuse everyone
+            log.warning("rate_limit_unavailable", error=type(e).__name__)
+            return Verdict(True, per_minute)
+        return Verdict(False, per_minute, max(1, math.ceil(reset - time.time())))
+
+
+def make_limiter(storage: str, engine: Engine) -> RateLimiter:
+    if storage == "database":
+        return RateLimiter(DatabaseStorage(engine))
+    found = storage_from_string(storage)
+    if not isinstance(found, Storage):
+        raise ValueError(f"not a synchronous rate-limit storage: {storage!r}")
+    return RateLimiter(found)
