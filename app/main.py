@@ -20,6 +20,7 @@ from app.decisions.scrub import Scrubber
 from app.meta.router import router as meta_router
 from app.middleware import Deadline, RequestContext, deprecation_headers
 from app.observability import configure_logging
+from app.openapi_docs import install as install_openapi_docs
 from app.problems import install as install_problems
 from app.providers.router import router as providers_router
 from app.route.cache import AnswerCache
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_problems(app)
+    install_openapi_docs(app)
     # Outermost last: the request id and security headers go on every answer, also on a CORS
     # preflight and on a 413/415 refused before the body is read.
     app.add_middleware(Deadline, seconds=settings.request_timeout_s)

@@ -17,6 +17,7 @@ from ulid import ULID
 
 from app.problems import PROBLEM_JSON
 
+log = structlog.get_logger("wegwijzer.http")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _JSON_TYPE = re.compile(rb"^application/([a-z0-9.+-]+\+)?json\s*(;.*)?$", re.IGNORECASE)
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -75,8 +76,12 @@ class RequestContext:
         if self.v1_headers and scope["path"].startswith("/v1/"):
             extra += self.v1_headers
 
+        started = False
+
         async def send_with_id(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = [*message.get("headers", []), *extra]
                 present = {k.lower() for k, _ in headers}
                 headers += [h for h in _SECURITY if h[0] not in present]
@@ -114,7 +119,16 @@ class RequestContext:
                     raise HTTPException(413, f"the request body is larger than {max_body} bytes")
             return message
 
-        await self.app(scope, limited_receive, send_with_id)
+        try:
+            await self.app(scope, limited_receive, send_with_id)
+        except Exception:
+            if started:
+                raise
+            # Answered here, inside the request context: with the request id and the security
+            # headers, and never with a stack trace or an internal path. The log has the trace.
+            log.exception("unhandled_error", path=scope.get("path", ""))
+            await _problem(scope, send_with_id, rid, 500, "Internal error",
+                           "An unexpected error occurred; it has been logged.")
 
     async def _too_large(self, scope: Scope, send: Send, rid: str, max_body: int) -> None:
         await _problem(scope, send, rid, 413, "Request body too large",

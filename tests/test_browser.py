@@ -5,7 +5,9 @@ and a third one (not allowed), as a portal would copy it. Screenshots go to var/
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -17,7 +19,9 @@ import httpx
 import pytest
 from playwright.sync_api import sync_playwright
 
+from app.clients import store
 from app.config import PROJECT_ROOT
+from app.db import make_engine
 from app.devtools.server import free_port, serve
 from tests.conftest import fresh_database
 
@@ -33,9 +37,21 @@ pytestmark = pytest.mark.skipif(
 
 
 
+CENTRE = "kvk-centre"  # the call centre's client: default scopes (route, feedback, decisions, referrals)
+
+
 class Site:
-    def __init__(self, api: str, portal: str, stranger: str) -> None:
+    def __init__(self, api: str, portal: str, stranger: str, keys: dict[str, str]) -> None:
         self.api, self.portal, self.stranger = api, portal, stranger
+        self.key = keys[CENTRE]
+        self.route_only_key = keys["centre-route-only"]  # no feedback, no decisions
+        self.slow_key = keys["centre-slow"]  # one request a minute
+
+    def decision(self, request_id: str) -> dict[str, Any]:
+        r = httpx.get(f"{self.api}/v1/decisions/{request_id}", headers={"Authorization": f"Bearer {self.key}"})
+        assert r.status_code == 200, r.text
+        data: dict[str, Any] = r.json()
+        return data
 
 
 def _static_server(port: int, page: bytes) -> ThreadingHTTPServer:
@@ -65,10 +81,18 @@ def site(db_url: str) -> Iterator[Site]:
     env = {"DATABASE_URL": db_url, "WEGWIJZER_CORS_ORIGINS": portal, "WEGWIJZER_DECISION_LINGER_S": "0.05",
            "WEGWIJZER_ANONYMOUS_RATE_LIMIT": "1000000"}
     with serve("app.main:app", env) as api:
+        engine = make_engine(db_url)
+        try:
+            keys = {CENTRE: store.create(engine, CENTRE, "call_centre").key,
+                    "centre-route-only": store.create(engine, "centre-route-only", "call_centre",
+                                                      scopes=["route"]).key,
+                    "centre-slow": store.create(engine, "centre-slow", "call_centre", rate_limit=1).key}
+        finally:
+            engine.dispose()
         page = httpx.get(f"{api}/demo").content
         servers = [_static_server(portal_port, page), _static_server(stranger_port, page)]
         try:
-            yield Site(api, portal, f"http://127.0.0.1:{stranger_port}")
+            yield Site(api, portal, f"http://127.0.0.1:{stranger_port}", keys)
         finally:
             for s in servers:
                 s.shutdown()
@@ -111,6 +135,15 @@ def axe_violations(pg: Any) -> list[dict[str, Any]]:
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
+def enter_key(pg: Any, key: str) -> None:
+    """The agent pastes the key from the administrator into the console's key field."""
+    pg.fill("#api-key", key)
+
+
+def is_focused(pg: Any, selector: str) -> bool:
+    return bool(pg.locator(selector).evaluate("e => e === document.activeElement"))
+
+
 def ask_console(pg: Any, question: str) -> None:
     pg.fill("#question", question)
     pg.press("#question", "Enter")
@@ -128,6 +161,7 @@ def test_the_accessibility_scan_finds_what_it_should(page: Any) -> None:
 # -- console -------------------------------------------------------------------------------
 def test_console_shows_rvo_first_for_a_sustainability_subsidy(site: Site, page: Any) -> None:
     page.goto(f"{site.api}/console")
+    enter_key(page, site.key)
     ask_console(page, "Wij willen zonnepanelen op ons bedrijfspand. Welke subsidie of aftrek is er?")
     first = page.locator(".door").first
     assert first.get_attribute("data-provider") == "rvo"
@@ -139,17 +173,19 @@ def test_console_shows_rvo_first_for_a_sustainability_subsidy(site: Site, page: 
     assert any("zonnepanelen" in m for m in marked) and any("subsidie" in m for m in marked)
     assert "door" in page.locator("#status").inner_text() or "deur" in page.locator("#status").inner_text()
     # a typical answer fits a 1280x720 screen: the first door and the feedback buttons are visible
-    for selector in (".door.primary", "#fb-right", "#fb-wrong"):
+    # (and so does the key field, with the shortcuts unfolded)
+    page.click(".keys summary")
+    for selector in (".door.primary", "#fb-right", "#fb-wrong", "#api-key", "#api-key-hint"):
         box = page.locator(selector).bounding_box()
         assert box is not None and box["y"] + box["height"] <= 720, selector
     assert page.evaluate("document.scrollingElement.scrollHeight <= window.innerHeight + 1")
     shot(page, "console")
     rid = page.locator(".trace code").inner_text()
     page.click("#fb-right")  # one click records the feedback
-    page.wait_for_selector("#fb-status:has-text('opgeslagen')")
-    stored = httpx.get(f"{site.api}/v1/decisions/{rid}").json()
+    page.wait_for_selector("#fb-status:text-is('Feedback opgeslagen.')")
+    stored = site.decision(rid)
     assert [(f["correct"], f["channel"], f["source"]) for f in stored["feedback"]] == [
-        (True, "call_centre", "channel:call_centre")]
+        (True, "call_centre", f"client:{CENTRE}")]
 
 
 def test_console_asks_for_the_location_and_then_names_the_rom(site: Site, page: Any) -> None:
@@ -168,19 +204,20 @@ def test_console_asks_for_the_location_and_then_names_the_rom(site: Site, page: 
 
 def test_console_records_feedback_by_keyboard(site: Site, page: Any) -> None:
     page.goto(f"{site.api}/console")
+    enter_key(page, site.key)
     ask_console(page, "Hoe vraag ik de WBSO aan?")
     rid = page.locator(".trace code").inner_text()
     page.keyboard.press("Alt+J")
-    page.wait_for_selector("#fb-status:has-text('opgeslagen')")
-    stored = httpx.get(f"{site.api}/v1/decisions/{rid}").json()
+    page.wait_for_selector("#fb-status:text-is('Feedback opgeslagen.')")
+    stored = site.decision(rid)
     assert [(f["correct"], f["channel"]) for f in stored["feedback"]] == [(True, "call_centre")]
 
     page.keyboard.press("Alt+N")
     assert page.locator("#fb-provider").evaluate("e => e === document.activeElement")
     page.keyboard.type("rom:bom")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#fb-status:has-text('bijgewerkt')")
-    stored = httpx.get(f"{site.api}/v1/decisions/{rid}").json()
+    page.wait_for_selector("#fb-status:text-is('Feedback bijgewerkt.')")
+    stored = site.decision(rid)
     assert [(f["correct"], f["actual_provider_id"]) for f in stored["feedback"]] == [(False, "rom:bom")]
 
 
@@ -200,9 +237,15 @@ def test_console_switches_to_english(site: Site, page: Any) -> None:
     page.click("[data-lang='en']")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("label[for='question']").inner_text() == "The entrepreneur's question"
+    assert page.locator("label[for='api-key']").inner_text() == "API key"
+    assert page.locator("#api-key-hint").inner_text().startswith("From your administrator;")
     ask_console(page, "How do I apply for the WBSO?")
     assert page.locator(".door").first.get_attribute("data-provider") == "rvo"
     assert "First door" in page.locator(".door.primary .badge").inner_text()
+    page.keyboard.press("Alt+J")  # no key yet: said in English too
+    page.wait_for_selector("#fb-status.error")
+    assert page.locator("#fb-status").inner_text().startswith(
+        "Feedback was not saved. No access: the API key is missing or not valid (the service says: ")
     page.reload()  # the choice is remembered
     assert page.locator("html").get_attribute("lang") == "en"
     page.click("[data-lang='nl']")
@@ -227,10 +270,114 @@ def test_console_is_operable_by_keyboard_alone(site: Site, page: Any) -> None:
 
 def test_console_has_no_serious_accessibility_violations(site: Site, page: Any) -> None:
     page.goto(f"{site.api}/console")
+    assert page.locator("#api-key").is_visible() and page.locator("#api-key-hint").is_visible()
     assert axe_violations(page) == []
     ask_console(page, "Wij zoeken risicokapitaal om onze productie op te schalen.")
+    page.click("#fb-right")  # without a key: the refusal in red and the key field marked
+    page.wait_for_selector("#fb-status.error")
+    assert page.locator("#api-key").get_attribute("aria-invalid") == "true"
+    assert axe_violations(page) == []
+    enter_key(page, site.key)
     page.click("#fb-wrong")
     assert axe_violations(page) == []
+
+
+# -- console: the client key ---------------------------------------------------------------
+def test_console_without_a_key_explains_the_refusal_and_goes_to_the_key_field(site: Site, page: Any) -> None:
+    page.goto(f"{site.api}/console")
+    field = page.locator("#api-key")
+    assert page.locator("label[for='api-key']").inner_text() == "API-sleutel"
+    assert field.get_attribute("type") == "password" and field.get_attribute("autocomplete") == "off"
+    assert page.locator("#api-key-hint").inner_text().startswith("Van uw beheerder;")
+    assert field.input_value() == ""
+    ask_console(page, "Hoe vraag ik de WBSO aan?")  # the route search needs no key
+    assert page.locator(".door").first.get_attribute("data-provider") == "rvo"
+    rid = page.locator(".trace code").inner_text()
+
+    page.click("#fb-right")
+    status = page.locator("#fb-status.error")
+    status.wait_for()
+    assert status.inner_text() == (
+        "Feedback is niet opgeslagen. Geen toegang: de API-sleutel ontbreekt of is niet geldig "
+        "(de dienst meldt: this endpoint needs a client key with scope 'feedback'). "
+        "Vul de sleutel van uw beheerder in.")
+    assert is_focused(page, "#api-key") and field.get_attribute("aria-invalid") == "true"
+    assert site.decision(rid)["feedback"] == []
+
+    # the stored decision needs a key as well: the same explanation, the same place to fix it
+    page.locator("#fb-status").evaluate("e => { e.textContent = ''; }")
+    page.click("#decision-link")
+    page.wait_for_selector("#fb-status:has-text('De beslissing kan niet worden getoond.')")
+    assert "needs a client key with scope 'decisions'" in status.inner_text()
+    assert is_focused(page, "#api-key")
+
+    # with the key typed in, the same shortcut now records the feedback
+    page.keyboard.type(site.key)
+    assert field.get_attribute("aria-invalid") is None
+    page.keyboard.press("Alt+J")
+    page.wait_for_selector("#fb-status:text-is('Feedback opgeslagen.')")
+    assert [f["source"] for f in site.decision(rid)["feedback"]] == [f"client:{CENTRE}"]
+
+
+def test_console_shows_why_a_key_without_the_feedback_scope_is_refused(site: Site, page: Any) -> None:
+    page.goto(f"{site.api}/console")
+    enter_key(page, site.route_only_key)
+    ask_console(page, "Hoe vraag ik de WBSO aan?")  # the key may route
+    page.click("#fb-right")
+    status = page.locator("#fb-status.error")
+    status.wait_for()
+    assert status.inner_text() == (
+        "Feedback is niet opgeslagen. Deze API-sleutel geeft hier geen toegang toe "
+        "(de dienst meldt: this client key lacks scope 'feedback'). "
+        "Vraag uw beheerder om een sleutel met de juiste rechten.")
+    assert is_focused(page, "#api-key")
+
+
+def test_console_keeps_the_key_for_the_tab_and_sends_it_as_a_bearer_token(site: Site, page: Any) -> None:
+    page.goto(f"{site.api}/console")
+    enter_key(page, site.key)
+    page.reload()
+    assert page.locator("#api-key").input_value() == site.key
+    assert page.evaluate("sessionStorage.getItem('wegwijzer.console.key')") == site.key
+    assert page.evaluate("localStorage.getItem('wegwijzer.console.key')") is None  # gone with the tab
+    with page.expect_request("**/v1/route") as sent:
+        ask_console(page, "Hoe vraag ik de WBSO aan?")
+    assert sent.value.headers["authorization"] == f"Bearer {site.key}"
+    rid = page.locator(".trace code").inner_text()
+    assert site.decision(rid)["client"] == CENTRE
+
+    other = page.context.new_page()  # another tab starts without it
+    try:
+        other.goto(f"{site.api}/console")
+        assert other.locator("#api-key").input_value() == ""
+    finally:
+        other.close()
+
+
+def test_console_opens_the_stored_decision_with_the_key(site: Site, page: Any) -> None:
+    page.goto(f"{site.api}/console")
+    enter_key(page, site.key)
+    ask_console(page, "Hoe vraag ik de WBSO aan?")
+    rid = page.locator(".trace code").inner_text()
+    with page.context.expect_page() as opened:
+        page.click("#decision-link")
+    tab = opened.value
+    tab.wait_for_load_state()
+    shown = json.loads(tab.locator("pre").first.inner_text())
+    assert shown["request_id"] == rid and shown["client"] == CENTRE
+    assert [r["provider_id"] for r in shown["routes"]][:1] == ["rvo"]
+    tab.close()
+
+
+def test_console_says_when_to_try_again_after_too_many_requests(site: Site, page: Any) -> None:
+    page.goto(f"{site.api}/console")
+    enter_key(page, site.slow_key)  # one request a minute
+    ask_console(page, "Hoe vraag ik de WBSO aan?")
+    page.fill("#question", "Wat is de KOR?")
+    page.press("#question", "Enter")
+    status = page.locator("#status.error")
+    status.wait_for()
+    assert re.fullmatch(r"Te veel verzoeken; probeer het over \d+ seconden? opnieuw\.", status.inner_text())
 
 
 # -- widget --------------------------------------------------------------------------------

@@ -18,10 +18,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, insert, select
 
+from app.clients import store as clients
 from app.db import normalise_url
 from app.decisions.models import AnswerRow, DecisionRow, FeedbackRow
 from app.decisions.service import purge
-from app.clients import store as clients
 from app.main import create_app
 from tests.conftest import AUTH, fresh_database, settings_for
 
@@ -278,7 +278,8 @@ def test_feedback_is_stored_once_per_client_and_updated(fresh_client: TestClient
     engine = fresh_client.app.state.engine  # type: ignore[attr-defined]
     centre = {"Authorization": f"Bearer {clients.create(engine, 'kvk-centre', 'call_centre').key}"}
     site = {"Authorization": f"Bearer {clients.create(engine, 'rvo-site', 'provider_site', provider_id='rvo').key}"}
-    rid = fresh_client.post("/v1/route", json={"question": "Hoe vraag ik de WBSO aan?"}, headers=site).json()["request_id"]
+    asked = fresh_client.post("/v1/route", json={"question": "Hoe vraag ik de WBSO aan?"}, headers=site)
+    rid = asked.json()["request_id"]
     body = {"correct": False, "actual_provider_id": "rom:bom", "channel": "call_centre",
             "note": "Klant belde terug, 06-12345678"}
     first = fresh_client.post(f"/v1/decisions/{rid}/feedback", json=body, headers=centre)

@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import structlog
 from fastapi import HTTPException, Request
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -25,6 +26,7 @@ from app.clients.keys import SCOPES, digest
 from app.clients.ratelimit import RateLimiter
 from app.clients.store import active_origins, find_by_key_hash
 
+log = structlog.get_logger("wegwijzer.access")
 _CACHE_S = 5.0  # a revoked key stops working within this many seconds on every worker
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="wegwijzer"'}
 
@@ -147,8 +149,7 @@ class Access:
         key = presented_key(request)
         if not key:
             if not (self.anonymous and auth.allow_anonymous):
-                raise HTTPException(401, f"this endpoint needs a client key with scope '{self.scope}'",
-                                    headers=_CHALLENGE)
+                raise self._refuse(401, f"this endpoint needs a client key with scope '{self.scope}'", "no_key")
             ip = request.client.host if request.client else "unknown"
             await self._limit(auth, f"ip:{ip}", auth.anonymous_rate_limit)
             request.state.caller = ANONYMOUS
@@ -157,15 +158,20 @@ class Access:
         if not known:
             caller = await run_in_threadpool(auth.caller, key)
         if caller is None:
-            raise HTTPException(401, "unknown or revoked client key", headers=_CHALLENGE)
+            raise self._refuse(401, "unknown or revoked client key", "unknown_key")
         if not caller.may(self.scope):
-            raise HTTPException(403, f"this client key lacks scope '{self.scope}'")
+            raise self._refuse(403, f"this client key lacks scope '{self.scope}'", "scope", caller.name)
         origin = request.headers.get("origin")
         if caller.origins and origin and origin not in caller.origins and origin != _own_origin(request):
-            raise HTTPException(403, "this client key may not be used from this web origin")
+            raise self._refuse(403, "this client key may not be used from this web origin", "origin", caller.name)
         await self._limit(auth, f"client:{caller.name}", caller.rate_limit)
         request.state.caller = caller
         return caller
+
+    def _refuse(self, status: int, detail: str, reason: str, client: str | None = None) -> HTTPException:
+        # Never the key itself; the request id is bound to every log line by the middleware.
+        log.info("access_refused", status=status, reason=reason, scope=self.scope, client=client)
+        return HTTPException(status, detail, headers=_CHALLENGE if status == 401 else None)
 
     @staticmethod
     async def _limit(auth: Authenticator, bucket: str, per_minute: int) -> None:

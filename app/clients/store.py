@@ -55,8 +55,8 @@ def as_dict(row: ClientRow) -> dict[str, Any]:
 def create(engine: Engine, name: str, kind: str, *, scopes: list[str] | None = None,
            origins: list[str] | None = None, rate_limit: int = 600, provider_id: str | None = None,
            created_by: str = "cli") -> NewClient:
-    chosen = sorted(set(scopes if scopes else DEFAULT_SCOPES.get(kind, ())), key=SCOPES.index
-                    ) if kind in KINDS else []
+    wanted = set(scopes if scopes else DEFAULT_SCOPES.get(kind, ()))
+    chosen = sorted(wanted, key=lambda s: (SCOPES.index(s) if s in SCOPES else len(SCOPES), s))
     origins = [o.strip().rstrip("/") for o in (origins or []) if o.strip()]
     _check(name, kind, chosen, origins, rate_limit)
     key = new_key()

@@ -29,11 +29,12 @@ def free_port() -> int:
 
 @contextmanager
 def serve(app: str, env: dict[str, str] | None = None, timeout: float = 30.0,
-          cpus: set[int] | None = None) -> Iterator[str]:
-    """Serve `app` on one uvicorn worker; `cpus` pins it (and every thread it starts) to those CPUs."""
+          cpus: set[int] | None = None, workers: int = 1) -> Iterator[str]:
+    """Serve `app` with uvicorn (`workers` processes); `cpus` pins it (and every thread it
+    starts) to those CPUs."""
     port = free_port()
     cmd = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-           "--no-access-log", "--log-level", "warning", "--workers", "1"]
+           "--no-access-log", "--log-level", "warning", "--workers", str(workers)]
 
     def pin() -> None:
         if cpus:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 from starlette.responses import JSONResponse, Response
 
 from app import __version__
@@ -46,7 +47,14 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", operation_id="readyz",
+class Readiness(BaseModel):
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, str]
+    ruleset: str
+
+
+@router.get("/readyz", operation_id="readyz", response_model=Readiness,
+            responses={503: {"model": Readiness, "description": "Not ready: a check failed"}},
             summary="Readiness: rules loaded, a canned question routes, database reachable")
 async def readyz(request: Request) -> JSONResponse:
     core: Router = request.app.state.answers.router

@@ -1,12 +1,14 @@
 /*
  * Wegwijzer console for call-centre agents: ask, see the ranked doors with the reason, the rule,
  * the principle and the evidence words, answer a clarifying question, give feedback.
- * Plain JavaScript, no build step; it talks to this service's own API (same origin).
+ * Plain JavaScript, no build step; it talks to this service's own API (same origin), with the
+ * agent's client key (kept in sessionStorage, so gone when the tab closes) as a Bearer token.
  */
 (() => {
   "use strict";
 
   const CHANNEL = "call_centre";
+  const KEY_STORE = "wegwijzer.console.key";
   const TEXT = {
     nl: {
       title: "Wegwijzer — console",
@@ -67,6 +69,18 @@
       feedbackFailed: "Feedback kon niet worden opgeslagen:",
       decision: "Vastgelegde beslissing",
       request: "Verzoek",
+      apiKeyTitle: "Toegang tot de dienst",
+      apiKey: "API-sleutel",
+      apiKeyHint: "Van uw beheerder; vergeten als het tabblad sluit.",
+      unauthorized: (detail) => `Geen toegang: de API-sleutel ontbreekt of is niet geldig (de dienst meldt: ${detail}). `
+        + "Vul de sleutel van uw beheerder in.",
+      forbidden: (detail) => `Deze API-sleutel geeft hier geen toegang toe (de dienst meldt: ${detail}). `
+        + "Vraag uw beheerder om een sleutel met de juiste rechten.",
+      tooMany: (s) => (s === null ? "Te veel verzoeken; probeer het straks opnieuw."
+        : `Te veel verzoeken; probeer het over ${s} ${s === 1 ? "seconde" : "seconden"} opnieuw.`),
+      feedbackRefused: "Feedback is niet opgeslagen.",
+      decisionRefused: "De beslissing kan niet worden getoond.",
+      popupBlocked: "De browser hield het nieuwe tabblad tegen; sta pop-ups toe voor deze pagina.",
     },
     en: {
       title: "Wegwijzer — console",
@@ -127,6 +141,18 @@
       feedbackFailed: "Feedback could not be saved:",
       decision: "Stored decision",
       request: "Request",
+      apiKeyTitle: "Access to the service",
+      apiKey: "API key",
+      apiKeyHint: "From your administrator; cleared when the tab closes.",
+      unauthorized: (detail) => `No access: the API key is missing or not valid (the service says: ${detail}). `
+        + "Please enter the key from your administrator.",
+      forbidden: (detail) => `This API key does not give access here (the service says: ${detail}). `
+        + "Please ask your administrator for a key with the right permissions.",
+      tooMany: (s) => (s === null ? "Too many requests; please try again shortly."
+        : `Too many requests; please try again in ${s} ${s === 1 ? "second" : "seconds"}.`),
+      feedbackRefused: "Feedback was not saved.",
+      decisionRefused: "The decision cannot be shown.",
+      popupBlocked: "The browser blocked the new tab; please allow pop-ups for this page.",
     },
   };
   const FIELD_NAMES = {
@@ -141,6 +167,7 @@
     providers: [],
     answer: null,
     pending: null,
+    key: readKey(),
   };
   const $ = (id) => document.getElementById(id);
 
@@ -149,6 +176,25 @@
       return localStorage.getItem("wegwijzer.console.lang") === "en" ? "en" : "nl";
     } catch {
       return "nl";
+    }
+  }
+
+  function readKey() {
+    try {
+      return sessionStorage.getItem(KEY_STORE) || "";
+    } catch {
+      return "";
+    }
+  }
+
+  function setKey(value) {
+    state.key = value.replace(/\s+/g, "");
+    $("api-key").removeAttribute("aria-invalid");
+    try {
+      if (state.key) sessionStorage.setItem(KEY_STORE, state.key);
+      else sessionStorage.removeItem(KEY_STORE);
+    } catch {
+      /* storage disabled: the key lasts for this page */
     }
   }
 
@@ -200,14 +246,51 @@
     applyLang();
   }
 
+  // -- the API, with the agent's key ----------------------------------------------------------
+  /** fetch() with the key as a Bearer token when one is set; resolves to { res, data }. */
+  async function call(path, options) {
+    const headers = { ...((options && options.headers) || {}) };
+    if (state.key) {
+      // A header carries printable ASCII only: anything else is sent encoded and refused as unknown.
+      const key = /^[\x21-\x7e]+$/.test(state.key) ? state.key : encodeURIComponent(state.key);
+      headers.Authorization = `Bearer ${key}`;
+    }
+    const res = await fetch(path, { ...options, headers });
+    return { res, data: await res.json().catch(() => ({})) };
+  }
+
+  /**
+   * A clear sentence for an answer about access (401, 403, 429), or null for any other answer.
+   * For 401 and 403 the key field is marked and focused (after `show` has put up the sentence).
+   */
+  function refusal(res, data, show) {
+    const detail = data.detail || String(res.status);
+    if (res.status === 401 || res.status === 403) {
+      show(t(res.status === 401 ? "unauthorized" : "forbidden", detail));
+      const field = $("api-key");
+      field.setAttribute("aria-invalid", "true");
+      field.focus();
+      return true;
+    }
+    if (res.status === 429) {
+      const after = Number.parseInt(res.headers.get("Retry-After") || "", 10);
+      show(t("tooMany", Number.isFinite(after) && after >= 0 ? after : null));
+      return true;
+    }
+    return false;
+  }
+
   // -- reference data -------------------------------------------------------------------------
   async function loadReference() {
     try {
-      const [principles, providers, themes] = await Promise.all([
-        fetch("/v1/principles").then((r) => r.json()),
-        fetch("/v1/providers?per_page=500").then((r) => r.json()),
-        fetch("/v1/themes").then((r) => r.json()),
-      ]);
+      const answers = await Promise.all(
+        ["/v1/principles", "/v1/providers?per_page=500", "/v1/themes"].map((path) => call(path)));
+      const refused = answers.find((a) => !a.res.ok);
+      if (refused) {
+        refusal(refused.res, refused.data, (text) => say(text, true));
+        return;
+      }
+      const [principles, providers, themes] = answers.map((a) => a.data);
       for (const p of principles) state.principles[p.id] = p.label;
       for (const x of [...themes.themes, ...themes.services]) state.labels[x.id] = x.label;
       state.providers = providers.contents.map((p) => ({ id: p.id, name: p.name }));
@@ -233,14 +316,13 @@
     status.classList.toggle("error", Boolean(error));
   }
 
-  async function post(body) {
-    const res = await fetch("/v1/route", {
+  function post(body) {
+    return call("/v1/route", {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-Wegwijzer-Channel": CHANNEL },
       body: JSON.stringify(body),
       signal: state.pending.signal,
     });
-    return { res, data: await res.json().catch(() => ({})) };
   }
 
   async function ask(extra) {
@@ -274,7 +356,7 @@
       }
       if (ctl !== state.pending) return;
       if (!res.ok) {
-        say(`${t("refused")} ${data.detail || res.status}`, true);
+        if (!refusal(res, data, (text) => say(text, true))) say(`${t("refused")} ${data.detail || res.status}`, true);
         return;
       }
       state.answer = { data, question };
@@ -494,27 +576,56 @@
       other,
       status,
       el("p", { class: "trace" }, `${t("request")}: `, el("code", { text: data.request_id }), " · ",
-        el("a", { href: `/v1/decisions/${encodeURIComponent(data.request_id)}`, target: "_blank", rel: "noopener",
-                  text: t("decision") })));
+        el("a", { id: "decision-link", href: decisionUrl(data.request_id), target: "_blank", rel: "noopener",
+                  text: t("decision"), onclick: (e) => openDecision(e, data.request_id, status) })));
+  }
+
+  function decisionUrl(requestId) {
+    return `/v1/decisions/${encodeURIComponent(requestId)}`;
+  }
+
+  function tell(status, text, error) {
+    status.classList.toggle("error", Boolean(error));
+    status.textContent = text;
   }
 
   async function send(requestId, body, status) {
     const payload = JSON.stringify({ channel: CHANNEL, ...body });
-    const url = `/v1/decisions/${encodeURIComponent(requestId)}/feedback`;
-    const once = () => fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: payload });
+    const once = () => call(`${decisionUrl(requestId)}/feedback`,
+                            { method: "POST", headers: { "Content-Type": "application/json" }, body: payload });
     try {
-      let res = await once();
+      let { res, data } = await once();
       if (res.status === 404) {  // the decision may still be on its way to the log
         await new Promise((r) => setTimeout(r, 800));
-        res = await once();
+        ({ res, data } = await once());
       }
-      const data = await res.json().catch(() => ({}));
-      status.classList.toggle("error", !res.ok);
-      status.textContent = res.ok ? t(res.status === 201 ? "saved" : "updated")
-                                  : `${t("feedbackFailed")} ${data.detail || res.status}`;
+      if (res.ok) tell(status, t(res.status === 201 ? "saved" : "updated"));
+      else if (!refusal(res, data, (text) => tell(status, `${t("feedbackRefused")} ${text}`, true))) {
+        tell(status, `${t("feedbackFailed")} ${data.detail || res.status}`, true);
+      }
     } catch {
-      status.classList.add("error");
-      status.textContent = `${t("feedbackFailed")} ${t("failed")}`;
+      tell(status, `${t("feedbackFailed")} ${t("failed")}`, true);
+    }
+  }
+
+  /** The stored decision needs the key, which a plain link cannot send: fetch it, show it in a new tab. */
+  async function openDecision(e, requestId, status) {
+    e.preventDefault();
+    try {
+      const { res, data } = await call(decisionUrl(requestId));
+      if (!res.ok) {
+        if (!refusal(res, data, (text) => tell(status, `${t("decisionRefused")} ${text}`, true))) {
+          tell(status, `${t("decisionRefused")} ${data.detail || res.status}`, true);
+        }
+        return;
+      }
+      const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+      const tab = window.open(url, "_blank");
+      if (tab) tab.opener = null;
+      else tell(status, t("popupBlocked"), true);
+    } catch {
+      tell(status, `${t("decisionRefused")} ${t("failed")}`, true);
     }
   }
 
@@ -565,6 +676,12 @@
       });
     }
     $("new-question").addEventListener("click", reset);
+    const keyField = $("api-key");
+    keyField.value = state.key;
+    keyField.addEventListener("input", () => setKey(keyField.value));
+    keyField.addEventListener("change", () => {
+      if (!state.providers.length) loadReference();  // it may have failed for the key that was there
+    });
     for (const button of document.querySelectorAll("[data-lang]")) {
       button.addEventListener("click", () => setLang(button.dataset.lang));
     }
