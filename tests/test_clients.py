@@ -20,6 +20,7 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.cli import main as cli
@@ -28,7 +29,9 @@ from app.clients import store
 from app.clients.auth import Access
 from app.clients.keys import SCOPES
 from app.clients.models import ClientRow
+from app.clients.ratelimit import make_limiter
 from app.config import get_settings
+from app.db import make_engine
 from app.devtools.server import serve
 from app.main import create_app
 from tests.conftest import fresh_database, settings_for
@@ -227,8 +230,6 @@ def test_anonymous_callers_share_a_per_ip_limit(db_url: str) -> None:
 def test_rate_limit_holds_across_two_worker_processes(db_url: str, tmp_path: Any) -> None:
     """Two uvicorn workers share the counters in the database: exactly `limit` requests pass."""
     fresh_database(db_url)
-    from app.db import make_engine
-
     engine = make_engine(db_url)
     key = store.create(engine, "shared", "portal", rate_limit=40).key
     engine.dispose()
@@ -403,3 +404,26 @@ def test_no_key_secret_or_personal_data_in_logs(db_url: str, capsys: pytest.Capt
     for needle in (key, key[4:], secret, "12345678", "87654321", "06-12345678", "06-87654321",
                    "jan.jansen@example.nl", "wwz_guessed-key", "terugbellen"):
         assert needle not in logs, needle
+
+
+# -- when the database is down ------------------------------------------------------------------
+def test_rate_limits_fall_back_to_per_process_counting_when_the_store_fails(tmp_path: Any) -> None:
+    limiter = make_limiter("database", make_engine(f"sqlite:///{tmp_path}/no-tables.db"))  # every hit fails
+    verdicts = [limiter.hit("client:x", 2) for _ in range(3)]
+    assert [v.allowed for v in verdicts] == [True, True, False]  # still limited, never an exception
+    assert verdicts[-1].retry_after >= 1
+
+
+def test_a_known_key_keeps_working_while_the_key_store_is_down(app_client: TestClient,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    key = store.create(engine_of(app_client), "site", "provider_site").key
+    assert app_client.get("/v1/themes", headers=bearer(key)).status_code == 200  # now cached
+
+    def down(*_: Any) -> Any:
+        raise OperationalError("SELECT", {}, Exception("database is down"))
+
+    monkeypatch.setattr(auth_module, "find_by_key_hash", down)
+    monkeypatch.setattr(auth_module, "_CACHE_S", 0.0)  # the cached answer has expired
+    assert app_client.get("/v1/themes", headers=bearer(key)).status_code == 200  # the stale answer holds
+    r = app_client.get("/v1/themes", headers=bearer("wwz_never-seen-before-0000000000000"))
+    assert r.status_code == 503 and r.headers["content-type"] == PROBLEM and r.headers["retry-after"] == "5"

@@ -496,3 +496,15 @@ def test_cli_check_json(capsys: pytest.CaptureFixture[str], not_loading: Case, t
     assert body["ok"] is False and body["errors"] == 4 and body["warnings"] == 0 and body["coverage"] is None
     assert sorted(f["code"] for f in body["findings"]) == ["reference", "schema", "schema", "schema"]
     assert {"file", "where", "line", "message", "level", "code"} <= set(body["findings"][0])
+
+
+def test_signal_and_phase_values_nothing_produces(shipped: Files) -> None:
+    row = "sustainability.capital.rom"
+    files = edit_entry(shipped, T2, row, "signal: [innovative, growing, risk_capital]",
+                       "signal: [innovative, growign], phase: scaleup")
+    report = validate(files, today=TODAY)
+    assert summary(report) == [("error", "reference", row), ("error", "reference", row)]
+    signal, phase = sorted(report.findings, key=lambda f: "phase" in f.message)
+    assert "signal 'growign'" in signal.message and "growing" in signal.message  # the known ones are listed
+    assert "phase 'scaleup'" in phase.message and "established" in phase.message
+    assert entry_at(files, signal) == row and signal.file == T2

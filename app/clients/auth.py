@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import structlog
 from fastapi import HTTPException, Request
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from app.clients.keys import SCOPES, digest
@@ -29,6 +30,10 @@ from app.clients.store import active_origins, find_by_key_hash
 log = structlog.get_logger("wegwijzer.access")
 _CACHE_S = 5.0  # a revoked key stops working within this many seconds on every worker
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="wegwijzer"'}
+
+
+class KeysUnavailable(Exception):
+    """The key store (database) cannot be read right now."""
 
 
 @dataclass(frozen=True)
@@ -80,12 +85,22 @@ class Authenticator:
         return False, None
 
     def caller(self, key: str) -> Caller | None:
+        """The client of `key`, or None. Raises KeysUnavailable when the database cannot say
+        and no earlier answer is known (a known key keeps working through an outage)."""
         known, found = self.cached(key)
         if known:
             return found
         h = digest(key)
         now = time.monotonic()
-        row = find_by_key_hash(self.engine, h)
+        try:
+            row = find_by_key_hash(self.engine, h)
+        except SQLAlchemyError as e:
+            stale = self._cache.get(h)
+            if stale is None:
+                raise KeysUnavailable from e
+            with self._lock:
+                self._cache[h] = (now + _CACHE_S, stale[1])
+            return stale[1]
         found = None
         if row is not None and row.revoked_at is None:
             found = Caller(row.name, row.kind, frozenset(row.scopes), tuple(row.origins), row.rate_limit,
@@ -156,7 +171,12 @@ class Access:
             return ANONYMOUS
         known, caller = auth.cached(key)
         if not known:
-            caller = await run_in_threadpool(auth.caller, key)
+            try:
+                caller = await run_in_threadpool(auth.caller, key)
+            except KeysUnavailable:
+                log.warning("access_unverifiable", scope=self.scope)
+                raise HTTPException(503, "the client key cannot be checked right now; please retry",
+                                    headers={"Retry-After": "5"}) from None
         if caller is None:
             raise self._refuse(401, "unknown or revoked client key", "unknown_key")
         if not caller.may(self.scope):

@@ -97,26 +97,41 @@ class Verdict:
 
 
 class RateLimiter:
-    """`hit(bucket, per_minute)`: count one request; refused ones carry a Retry-After."""
+    """`hit(bucket, per_minute)`: count one request; refused ones carry a Retry-After.
+
+    When the shared counter store fails, requests are counted per process for the next
+    `OUTAGE_S` seconds (the limits still hold per worker, and no request waits on a store that
+    is down), then the shared store is tried again."""
+
+    OUTAGE_S = 5.0
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
         self.in_memory = isinstance(storage, MemoryStorage)  # no I/O: no need for a thread
         self.strategy = FixedWindowRateLimiter(storage)
+        self.fallback = self.strategy if self.in_memory else FixedWindowRateLimiter(MemoryStorage())
         self._items: dict[int, RateLimitItemPerMinute] = {}
+        self._down_until = 0.0
 
     def hit(self, bucket: str, per_minute: int) -> Verdict:
         item = self._items.get(per_minute)
         if item is None:
             item = self._items[per_minute] = RateLimitItemPerMinute(per_minute)
+        strategy = self.strategy if time.monotonic() >= self._down_until else self.fallback
         try:
-            if self.strategy.hit(item, bucket):
-                return Verdict(True, per_minute)
-            reset = self.strategy.get_window_stats(item, bucket).reset_time
-        except Exception as e:  # the counter store is down: serve rather than refuse everyone
-            log.warning("rate_limit_unavailable", error=type(e).__name__)
-            return Verdict(True, per_minute)
-        return Verdict(False, per_minute, max(1, math.ceil(reset - time.time())))
+            return self._hit(strategy, item, bucket)
+        except Exception as e:
+            self._down_until = time.monotonic() + self.OUTAGE_S
+            log.warning("rate_limit_store_unavailable", error=type(e).__name__, fallback="per_process",
+                        retry_in_s=self.OUTAGE_S)
+            return self._hit(self.fallback, item, bucket)
+
+    @staticmethod
+    def _hit(strategy: FixedWindowRateLimiter, item: RateLimitItemPerMinute, bucket: str) -> Verdict:
+        if strategy.hit(item, bucket):
+            return Verdict(True, item.amount)
+        reset = strategy.get_window_stats(item, bucket).reset_time
+        return Verdict(False, item.amount, max(1, math.ceil(reset - time.time())))
 
 
 def make_limiter(storage: str, engine: Engine) -> RateLimiter:

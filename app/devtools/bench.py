@@ -130,10 +130,12 @@ def bench_http(bodies: list[dict[str, object]], seconds: float, rounds: int,
     so drifts hit both alike; the ratio is requests with the log over requests without it per
     block, reported as the median over the blocks."""
     payloads = [json.dumps(b, ensure_ascii=False).encode() for b in bodies]
-    runs: dict[str, list[float]] = {"bare": [], "cached": [], "nolog": [], "uncached": []}
+    runs: dict[str, list[float]] = {"bare": [], "cached": [], "nolog": [], "uncached": [], "memlimit": []}
     with tempfile.TemporaryDirectory() as tmp:
         env = {name: {"DATABASE_URL": migrated_sqlite(tmp, name), "WEGWIJZER_ANONYMOUS_RATE_LIMIT": "1000000"}
-               for name in ("cached", "nolog", "uncached")}
+               for name in ("cached", "nolog", "uncached", "memlimit")}
+        # the shared (database) rate-limit counter against counting in the process
+        env["memlimit"]["WEGWIJZER_RATE_LIMIT_STORAGE"] = "memory://"
         env["nolog"]["WEGWIJZER_DECISION_LOG"] = "false"
         env["uncached"]["WEGWIJZER_DECISION_CACHE_SIZE"] = "0"
         server_cpus, client_cpus = _cpu_split()
@@ -141,29 +143,40 @@ def bench_http(bodies: list[dict[str, object]], seconds: float, rounds: int,
             "app.main:app", env["cached"], cpus=server_cpus
         ) as cached, serve("app.main:app", env["nolog"], cpus=server_cpus) as nolog, serve(
             "app.main:app", env["uncached"], cpus=server_cpus
-        ) as uncached:
+        ) as uncached, serve("app.main:app", env["memlimit"], cpus=server_cpus) as memlimit:
             if client_cpus:
                 os.sched_setaffinity(0, client_cpus)
-            bases = {"bare": bare, "cached": cached, "nolog": nolog, "uncached": uncached}
+            bases = {"bare": bare, "cached": cached, "nolog": nolog, "uncached": uncached, "memlimit": memlimit}
             for base in bases.values():  # warm-up
                 asyncio.run(_load(base, payloads, 1.0, connections))
             for _ in range(rounds):
                 for name in ("bare", "cached", "uncached"):
                     runs[name].append(asyncio.run(_load(bases[name], payloads, seconds, connections)))
-            blocks: list[float] = []
-            for _ in range(log_rounds):
-                done = {"cached": 0.0, "nolog": 0.0}
-                for i in range(_LOG_SLICES):
-                    for name in (("nolog", "cached") if i % 2 == 0 else ("cached", "nolog")):
-                        done[name] += asyncio.run(_load(bases[name], payloads, _LOG_SLICE_S, connections))
-                runs["nolog"].append(done["nolog"] / _LOG_SLICES)
-                blocks.append(done["cached"] / done["nolog"])
+            blocks = _interleaved(bases, "cached", "nolog", payloads, connections, log_rounds, runs)
+            limit_blocks = _interleaved(bases, "cached", "memlimit", payloads, connections, log_rounds, runs)
     med = {k: statistics.median(v) for k, v in runs.items()}
     return {"bare_rps": med["bare"], "cached_rps": med["cached"], "nolog_rps": med["nolog"],
             "uncached_rps": med["uncached"], "cached_ratio": med["cached"] / med["bare"],
             "uncached_ratio": med["uncached"] / med["bare"],
             "log_ratio": statistics.median(blocks), "log_ratio_min": min(blocks), "log_ratio_max": max(blocks),
-            "log_rounds": len(blocks)}
+            "log_rounds": len(blocks), "memlimit_rps": med["memlimit"],
+            "limit_ratio": statistics.median(limit_blocks), "limit_ratio_min": min(limit_blocks),
+            "limit_ratio_max": max(limit_blocks)}
+
+
+def _interleaved(bases: dict[str, str], on: str, off: str, payloads: list[bytes], connections: int,
+                 blocks: int, runs: dict[str, list[float]]) -> list[float]:
+    """Per block, requests/s of `on` over `off`, switching every slice (order alternating) so
+    that the machine's drift hits both alike."""
+    out: list[float] = []
+    for _ in range(blocks):
+        done = {on: 0.0, off: 0.0}
+        for i in range(_LOG_SLICES):
+            for name in ((off, on) if i % 2 == 0 else (on, off)):
+                done[name] += asyncio.run(_load(bases[name], payloads, _LOG_SLICE_S, connections))
+        runs[off].append(done[off] / _LOG_SLICES)
+        out.append(done[on] / done[off])
+    return out
 
 
 def main() -> int:
@@ -188,6 +201,8 @@ def main() -> int:
     print(f"http: decision log on SQLite vs off (log off median {http['nolog_rps']:.0f} req/s): ratio "
           f"{http['log_ratio']:.2f}, median of {http['log_rounds']:.0f} interleaved blocks "
           f"(range {http['log_ratio_min']:.2f}-{http['log_ratio_max']:.2f})")
+    print(f"http: rate-limit counter shared in SQLite vs per process (memory {http['memlimit_rps']:.0f} req/s): "
+          f"ratio {http['limit_ratio']:.2f} (range {http['limit_ratio_min']:.2f}-{http['limit_ratio_max']:.2f})")
     return 0
 
 

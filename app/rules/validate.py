@@ -338,6 +338,23 @@ def _table_findings(rows: Sequence[Row], src: _Sources) -> Iterator[Finding]:
                       f"narrow {shadow.id}.", line)
 
 
+def _value_findings(data: RuleSetData, src: _Sources) -> Iterator[Finding]:
+    """Signal and phase values in `when` that nothing can produce: the row silently never fires.
+    Signals come from lexicon concepts (`signal:`) and company phases (profile.yaml); phases are
+    the keys of profile.yaml `phase`."""
+    phases = data.profile.get("phase") or {}
+    signals = {s for c in data.concepts.values() for s in c.signals}
+    signals |= {str(s) for prof in phases.values() for s in ((prof or {}).get("signals") or [])}
+    for r in data.tables.rows:
+        for key, used, known in (("signal", r.when.signals, signals), ("phase", r.when.phases, set(phases))):
+            source = "cue or company phase" if key == "signal" else "company phase (profile.yaml)"
+            for value in sorted((used or frozenset()) - known):
+                yield Finding(ERROR, "reference", r.file, r.id,
+                              f"Row {r.id} tests {key} {value!r}, which no {source} produces, so the row "
+                              f"can never fire. Known: {', '.join(sorted(known)) or 'none'}.",
+                              src.id_line(r.file, r.id, "rows"))
+
+
 # -- 3. coverage gaps --------------------------------------------------------------------------
 def _names(cell: Cell) -> str:
     shown = ", ".join(f"{name} ({code})" for code, name in cell.gaps[:_MAX_NAMES])
@@ -521,6 +538,7 @@ def validate(files: Mapping[str, bytes], today: date | None = None) -> Report:
     coverage = build_coverage(data, router)
     findings: list[Finding] = []
     findings += _table_findings(data.tables.rows, src)
+    findings += _value_findings(data, src)
     findings += _gap_findings(coverage, data.tables.rows, src)
     findings += _lexicon_findings(data, src)
     findings += _stale_findings(data, src, today or date.today())

@@ -140,7 +140,10 @@ def get_ruleset(version: str, request: Request) -> dict[str, Any]:
             "files": [{"path": rel, "bytes": len(data)} for rel, data in sorted(files.items())]}
 
 
-@router.get("/v1/rulesets/{version}/coverage", operation_id="ruleset_coverage", responses={404: _PROBLEM},
+@router.get("/v1/rulesets/{version}/coverage", operation_id="ruleset_coverage",
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
+                             "description": "The matrix as JSON, or as a text table with Accept: text/plain"},
+                       404: _PROBLEM},
             summary="Which door every theme x service gets, without a location and in every province")
 def ruleset_coverage(version: str, request: Request) -> Response:
     report = validate_cached(store.unpack(_row(request, version).content))
@@ -151,7 +154,14 @@ def ruleset_coverage(version: str, request: Request) -> Response:
     return JSONResponse(report.coverage.as_dict())
 
 
-@router.get("/v1/rulesets/{version}/tables/{name}", operation_id="export_table", responses={404: _PROBLEM},
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/v1/rulesets/{version}/tables/{name}", operation_id="export_table", response_class=Response,
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}},
+                                         _XLSX: {"schema": {"type": "string", "format": "binary"}}},
+                             "description": "The table as a spreadsheet (`format`), as an attachment"},
+                       404: _PROBLEM},
             summary="A decision table as a spreadsheet (CSV or XLSX) for editing")
 def export_decision_table(version: str, name: str, request: Request,
                           format: str = Query("csv", pattern="^(csv|xlsx)$")) -> Response:
@@ -161,8 +171,7 @@ def export_decision_table(version: str, name: str, request: Request,
         tables = ", ".join(sorted(r.removeprefix("decisions/").removesuffix(".yaml")
                                   for r in files if r.startswith("decisions/")))
         raise HTTPException(404, f"no decision table {name!r}; tables: {tables}")
-    media = ("text/csv; charset=utf-8" if format == "csv"
-             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    media = "text/csv; charset=utf-8" if format == "csv" else _XLSX
     stem = rel.removeprefix("decisions/").removesuffix(".yaml")
     return Response(export_table(files[rel], format), media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{stem}-{version}.{format}"'})
