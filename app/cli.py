@@ -1,6 +1,7 @@
 """Command line: `python -m app route "vraag..." [--postcode 5038AB] [--json]`,
 `python -m app migrate` (Alembic, configured in pyproject.toml), `python -m app purge` and
-`python -m app rules ...` (app/rules/cli.py), `python -m app clients ...` (app/clients/cli.py)."""
+`python -m app rules ...` (app/rules/cli.py), `python -m app clients ...` (app/clients/cli.py),
+`python -m app worker` (referral delivery)."""
 
 from __future__ import annotations
 
@@ -83,8 +84,46 @@ def _purge(args: argparse.Namespace) -> int:
     days = args.days if args.days is not None else settings.question_retention_days
     engine = make_engine(settings.database_url)
     questions, notes = purge(engine, days)
+    from app.referrals.service import purge as purge_referrals
+
+    referral_days = settings.referral_retention_days
+    referrals = purge_referrals(engine, referral_days)
     engine.dispose()
     print(f"purged the question of {questions} decisions and {notes} feedback notes older than {days} days")
+    print(f"purged the contact details of {referrals} referrals closed more than {referral_days} days ago")
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    """The referral delivery worker as its own process (stops on SIGTERM/SIGINT)."""
+    import signal
+
+    from app.db import make_engine
+    from app.main import outbox_policy, webhooks_for
+    from app.observability import configure_logging
+    from app.referrals.outbox import Worker, count_states, retry_dead
+    from app.routing.engine import Router
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    engine = make_engine(settings.database_url)
+    if args.retry_dead:
+        print(f"{retry_dead(engine)} dead deliveries will be tried again")
+    webhooks = webhooks_for(settings, Router.from_directory(settings.rules_dir))
+    worker = Worker(engine, webhooks, outbox_policy(settings), settings.referral_poll_s)
+    if args.once:
+        import httpx
+
+        with httpx.Client(timeout=settings.referral_timeout_s) as http:
+            while worker.run_once(http):
+                pass
+        print(count_states(engine))
+        engine.dispose()
+        return 0
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop(0))
+    signal.signal(signal.SIGINT, lambda *_: worker.stop(0))
+    worker.run()
+    engine.dispose()
     return 0
 
 
@@ -110,6 +149,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("purge", help="remove stored question texts and notes older than the retention")
     p.add_argument("--days", type=int, help="retention in days (default: WEGWIJZER_QUESTION_RETENTION_DAYS, 180)")
     p.set_defaults(func=_purge)
+    w = sub.add_parser("worker", help="deliver referrals to providers' webhooks (run with "
+                                      "WEGWIJZER_REFERRAL_WORKER=false on the API processes)")
+    w.add_argument("--once", action="store_true", help="deliver what is due now, then stop")
+    w.add_argument("--retry-dead", action="store_true", help="try dead deliveries again from the start")
+    w.set_defaults(func=_worker)
     add_rules_commands(sub)
     add_client_commands(sub)
     args = parser.parse_args(argv)

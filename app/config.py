@@ -63,6 +63,17 @@ class Settings(BaseSettings):
     # Where rate-limit counters live: "database" (shared by all workers and replicas),
     # "redis://host:6379" (needs the redis extra) or "memory://" (one process only).
     rate_limit_storage: str = Field(default="database", pattern=r"^(database|memory://.*|redis(\+\w+)?://.+)$")
+    # Referrals (app.referrals): intake webhooks, the delivery worker and retention.
+    intake_file: Path | None = None  # default: <rules_dir>/intake.yaml
+    referral_worker: bool = True  # deliver from a thread of each API process; off: python -m app worker
+    referral_poll_s: float = Field(default=1.0, ge=0.05, le=60)
+    referral_batch: int = Field(default=20, ge=1, le=1000)
+    referral_lease_s: float = Field(default=60.0, ge=0.5, le=3600)
+    referral_timeout_s: float = Field(default=10.0, ge=0.1, le=120)
+    referral_max_attempts: int = Field(default=12, ge=1, le=100)
+    referral_backoff_base_s: float = Field(default=2.0, ge=0.0, le=3600)
+    referral_backoff_cap_s: float = Field(default=3600.0, ge=0.0, le=86400)
+    referral_retention_days: int = Field(default=90, ge=1, le=3650)  # after closing: contact details go
     # Longest a request may take before it is answered 503 (seconds).
     request_timeout_s: float = Field(default=10.0, ge=0.1, le=300)
     # Deprecation of /v1 (RFC 9745 / RFC 8594): when set, every /v1 answer carries Deprecation,

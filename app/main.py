@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -23,6 +24,9 @@ from app.observability import configure_logging
 from app.openapi_docs import install as install_openapi_docs
 from app.problems import install as install_problems
 from app.providers.router import router as providers_router
+from app.referrals.intake import load as load_intake
+from app.referrals.outbox import Policy, Worker
+from app.referrals.router import router as referrals_router
 from app.route.cache import AnswerCache
 from app.route.router import router as route_router
 from app.routing.engine import Router
@@ -68,9 +72,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             follower.start()
         # tests and tools can make this worker catch up at once instead of at the next poll
         app.state.follower_check = follower.check if follower is not None else (lambda: False)
+        app.state.webhooks = webhooks_for(settings, shipped_router)
+        app.state.outbox = None
+        if settings.referral_worker:
+            app.state.outbox = Worker(app.state.engine, app.state.webhooks, outbox_policy(settings),
+                                      settings.referral_poll_s)
+            app.state.outbox.start()
         try:
             yield
         finally:
+            if app.state.outbox is not None:
+                app.state.outbox.stop()
             if follower is not None:
                 follower.stop()
             if dlog is not None:
@@ -107,9 +119,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(providers_router)
     app.include_router(decisions_router)
     app.include_router(rulesets_router)
+    app.include_router(referrals_router)
     app.include_router(meta_router)
     app.include_router(make_web_router())
     return app
+
+
+def webhooks_for(settings: Settings, router: Router) -> Any:
+    """The intake webhooks (routing_rules/intake.yaml); a broken file stops the start-up."""
+    path = settings.intake_file or settings.rules_dir / "intake.yaml"
+    text = path.read_bytes() if path.is_file() else None
+    return load_intake(text, lambda pid: router.data.directory.get(pid) is not None)
+
+
+def outbox_policy(settings: Settings) -> Policy:
+    return Policy(settings.referral_batch, settings.referral_lease_s, settings.referral_timeout_s,
+                  settings.referral_max_attempts, settings.referral_backoff_base_s, settings.referral_backoff_cap_s)
 
 
 app = create_app()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from alembic import context
 
 import app.clients.models
+import app.referrals.models
 import app.decisions.models
 import app.rulesets.models  # noqa: F401
 from app.config import get_settings

@@ -394,6 +394,11 @@ def test_no_key_secret_or_personal_data_in_logs(db_url: str, capsys: pytest.Capt
         rid = r.json()["request_id"]
         c.post(f"/v1/decisions/{rid}/feedback", headers=bearer(key),
                json={"correct": False, "channel": "call_centre", "note": "terugbellen 06-87654321"})
+        c.app.state.decision_log.writer.flush(10)  # type: ignore[attr-defined]
+        referral = c.post("/v1/referrals", headers=bearer(key), json={
+            "decision_id": rid, "provider_id": "kvk", "consent": True, "note": "belt na 17u: 06-11223344",
+            "contact": {"name": "Jan Jansen", "email": "jan.jansen@example.nl", "phone": "06-12345678"}})
+        assert referral.status_code == 201
         c.get("/v1/stats", headers=bearer(key))  # 403: no stats scope
         c.get("/v1/stats", headers=bearer("wwz_guessed-key-000000000000000000"))  # 401
         c.app.state.decision_log.writer.flush(10)  # type: ignore[attr-defined]
@@ -402,7 +407,7 @@ def test_no_key_secret_or_personal_data_in_logs(db_url: str, capsys: pytest.Capt
     refused = [json.loads(line) for line in logs.splitlines() if '"access_refused"' in line]
     assert [(e["status"], e["request_id"] != "") for e in refused] == [(403, True), (401, True)]
     for needle in (key, key[4:], secret, "12345678", "87654321", "06-12345678", "06-87654321",
-                   "jan.jansen@example.nl", "wwz_guessed-key", "terugbellen"):
+                   "jan.jansen@example.nl", "wwz_guessed-key", "terugbellen", "Jan Jansen", "06-11223344"):
         assert needle not in logs, needle
 
 

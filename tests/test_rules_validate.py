@@ -508,3 +508,13 @@ def test_signal_and_phase_values_nothing_produces(shipped: Files) -> None:
     assert "signal 'growign'" in signal.message and "growing" in signal.message  # the known ones are listed
     assert "phase 'scaleup'" in phase.message and "established" in phase.message
     assert entry_at(files, signal) == row and signal.file == T2
+
+
+def test_intake_webhooks_are_checked(shipped: Files) -> None:
+    files = edit(shipped, "intake.yaml", "webhooks: []", "webhooks:\n"
+                 "  - {provider: rom:atlantis, url: https://intake.example/x, secret_env: SECRET_A}\n"
+                 "  - {provider: kvk, url: http://intake.example/x, secret_env: the secret}\n")
+    report = validate(files, today=TODAY)
+    assert summary(report) == [("error", "reference", "webhooks[0] (rom:atlantis)"),
+                               ("error", "schema", "webhooks[1] (kvk)"), ("error", "schema", "webhooks[1] (kvk)")]
+    assert all(f.file == "intake.yaml" for f in report.findings)

@@ -513,6 +513,16 @@ def _stale_findings(data: RuleSetData, src: _Sources, today: date) -> Iterator[F
                           src.line_in_entry(rel, p.id, "providers", checked))
 
 
+def _intake_findings(files: Mapping[str, bytes], data: RuleSetData) -> Iterator[Finding]:
+    """intake.yaml: the webhooks referrals are delivered to (app.referrals.intake)."""
+    from app.referrals.intake import problems
+
+    for problem in problems(files.get("intake.yaml"), lambda pid: data.directory.get(pid) is not None):
+        where, _, message = problem.partition(": ")
+        code = "reference" if "unknown provider" in message else "schema"
+        yield Finding(ERROR, code, "intake.yaml", where, f"{where}: {message}" if message else problem)
+
+
 # -- the whole check -------------------------------------------------------------------------------
 def _sort_key(f: Finding) -> tuple[int, int, str, int, str]:
     return (0 if f.level == ERROR else 1, CODES.index(f.code) if f.code in CODES else len(CODES),
@@ -542,6 +552,7 @@ def validate(files: Mapping[str, bytes], today: date | None = None) -> Report:
     findings += _gap_findings(coverage, data.tables.rows, src)
     findings += _lexicon_findings(data, src)
     findings += _stale_findings(data, src, today or date.today())
+    findings += _intake_findings(files, data)
     return Report(tuple(sorted(findings, key=_sort_key)), coverage)
 
 
