@@ -20,7 +20,7 @@ from app.decisions.router import router as decisions_router
 from app.decisions.scrub import Scrubber
 from app.meta.router import router as meta_router
 from app.middleware import Deadline, RequestContext, deprecation_headers
-from app.observability import configure_logging
+from app.observability import configure_logging, ruleset_served
 from app.openapi_docs import install as install_openapi_docs
 from app.problems import install as install_problems
 from app.providers.router import router as providers_router
@@ -58,8 +58,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         def install(router: Router) -> None:
             # One assignment: a request reads app.state.answers once and sees one rule set.
+            previous = getattr(app.state, "answers", None)
             app.state.answers = AnswerCache(router, settings.decision_cache_size,
                                             describe=dlog.fields if dlog else None)
+            ruleset_served(router.version, previous.router.version if previous is not None else None)
 
         shipped = read_rule_files(settings.rules_dir)
         shipped_router = Router.from_files(shipped)

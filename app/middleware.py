@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
 
@@ -15,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ulid import ULID
 
+from app.observability import HTTP_LATENCY, HTTP_REQUESTS
 from app.problems import PROBLEM_JSON
 
 log = structlog.get_logger("wegwijzer.http")
@@ -77,11 +79,14 @@ class RequestContext:
             extra += self.v1_headers
 
         started = False
+        status = 500
+        t0 = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal started
+            nonlocal started, status
             if message["type"] == "http.response.start":
                 started = True
+                status = message["status"]
                 headers = [*message.get("headers", []), *extra]
                 present = {k.lower() for k, _ in headers}
                 headers += [h for h in _SECURITY if h[0] not in present]
@@ -92,6 +97,7 @@ class RequestContext:
         if scope["method"] in _BODY_METHODS and has_body and (ctype is None or not _JSON_TYPE.match(ctype.strip())):
             await _problem(scope, send_with_id, rid, 415, "Unsupported media type",
                            "send the request body as JSON (Content-Type: application/json)")
+            _observe(scope, status, t0)
             return
 
         max_body = self.max_body
@@ -104,6 +110,7 @@ class RequestContext:
                 too_big = False
             if too_big:
                 await self._too_large(scope, send_with_id, rid, max_body)
+                _observe(scope, status, t0)
                 return
 
         received = 0
@@ -129,10 +136,19 @@ class RequestContext:
             log.exception("unhandled_error", path=scope.get("path", ""))
             await _problem(scope, send_with_id, rid, 500, "Internal error",
                            "An unexpected error occurred; it has been logged.")
+        finally:
+            _observe(scope, status, t0)
 
     async def _too_large(self, scope: Scope, send: Send, rid: str, max_body: int) -> None:
         await _problem(scope, send, rid, 413, "Request body too large",
                        f"the request body is larger than {max_body} bytes")
+
+
+def _observe(scope: Scope, status: int, t0: float) -> None:
+    """Count the request under its route template ("unmatched" for unknown paths)."""
+    route = getattr(scope.get("route"), "path", None) or "unmatched"
+    HTTP_REQUESTS.labels(route, scope["method"], str(status)).inc()
+    HTTP_LATENCY.labels(route).observe(time.perf_counter() - t0)
 
 
 async def _problem(scope: Scope, send: Send, rid: str, status: int, title: str, detail: str,

@@ -10,7 +10,7 @@ import logging
 import sys
 
 import structlog
-from prometheus_client import Counter, Gauge
+from prometheus_client import Counter, Gauge, Histogram
 
 DECISIONS_QUEUED = Counter("wegwijzer_decision_log_queued_total", "Decisions handed to the log writer")
 DECISIONS_WRITTEN = Counter("wegwijzer_decision_log_written_total", "Decisions written to the database")
@@ -18,6 +18,21 @@ DECISIONS_DROPPED = Counter("wegwijzer_decision_log_dropped_total",
                             "Decisions not logged (buffer full, row refused by the database, gone at shutdown)")
 DECISION_WRITE_ERRORS = Counter("wegwijzer_decision_log_write_errors_total", "Failed batch writes (retried)")
 QUEUE_DEPTH = Gauge("wegwijzer_decision_log_queue_depth", "Decisions waiting to be written")
+# Requests by route template (never the raw path: ids would explode the label set).
+HTTP_REQUESTS = Counter("wegwijzer_http_requests_total", "HTTP requests by route, method and status",
+                        ["route", "method", "status"])
+HTTP_LATENCY = Histogram("wegwijzer_http_request_duration_seconds", "Time to answer, by route", ["route"],
+                         buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0))
+# Doors generated from the region tables (a municipality, province, labour-market region) count
+# under their family, so the label set stays small.
+DECISIONS = Counter("wegwijzer_decisions_total", "Routing answers by outcome and first door", ["outcome", "provider"])
+RULESET = Gauge("wegwijzer_ruleset_active", "1 for the rule-set version this worker serves", ["version"])
+
+
+def ruleset_served(version: str, previous: str | None) -> None:
+    if previous is not None and previous != version:
+        RULESET.remove(previous)
+    RULESET.labels(version).set(1)
 
 
 def configure_logging(level: str = "INFO") -> None:

@@ -30,6 +30,9 @@ class AnswerCache:
     def __init__(self, router: Router, size: int,
                  describe: Callable[[Router, Decision, RouteInput], AnswerFields] | None = None) -> None:
         self.router = router
+        # families whose doors are generated per region (gemeente, provincie, wsp)
+        self.generated = frozenset(fid for fid, f in router.data.directory.families.items()
+                                   if f.instance_name is not None)
         self.size = size
         self.describe = describe
         self._items: dict[tuple[RouteInput, bool], Answer] = {}

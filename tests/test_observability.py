@@ -1,0 +1,47 @@
+"""Metrics: requests by route template and status, latency, decisions by outcome and door, the
+rule-set version each worker serves."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+
+def _value(metrics: str, name: str, **labels: str) -> float:
+    """The sample of `name` with exactly these labels (0 when absent)."""
+    for line in metrics.splitlines():
+        m = re.fullmatch(rf"{name}\{{(.*)\}} (\S+)", line)
+        if m and dict(re.findall(r'(\w+)="([^"]*)"', m[1])) == labels:
+            return float(m[2])
+    return 0.0
+
+
+def test_requests_latency_decisions_and_ruleset_are_measured(client: TestClient) -> None:
+    before = client.get("/metrics").text
+    client.post("/v1/route", json={"question": "Hoe vraag ik de WBSO aan?"})
+    client.post("/v1/route", json={"question": "Waar vraag ik een terrasvergunning aan?",
+                                   "location": {"postcode": "5038"}})
+    client.post("/v1/route", json={"question": ""})  # 422
+    rid = client.post("/v1/route", json={"question": "Wat is de KOR?"}).json()["request_id"]
+    client.get(f"/v1/decisions/{rid}")
+    client.get("/v1/no-such-thing")
+    after = client.get("/metrics").text
+
+    def delta(name: str, **labels: str) -> float:
+        return _value(after, name, **labels) - _value(before, name, **labels)
+
+    assert delta("wegwijzer_http_requests_total", route="/v1/route", method="POST", status="200") == 3
+    assert delta("wegwijzer_http_requests_total", route="/v1/route", method="POST", status="422") == 1
+    # the template, never the id itself
+    assert delta("wegwijzer_http_requests_total", route="/v1/decisions/{request_id}", method="GET",
+                 status="200") == 1
+    assert rid not in after
+    assert delta("wegwijzer_http_requests_total", route="unmatched", method="GET", status="404") == 1
+    assert delta("wegwijzer_http_request_duration_seconds_count", route="/v1/route") == 4
+    assert delta("wegwijzer_decisions_total", outcome="routed", provider="rvo") == 1
+    # a door generated per municipality counts under its family
+    assert delta("wegwijzer_decisions_total", outcome="routed", provider="gemeente") == 1
+    assert "gemeente:GM" not in after
+    version = client.get("/").json()["ruleset"]["version"]
+    assert _value(after, "wegwijzer_ruleset_active", version=version) == 1
