@@ -21,7 +21,8 @@ ORIGIN_PATTERN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$|^https?://\[
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WEGWIJZER_", extra="ignore")
 
-    environment: Literal["development", "test", "production"] = "development"
+    environment: Literal["development", "test", "production"] = Field(
+        default="development", validation_alias=AliasChoices("WEGWIJZER_ENVIRONMENT", "ENVIRONMENT", "environment"))
     database_url: str = Field(
         default=f"sqlite:///{PROJECT_ROOT / 'var' / 'wegwijzer.db'}",
         validation_alias=AliasChoices("DATABASE_URL", "WEGWIJZER_DATABASE_URL"),
@@ -108,12 +109,26 @@ class Settings(BaseSettings):
                 raise ValueError(f"not an origin (scheme://host[:port]): {origin!r}")
         return origins
 
+    def _refuse_unsafe_in_production(self) -> None:
+        problems = []
+        if self.hash_secret == DEV_HASH_SECRET or len(self.hash_secret) < 32:
+            problems.append("WEGWIJZER_HASH_SECRET must be set to a secret of 32+ characters")
+        weak = [name for name, token in self.admin_tokens.items() if len(token) < 32]
+        if weak:
+            problems.append(f"WEGWIJZER_ADMIN_TOKENS: the tokens of {', '.join(weak)} are shorter than 32 characters")
+        if "*" in self.cors_origins:
+            problems.append("WEGWIJZER_CORS_ORIGINS must list origins, not '*'")
+        if self.rate_limit_storage.startswith("memory://"):
+            problems.append("WEGWIJZER_RATE_LIMIT_STORAGE=memory:// counts per process; use database or redis://")
+        if problems:
+            raise ValueError("unsafe settings for production: " + "; ".join(problems))
+
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
         if self.environment == "production" and self.database_url.startswith("sqlite"):
             raise ValueError("production needs DATABASE_URL pointing at PostgreSQL, not SQLite")
-        if self.environment == "production" and self.hash_secret == DEV_HASH_SECRET:
-            raise ValueError("production needs its own WEGWIJZER_HASH_SECRET")
+        if self.environment == "production":
+            self._refuse_unsafe_in_production()
         if self.v1_sunset_on and self.v1_deprecated_on and self.v1_sunset_on < self.v1_deprecated_on:
             raise ValueError("v1_sunset_on must not come before v1_deprecated_on")
         if not (self.rules_dir / "ruleset.yaml").is_file():
