@@ -179,6 +179,26 @@ def _interleaved(bases: dict[str, str], on: str, off: str, payloads: list[bytes]
     return out
 
 
+def bench_workers(bodies: list[dict[str, object]], seconds: float, rounds: int, connections: int) -> dict[str, float]:
+    """The service with 1 and with 2 uvicorn workers (all CPUs, shared with the load generator:
+    on a 2-core machine the generator takes part of the second core), in alternating rounds."""
+    payloads = [json.dumps(b, ensure_ascii=False).encode() for b in bodies]
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, os.sched_getaffinity(0) | set(range(os.cpu_count() or 1)))
+    runs: dict[int, list[float]] = {1: [], 2: []}
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"DATABASE_URL": migrated_sqlite(tmp, "workers"), "WEGWIJZER_ANONYMOUS_RATE_LIMIT": "1000000"}
+        with serve("app.main:app", env, workers=1) as one, serve("app.main:app", env, workers=2) as two:
+            bases = {1: one, 2: two}
+            for base in bases.values():
+                asyncio.run(_load(base, payloads, 1.0, connections))
+            for r in range(rounds):
+                for n in ((1, 2) if r % 2 == 0 else (2, 1)):
+                    runs[n].append(asyncio.run(_load(bases[n], payloads, seconds, connections)))
+    one_rps, two_rps = statistics.median(runs[1]), statistics.median(runs[2])
+    return {"one_rps": one_rps, "two_rps": two_rps, "ratio": two_rps / one_rps}
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--set", default="../shared/eval/dev.jsonl")
@@ -203,6 +223,9 @@ def main() -> int:
           f"(range {http['log_ratio_min']:.2f}-{http['log_ratio_max']:.2f})")
     print(f"http: rate-limit counter shared in SQLite vs per process (memory {http['memlimit_rps']:.0f} req/s): "
           f"ratio {http['limit_ratio']:.2f} (range {http['limit_ratio_min']:.2f}-{http['limit_ratio_max']:.2f})")
+    workers = bench_workers(bodies, args.seconds, max(4, args.rounds), args.connections * 2)
+    print(f"http: /v1/route with 1 worker {workers['one_rps']:.0f} req/s, with 2 workers {workers['two_rps']:.0f} "
+          f"req/s on {os.cpu_count()} CPUs (load generator on the same CPUs): ratio {workers['ratio']:.2f}")
     return 0
 
 
