@@ -93,6 +93,12 @@ class RequestContext:
                 message["headers"] = headers
             await send(message)
 
+        if b"%00" in scope.get("raw_path", b"") or b"%00" in scope.get("query_string", b""):
+            # No id, name or date holds a NUL, and PostgreSQL text cannot even compare with one.
+            await _problem(scope, send_with_id, rid, 422, "Invalid input",
+                           "the path or query contains a NUL character (%00)")
+            _observe(scope, 422, t0)
+            return
         has_body = chunked or (length is not None and length.strip() not in (b"", b"0"))
         if scope["method"] in _BODY_METHODS and has_body and (ctype is None or not _JSON_TYPE.match(ctype.strip())):
             await _problem(scope, send_with_id, rid, 415, "Unsupported media type",

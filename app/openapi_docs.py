@@ -8,8 +8,9 @@ shared `Problem` schema:
 * 400, 413 and 415 when it takes a request body (a body that is not UTF-8, too large, or not JSON),
 * 422 when it takes parameters or a body,
 * 401, 403 and 429 when its `Access` dependency needs a scope (no valid key, a missing scope
-  or web origin, the client's rate limit),
-* 503 everywhere (the request deadline of app.middleware.Deadline),
+  or web origin, the client's rate limit; public operations are not rate-limited),
+* 503 everywhere (the request deadline of app.middleware.Deadline; a key store that cannot be
+  read),
 
 and the two ways to present a key (`securitySchemes`), with a per-operation `security` that
 has the `{}` alternative when the operation also serves anonymous callers.
@@ -85,7 +86,8 @@ PROBLEMS: dict[int, tuple[str, dict[str, Any]]] = {
     422: ("Invalid input: `errors` names each field and what is wrong with it", {}),
     429: ("The rate limit of the client key (or of the anonymous caller's address) is reached",
           {"Retry-After": {**_RETRY_AFTER, "required": True}}),
-    503: ("The request took longer than the service's deadline; retry", {"Retry-After": _RETRY_AFTER}),
+    503: ("Try again later: the request took longer than the service's deadline, or the client key cannot "
+          "be checked right now", {"Retry-After": _RETRY_AFTER}),
 }
 
 
@@ -110,10 +112,6 @@ def _route_accesses(app: FastAPI) -> dict[tuple[str, str], list[Access]]:
         for method in route.methods or ():
             out[(route.path_format, method.lower())] = accesses
     return out
-
-
-def _problem_content() -> dict[str, Any]:
-    return {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_REF}}}
 
 
 def _is_fastapi_validation(media: dict[str, Any]) -> bool:

@@ -18,4 +18,6 @@ def moment(value: str | None, name: str, end: bool) -> datetime | None:
         dt = datetime.fromisoformat(value)
     except ValueError:
         raise HTTPException(422, f"{name}: use a date (2026-11-27) or an ISO date-time") from None
+    except OverflowError:  # the day after 9999-12-31
+        raise HTTPException(422, f"{name}: the date is out of range") from None
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)

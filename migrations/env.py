@@ -6,8 +6,8 @@ from __future__ import annotations
 from alembic import context
 
 import app.clients.models
-import app.referrals.models
 import app.decisions.models
+import app.referrals.models
 import app.rulesets.models  # noqa: F401
 from app.config import get_settings
 from app.db import Base, make_engine

@@ -432,3 +432,9 @@ def test_a_known_key_keeps_working_while_the_key_store_is_down(app_client: TestC
     assert app_client.get("/v1/themes", headers=bearer(key)).status_code == 200  # the stale answer holds
     r = app_client.get("/v1/themes", headers=bearer("wwz_never-seen-before-0000000000000"))
     assert r.status_code == 503 and r.headers["content-type"] == PROBLEM and r.headers["retry-after"] == "5"
+
+
+def test_a_nul_in_the_path_or_query_is_422(app_client: TestClient) -> None:
+    for url in ("/v1/decisions/abc%00def", "/v1/referrals?provider=kvk%00", "/v1/stats?from=2026%00"):
+        r = app_client.get(url)
+        assert r.status_code == 422 and r.headers["content-type"] == PROBLEM and "NUL" in r.json()["detail"], url

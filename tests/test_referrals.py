@@ -318,13 +318,14 @@ def test_every_referral_arrives_signed_and_once_despite_refusals(world: World) -
         receiver.close()
     keys = {f"{r}.created" for r in refs}
     assert set(receiver.processed) == keys and all(n == 1 for n in receiver.processed.values())
-    assert all(receiver.attempts[k] == 3 for k in keys) and receiver.bad_signatures == 0
+    # two refusals, then accepted (a response lost on a loaded machine means one more attempt)
+    assert all(receiver.attempts[k] >= 3 for k in keys) and receiver.bad_signatures == 0
     body = receiver.bodies[f"{refs[0]}.created"]
     assert body["referral"]["contact"] == CONTACT and body["event"] == "referral.created"
     for r in refs:
         got = world.c.get(f"/v1/referrals/{r}", headers=world.bom).json()
         assert got["status"] == "delivered" and got["delivery"]["status"] == "delivered"
-        assert got["delivery"]["attempts"] == 3 and got["events"][-1]["actor"] == "outbox"
+        assert got["delivery"]["attempts"] >= 3 and got["events"][-1]["actor"] == "outbox"
 
 
 def test_a_delivery_that_keeps_failing_ends_dead_and_can_be_retried(world: World) -> None:

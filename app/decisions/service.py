@@ -42,6 +42,8 @@ def _feedback_dict(f: FeedbackRow, request_id: str) -> dict[str, Any]:
 
 
 def get_decision(engine: Engine, request_id: str) -> dict[str, Any] | None:
+    if "\x00" in request_id:  # no request id holds one, and PostgreSQL cannot compare with one
+        return None
     with Session(engine) as s:
         d = s.scalar(select(DecisionRow).where(DecisionRow.request_id == request_id))
         if d is None:
@@ -77,7 +79,11 @@ def upsert_feedback(engine: Engine, request_id: str, source: str, correct: bool,
                     scrubber: Scrubber) -> tuple[dict[str, Any], bool] | None:
     """Store one client's feedback on a decision; a repeat replaces it. (result, created) or
     None when the decision does not exist."""
-    clean_note = scrubber.scrub(note) if note else None
+    if "\x00" in request_id:  # as in get_decision
+        return None
+    # PostgreSQL text cannot hold NUL characters; nothing is lost by dropping them.
+    source, channel = source.replace("\x00", ""), channel.replace("\x00", "")
+    clean_note = scrubber.scrub(note.replace("\x00", "")) if note else None
     for _attempt in range(2):  # a concurrent first insert by the same source: retry as update
         now = datetime.now(UTC)
         with Session(engine) as s:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlalchemy import Engine, and_, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from ulid import ULID
@@ -115,6 +115,11 @@ def _visible(caller: Caller) -> Any:
     return or_(*conds)
 
 
+def _text(value: str | None) -> str | None:
+    """PostgreSQL text cannot hold NUL characters; nothing is lost by dropping them."""
+    return value.replace("\x00", "") if value else value
+
+
 def _hash(new: NewReferral) -> str:
     doc = {"decision_id": new.decision_id, "provider_id": new.provider_id, "contact": new.contact.__dict__,
            "consent": new.consent, "note": new.note}
@@ -123,7 +128,7 @@ def _hash(new: NewReferral) -> str:
 
 def _event(s: Session, ref_id: str, frm: str | None, to: str, actor: str, reason: str | None = None) -> None:
     s.add(ReferralEventRow(referral_id=ref_id, from_status=frm, to_status=to, actor=actor[:64], at=_now(),
-                           reason=reason))
+                           reason=_text(reason)))
 
 
 def _insert(s: Session, *, decision_id: str, provider_id: str, contact: dict[str, Any] | None, note: str | None,
@@ -163,12 +168,13 @@ def create(engine: Engine, caller: Caller, new: NewReferral, idempotency_key: st
         if found is not None:
             return found, False
     with Session(engine) as s:
-        if s.scalar(select(DecisionRow.id).where(DecisionRow.request_id == new.decision_id)) is None:
+        if ("\x00" in new.decision_id  # no request id holds one, and PostgreSQL cannot compare with one
+                or s.scalar(select(DecisionRow.id).where(DecisionRow.request_id == new.decision_id)) is None):
             raise Invalid(f"no decision with request_id {new.decision_id!r}", "decision_id")
         try:
             ref = _insert(s, decision_id=new.decision_id, provider_id=new.provider_id,
-                          contact={k: v for k, v in new.contact.__dict__.items() if v},
-                          note=new.note, consent_at=_now(), created_by=creator, idempotency_key=idempotency_key,
+                          contact={k: _text(v) for k, v in new.contact.__dict__.items() if v},
+                          note=_text(new.note), consent_at=_now(), created_by=creator, idempotency_key=idempotency_key,
                           request_hash=digest, webhooks=webhooks)
             s.commit()
         except IntegrityError:  # the same key, committed by a concurrent first request
@@ -205,8 +211,8 @@ def list_page(engine: Engine, caller: Caller, *, provider: str | None, status: s
     visible = _visible(caller)
     if visible is not None:
         conds.append(visible)
-    if provider is not None:
-        conds.append(ReferralRow.provider_id == provider)
+    if provider is not None:  # (no provider id holds a NUL, and PostgreSQL cannot compare with one)
+        conds.append(ReferralRow.provider_id == provider if "\x00" not in provider else false())
     if status is not None:
         conds.append(ReferralRow.status == status)
     if start is not None:
@@ -220,7 +226,9 @@ def list_page(engine: Engine, caller: Caller, *, provider: str | None, status: s
         if where is not None:
             q, n = q.where(where), n.where(where)
         total = s.scalar(n) or 0
-        rows = s.scalars(q.offset((page - 1) * per_page).limit(per_page)).all()
+        # Past the end nothing is asked: an offset beyond the database's integers is a 500.
+        offset = (page - 1) * per_page
+        rows = s.scalars(q.offset(offset).limit(per_page)).all() if offset < total else []
         items = [_dict(s, r, with_events=False) for r in rows]
     return {"total_items": total, "total_pages": (total + per_page - 1) // per_page, "page_number": page,
             "size": len(items), "first_page": page == 1, "last_page": page * per_page >= total,

@@ -2,7 +2,7 @@
 
 Every reference is checked here (provider ids, themes, services, instruments, principles,
 nl/en texts), and every error names the file and the row, so a policy officer can fix a
-table without reading Python. The checksum covers every file the loader reads.
+table without reading Python. The checksum covers every file of the set.
 """
 
 from __future__ import annotations
@@ -148,10 +148,18 @@ class _Reader:
         self.problems.append(f"{where}: {msg}")
 
     def checksum(self) -> str:
-        h = hashlib.sha256()
-        for rel in sorted(self.files):
-            h.update(rel.encode() + b"\0" + self.files[rel] + b"\0")
-        return "sha256:" + h.hexdigest()
+        """Of every file of the set (also those the routing core does not read, such as
+        intake.yaml): the same identity as a published set's."""
+        files = read_rule_files(self.source) if isinstance(self.source, Path) else self.source
+        return content_checksum(files)
+
+
+def content_checksum(files: RuleFiles) -> str:
+    """The identity of a rule set's content: SHA-256 over every (path, bytes), sorted by path."""
+    h = hashlib.sha256()
+    for rel in sorted(files):
+        h.update(rel.encode() + b"\0" + files[rel] + b"\0")
+    return "sha256:" + h.hexdigest()
 
 
 def _texts(r: _Reader, where: str, value: Any, what: str) -> dict[str, str]:

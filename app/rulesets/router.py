@@ -54,7 +54,7 @@ class SimulateIn(BaseModel):
 
 def _files(body: FilesIn) -> dict[str, bytes]:
     for rel in body.files:
-        if rel.startswith("/") or ".." in rel.split("/") or "\\" in rel or not rel.strip():
+        if rel.startswith("/") or ".." in rel.split("/") or "\\" in rel or "\x00" in rel or not rel.strip():
             raise HTTPException(422, f"not a relative file path: {rel!r}")
     return {rel: text.encode("utf-8") for rel, text in body.files.items()}
 

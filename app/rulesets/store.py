@@ -11,7 +11,6 @@ same transaction as the change itself.
 from __future__ import annotations
 
 import gzip
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -23,6 +22,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.routing.loader import content_checksum
 from app.rulesets.models import RuleSetAuditRow, RuleSetPinRow, RuleSetRow
 
 if TYPE_CHECKING:
@@ -59,11 +59,8 @@ class Meta:
 
 
 def checksum(files: Files) -> str:
-    """The identity of a rule set's content; the same as the loader's (it reads every file)."""
-    h = hashlib.sha256()
-    for rel in sorted(files):
-        h.update(rel.encode() + b"\0" + files[rel] + b"\0")
-    return "sha256:" + h.hexdigest()
+    """The identity of a rule set's content; the same as the loader's."""
+    return content_checksum(files)
 
 
 def pack(files: Files) -> bytes:
@@ -82,6 +79,8 @@ def meta_of(files: Files) -> Meta:
         raise PublishError("ruleset.yaml is missing") from None
     except (UnicodeDecodeError, yaml.YAMLError) as e:
         raise PublishError(f"ruleset.yaml is not valid YAML: {e}") from None
+    if not isinstance(doc, dict):
+        raise PublishError("ruleset.yaml must be a mapping (version, valid_from, author, note)")
     for rel, data in files.items():
         try:
             data.decode("utf-8")
@@ -95,8 +94,24 @@ def meta_of(files: Files) -> Meta:
         raise PublishError("ruleset.yaml needs valid_from as a date (YYYY-MM-DD)")
     if isinstance(valid_from, datetime):
         valid_from = valid_from.date()
-    return Meta(version, valid_from, str(doc.get("author") or "")[:128], str(doc.get("note") or ""),
+    return Meta(version, valid_from, _text(str(doc.get("author") or ""))[:128], _text(str(doc.get("note") or "")),
                 checksum(files))
+
+
+def _text(value: str) -> str:
+    """PostgreSQL text and JSONB cannot hold NUL characters (YAML can: "\\0"); nothing is lost by
+    dropping them."""
+    return value.replace("\x00", "")
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_text(str(k)): _without_nul(v) for k, v in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -111,7 +126,7 @@ class Published:
 def _audit(s: Session, actor: str, action: str, from_version: str | None, to_version: str | None,
            note: str | None = None) -> None:
     s.add(RuleSetAuditRow(at=datetime.now(UTC), actor=actor[:64], action=action, from_version=from_version,
-                          to_version=to_version, note=note))
+                          to_version=to_version, note=_text(note) if note is not None else None))
 
 
 def publish(engine: Engine, files: Files, actor: str, validator: Validator, _retry: bool = True) -> Published:
@@ -123,7 +138,7 @@ def publish(engine: Engine, files: Files, actor: str, validator: Validator, _ret
                                   "give the new set its own version in ruleset.yaml")
         return Published(meta.version, False, existing.errors, existing.warnings, existing.findings)
     report = validator(files)
-    findings = [f.as_dict() for f in report.findings]
+    findings = [_without_nul(f.as_dict()) for f in report.findings]
     row = RuleSetRow(version=meta.version, checksum=meta.checksum, valid_from=meta.valid_from, author=meta.author,
                      note=meta.note, content=pack(files), errors=len(report.errors),
                      warnings=len(report.warnings), findings=findings, published_at=datetime.now(UTC),
@@ -142,6 +157,8 @@ def publish(engine: Engine, files: Files, actor: str, validator: Validator, _ret
 
 
 def find(engine: Engine, version: str) -> RuleSetRow | None:
+    if "\x00" in version:  # no version holds one, and PostgreSQL cannot compare with one
+        return None
     with Session(engine) as s:
         return s.scalar(select(RuleSetRow).where(RuleSetRow.version == version))
 
