@@ -7,17 +7,21 @@ keys or other personal data.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import structlog
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess
 
 DECISIONS_QUEUED = Counter("wegwijzer_decision_log_queued_total", "Decisions handed to the log writer")
 DECISIONS_WRITTEN = Counter("wegwijzer_decision_log_written_total", "Decisions written to the database")
 DECISIONS_DROPPED = Counter("wegwijzer_decision_log_dropped_total",
                             "Decisions not logged (buffer full, row refused by the database, gone at shutdown)")
 DECISION_WRITE_ERRORS = Counter("wegwijzer_decision_log_write_errors_total", "Failed batch writes (retried)")
-QUEUE_DEPTH = Gauge("wegwijzer_decision_log_queue_depth", "Decisions waiting to be written")
+# With several uvicorn workers, PROMETHEUS_MULTIPROC_DIR makes /metrics add up all workers
+# (docker/entrypoint.sh sets it): counters and histograms are summed; these gauges say how.
+QUEUE_DEPTH = Gauge("wegwijzer_decision_log_queue_depth", "Decisions waiting to be written",
+                    multiprocess_mode="livesum")
 # Requests by route template (never the raw path: ids would explode the label set).
 HTTP_REQUESTS = Counter("wegwijzer_http_requests_total", "HTTP requests by route, method and status",
                         ["route", "method", "status"])
@@ -26,7 +30,17 @@ HTTP_LATENCY = Histogram("wegwijzer_http_request_duration_seconds", "Time to ans
 # Doors generated from the region tables (a municipality, province, labour-market region) count
 # under their family, so the label set stays small.
 DECISIONS = Counter("wegwijzer_decisions_total", "Routing answers by outcome and first door", ["outcome", "provider"])
-RULESET = Gauge("wegwijzer_ruleset_active", "1 for the rule-set version this worker serves", ["version"])
+RULESET = Gauge("wegwijzer_ruleset_active", "1 for the rule-set version a worker serves (per pid with several "
+                "workers)", ["version"], multiprocess_mode="liveall")
+
+
+def registry() -> CollectorRegistry:
+    """What /metrics shows: this process, or all workers when PROMETHEUS_MULTIPROC_DIR is set."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        merged = CollectorRegistry()
+        multiprocess.MultiProcessCollector(merged)  # type: ignore[no-untyped-call]
+        return merged
+    return REGISTRY
 
 
 def ruleset_served(version: str, previous: str | None) -> None:

@@ -36,6 +36,11 @@ cmd="${1:-api}"
 case "$cmd" in
   api|serve)
     migrate_on_start
+    # /metrics adds up every worker process (prometheus_client multiprocess mode); the
+    # directory is emptied at each start so counters of earlier runs do not linger.
+    PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-/tmp/wegwijzer-metrics}"
+    rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+    export PROMETHEUS_MULTIPROC_DIR
     exec uvicorn app.main:app --host 0.0.0.0 --port "${PORT:-8000}" \
       --workers "${WEB_CONCURRENCY:-2}" --proxy-headers \
       --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" "$@"

@@ -4,8 +4,13 @@ rule-set version each worker serves."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import httpx
 from fastapi.testclient import TestClient
+
+from app.devtools.server import serve
+from tests.conftest import fresh_database
 
 
 def _value(metrics: str, name: str, **labels: str) -> float:
@@ -45,3 +50,22 @@ def test_requests_latency_decisions_and_ruleset_are_measured(client: TestClient)
     assert "gemeente:GM" not in after
     version = client.get("/").json()["ruleset"]["version"]
     assert _value(after, "wegwijzer_ruleset_active", version=version) == 1
+
+
+def test_metrics_add_up_all_worker_processes(db_url: str, tmp_path: Path) -> None:
+    """With PROMETHEUS_MULTIPROC_DIR (as docker/entrypoint.sh sets it) one scrape counts the
+    requests of both uvicorn workers, whichever worker answers the scrape."""
+    fresh_database(db_url)
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+    env = {"DATABASE_URL": db_url, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+           "WEGWIJZER_ANONYMOUS_RATE_LIMIT": "1000000", "WEGWIJZER_REFERRAL_WORKER": "false"}
+    with serve("app.main:app", env, workers=2) as base:
+        for _ in range(40):  # new connections: both workers answer some
+            httpx.get(f"{base}/v1/themes", headers={"Connection": "close"})
+        pids = {p.name.split("_")[-1] for p in metrics_dir.glob("counter_*.db")}
+        scrapes = [httpx.get(f"{base}/metrics", headers={"Connection": "close"}).text for _ in range(4)]
+    assert len(pids) == 2  # both workers counted something
+    for text in scrapes:
+        assert _value(text, "wegwijzer_http_requests_total", route="/v1/themes", method="GET", status="200") == 40
+    fresh_database(db_url)

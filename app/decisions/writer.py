@@ -24,7 +24,13 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from app.decisions.models import AnswerRow, DecisionRow
 from app.decisions.record import ANSWER_COLUMNS, DECISION_COLUMNS, AnswerFields, LogRow
-from app.observability import DECISION_WRITE_ERRORS, DECISIONS_DROPPED, DECISIONS_QUEUED, DECISIONS_WRITTEN
+from app.observability import (
+    DECISION_WRITE_ERRORS,
+    DECISIONS_DROPPED,
+    DECISIONS_QUEUED,
+    DECISIONS_WRITTEN,
+    QUEUE_DEPTH,
+)
 
 log = structlog.get_logger("wegwijzer.decision_log")
 
@@ -145,6 +151,7 @@ class DecisionWriter:
             backoff = 0.1
             self.written += len(rows)
             DECISIONS_WRITTEN.inc(len(rows))
+            QUEUE_DEPTH.set(len(self._buffer))
             self._done(batch)
             batch = []
 

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from app import __version__
 from app.clients.auth import Access
 from app.db import ping
-from app.observability import QUEUE_DEPTH
+from app.observability import QUEUE_DEPTH, registry
 from app.routing.engine import Router
 from app.routing.model import RouteInput
 
@@ -39,7 +39,7 @@ async def metrics(request: Request) -> Response:
     dlog = request.app.state.decision_log
     if dlog is not None:
         QUEUE_DEPTH.set(dlog.writer.queue_depth())
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(registry()), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/healthz", operation_id="healthz", summary="Liveness: the process is up")

@@ -40,7 +40,8 @@ from app.referrals.signing import HEADER, sign
 log = structlog.get_logger("wegwijzer.outbox")
 
 DELIVERED = Counter("wegwijzer_referral_deliveries_total", "Referral webhook deliveries by outcome", ["outcome"])
-OUTBOX = Gauge("wegwijzer_referral_outbox", "Outbox rows by state (as last counted by this worker)", ["state"])
+OUTBOX = Gauge("wegwijzer_referral_outbox", "Outbox rows by state (as last counted by a worker)", ["state"],
+               multiprocess_mode="mostrecent")
 
 
 @dataclass(frozen=True)
