@@ -212,18 +212,19 @@ FOUND = [
     # a ruleset.yaml that is YAML but not a mapping
     ("POST", "/v1/rulesets", "/v1/rulesets", {"files": {"ruleset.yaml": "x"}}, 422),
     ("POST", "/v1/rulesets", "/v1/rulesets", {"files": {"ruleset.yaml": "- 2026.12.1"}}, 422),
-    # NUL characters reached PostgreSQL (which cannot store or compare them)
-    ("GET", "/v1/decisions/nul%00char", "/v1/decisions/{request_id}", None, 404),
-    ("GET", "/v1/rulesets/nul%00char", "/v1/rulesets/{version}", None, 404),
-    ("GET", "/v1/rulesets/nul%00char/diff/nul%00char", "/v1/rulesets/{a}/diff/{b}", None, 404),
+    # NUL characters reached PostgreSQL (which cannot store or compare them); in a path or query
+    # they are now refused before any handler runs (app.middleware)
+    ("GET", "/v1/decisions/nul%00char", "/v1/decisions/{request_id}", None, 422),
+    ("GET", "/v1/rulesets/nul%00char", "/v1/rulesets/{version}", None, 422),
+    ("GET", "/v1/rulesets/nul%00char/diff/nul%00char", "/v1/rulesets/{a}/diff/{b}", None, 422),
     ("POST", "/v1/decisions/nul%00char/feedback", "/v1/decisions/{request_id}/feedback",
-     {"correct": True, "channel": "call_centre"}, 404),
+     {"correct": True, "channel": "call_centre"}, 422),
     ("POST", f"/v1/decisions/{KNOWN_DECISION}/feedback", "/v1/decisions/{request_id}/feedback",
      {"correct": False, "channel": NUL, "note": NUL, "actual_provider_id": "rvo"}, (200, 201)),
     ("POST", "/v1/rulesets/unpin", "/v1/rulesets/unpin", {"note": NUL}, 200),
     ("POST", f"/v1/rulesets/{_rules.version}/activate", "/v1/rulesets/{version}/activate", {"note": NUL}, 200),
     ("POST", "/v1/rulesets/validate", "/v1/rulesets/validate", {"files": {NUL: "x"}}, 422),
-    ("GET", "/v1/referrals?provider=nul%00char", "/v1/referrals", None, 200),
+    ("GET", "/v1/referrals?provider=nul%00char", "/v1/referrals", None, 422),
     ("POST", "/v1/referrals", "/v1/referrals",
      {"decision_id": NUL, "provider_id": "kvk", "contact": {"email": "a@example.nl"}, "consent": True}, 422),
     ("POST", "/v1/referrals", "/v1/referrals", {"decision_id": KNOWN_DECISION, "provider_id": "rvo", "consent": True,
