@@ -438,3 +438,25 @@ def test_a_nul_in_the_path_or_query_is_422(app_client: TestClient) -> None:
     for url in ("/v1/decisions/abc%00def", "/v1/referrals?provider=kvk%00", "/v1/stats?from=2026%00"):
         r = app_client.get(url)
         assert r.status_code == 422 and r.headers["content-type"] == PROBLEM and "NUL" in r.json()["detail"], url
+
+
+def test_high_limits_are_counted_in_batches_and_still_hold_across_workers(tmp_path: Any) -> None:
+    """Two limiters on one database (two workers): a 2,000/min key is counted with few writes,
+    and the two together let through at most 1 % per worker more than the limit."""
+    url = f"sqlite:///{tmp_path}/limits.db"
+    fresh_database(url)
+    engine = make_engine(url)
+    workers = [make_limiter("database", engine), make_limiter("database", engine)]
+    writes = 0
+    allowed = 0
+    for i in range(2600):
+        w = workers[i % 2]
+        verdict = w.try_local("client:busy", 2000)
+        if verdict is None:
+            writes += i < 1700
+            verdict = w.hit("client:busy", 2000)
+        allowed += verdict.allowed
+    assert 2000 <= allowed <= 2000 + 2 * 20, allowed
+    assert writes <= 1700 / 10  # far from the limit, a write per 20 requests per worker (not 1,700)
+    assert [make_limiter("database", engine).hit("client:low", 50).allowed for _ in range(51)].count(True) == 50
+    engine.dispose()

@@ -196,8 +196,10 @@ class Access:
     @staticmethod
     async def _limit(auth: Authenticator, bucket: str, per_minute: int) -> None:
         limiter = auth.limiter
-        verdict = (limiter.hit(bucket, per_minute) if limiter.in_memory
-                   else await run_in_threadpool(limiter.hit, bucket, per_minute))
+        verdict = limiter.try_local(bucket, per_minute)
+        if verdict is None:
+            verdict = (limiter.hit(bucket, per_minute) if limiter.in_memory
+                       else await run_in_threadpool(limiter.hit, bucket, per_minute))
         if not verdict.allowed:
             raise HTTPException(429, f"rate limit of {verdict.limit} requests per minute reached; "
                                      f"retry after {verdict.retry_after} s",

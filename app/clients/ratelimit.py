@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 import time
 from dataclasses import dataclass
 
@@ -96,14 +97,36 @@ class Verdict:
     retry_after: int = 0  # seconds, when refused
 
 
+@dataclass
+class _Local:
+    """A bucket as one worker knows it: the shared count at its last trip to the store, and
+    the hits it let through since."""
+
+    synced: int
+    pending: int
+    at: float
+
+
 class RateLimiter:
     """`hit(bucket, per_minute)`: count one request; refused ones carry a Retry-After.
+
+    High limits (`LOCAL_MIN_LIMIT` per minute and more: call centres, busy portals) are not
+    worth a database write per request: while a bucket is below `LOCAL_SHARE` of its limit, a
+    worker lets up to 1 % of the limit through on its own and adds them to the shared count on
+    its next trip to the store, at most `LOCAL_MAX_AGE_S` later (`try_local`). Near the limit,
+    and for every lower limit, each request is counted in the shared store first; what other
+    workers let through unannounced (at most 1 % of the limit each) is the most a high limit can
+    be exceeded by.
 
     When the shared counter store fails, requests are counted per process for the next
     `OUTAGE_S` seconds (the limits still hold per worker, and no request waits on a store that
     is down), then the shared store is tried again."""
 
     OUTAGE_S = 5.0
+    LOCAL_MIN_LIMIT = 1000
+    LOCAL_SHARE = 0.9
+    LOCAL_MAX_AGE_S = 0.25
+    LOCAL_BATCH_DIVISOR = 100  # at most 1 % of the limit between two trips, per worker
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
@@ -112,19 +135,57 @@ class RateLimiter:
         self.fallback = self.strategy if self.in_memory else FixedWindowRateLimiter(MemoryStorage())
         self._items: dict[int, RateLimitItemPerMinute] = {}
         self._down_until = 0.0
+        self._local: dict[str, _Local] = {}
+        self._lock = threading.Lock()
 
-    def hit(self, bucket: str, per_minute: int) -> Verdict:
+    def _item(self, per_minute: int) -> RateLimitItemPerMinute:
         item = self._items.get(per_minute)
         if item is None:
             item = self._items[per_minute] = RateLimitItemPerMinute(per_minute)
-        strategy = self.strategy if time.monotonic() >= self._down_until else self.fallback
+        return item
+
+    def try_local(self, bucket: str, per_minute: int) -> Verdict | None:
+        """Let the request through without I/O when that is safe; None: call `hit`."""
+        if self.in_memory or per_minute < self.LOCAL_MIN_LIMIT:
+            return None
+        with self._lock:
+            st = self._local.get(bucket)
+            if (st is None or time.monotonic() - st.at > self.LOCAL_MAX_AGE_S
+                    or st.pending >= per_minute // self.LOCAL_BATCH_DIVISOR
+                    or st.synced + st.pending + 1 > per_minute * self.LOCAL_SHARE):
+                return None
+            st.pending += 1
+        return Verdict(True, per_minute)
+
+    def hit(self, bucket: str, per_minute: int) -> Verdict:
+        item = self._item(per_minute)
+        shared = time.monotonic() >= self._down_until
         try:
-            return self._hit(strategy, item, bucket)
+            if shared and not self.in_memory and per_minute >= self.LOCAL_MIN_LIMIT:
+                return self._sync(item, bucket)
+            return self._hit(self.strategy if shared else self.fallback, item, bucket)
         except Exception as e:
             self._down_until = time.monotonic() + self.OUTAGE_S
             log.warning("rate_limit_store_unavailable", error=type(e).__name__, fallback="per_process",
                         retry_in_s=self.OUTAGE_S)
             return self._hit(self.fallback, item, bucket)
+
+    def _sync(self, item: RateLimitItemPerMinute, bucket: str) -> Verdict:
+        """This request plus what was let through locally since the last trip, in one write."""
+        with self._lock:
+            st = self._local.get(bucket)
+            if st is None:
+                if len(self._local) > 100_000:  # bounded: forget idle buckets now and then
+                    self._local.clear()
+                st = self._local[bucket] = _Local(0, 0, 0.0)
+            taken, st.pending = st.pending, 0
+        key = item.key_for(bucket)
+        hits = self.storage.incr(key, item.get_expiry(), amount=taken + 1)
+        with self._lock:
+            st.synced, st.at = hits, time.monotonic()
+        if hits <= item.amount:
+            return Verdict(True, item.amount)
+        return Verdict(False, item.amount, max(1, math.ceil(self.storage.get_expiry(key) - time.time())))
 
     @staticmethod
     def _hit(strategy: FixedWindowRateLimiter, item: RateLimitItemPerMinute, bucket: str) -> Verdict:
