@@ -383,6 +383,15 @@ def test_two_workers_never_deliver_the_same_row_twice(world: World) -> None:
     assert all(n == 1 for n in receiver.attempts.values())  # no row was posted twice
 
 
+def _all_delivered(db_url: str, n: int) -> bool:
+    engine = make_engine(db_url)
+    try:
+        with Session(engine) as s:
+            return Counter(s.scalars(select(OutboxRow.status))) == Counter({"delivered": n})
+    finally:
+        engine.dispose()
+
+
 def test_killing_the_worker_mid_batch_loses_nothing(db_url: str, tmp_path: Path) -> None:
     """A worker process is killed (SIGKILL) while it delivers a batch; a new one finishes: every
     referral arrives, and what arrives twice carries the same idempotency key."""
@@ -408,9 +417,11 @@ def test_killing_the_worker_mid_batch_loses_nothing(db_url: str, tmp_path: Path)
         assert delivered_before < 8
         second = subprocess.Popen([sys.executable, "-m", "app", "worker"], env=env)
         try:
-            until = time.monotonic() + 60  # the first worker's leases expire after 2 s
-            while len(receiver.processed) < 8 and time.monotonic() < until and second.poll() is None:
-                time.sleep(0.1)
+            # until the outbox says all is delivered: a row the first worker posted but could not
+            # record is delivered again (with its key) once its lease expires after 2 s
+            until = time.monotonic() + 60
+            while not _all_delivered(db_url, 8) and time.monotonic() < until and second.poll() is None:
+                time.sleep(0.2)
         finally:
             second.send_signal(signal.SIGTERM)
             assert second.wait(20) == 0  # a clean stop on SIGTERM
