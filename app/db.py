@@ -36,6 +36,12 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def without_nul(value: str) -> str:
+    """PostgreSQL text and JSONB cannot hold NUL characters; nothing is lost by dropping them.
+    (NUL in a path or query is refused by app.middleware; this is for texts in bodies.)"""
+    return value.replace("\x00", "")
+
+
 def normalise_url(url: str) -> str:
     """Accept plain postgresql:// URLs and use the psycopg 3 driver for them."""
     for prefix in ("postgresql://", "postgres://"):

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, case, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.db import without_nul
 from app.decisions.models import AnswerRow, DecisionRow, FeedbackRow
 from app.decisions.scrub import Scrubber
 
@@ -42,8 +43,6 @@ def _feedback_dict(f: FeedbackRow, request_id: str) -> dict[str, Any]:
 
 
 def get_decision(engine: Engine, request_id: str) -> dict[str, Any] | None:
-    if "\x00" in request_id:  # no request id holds one, and PostgreSQL cannot compare with one
-        return None
     with Session(engine) as s:
         d = s.scalar(select(DecisionRow).where(DecisionRow.request_id == request_id))
         if d is None:
@@ -79,11 +78,8 @@ def upsert_feedback(engine: Engine, request_id: str, source: str, correct: bool,
                     scrubber: Scrubber) -> tuple[dict[str, Any], bool] | None:
     """Store one client's feedback on a decision; a repeat replaces it. (result, created) or
     None when the decision does not exist."""
-    if "\x00" in request_id:  # as in get_decision
-        return None
-    # PostgreSQL text cannot hold NUL characters; nothing is lost by dropping them.
-    source, channel = source.replace("\x00", ""), channel.replace("\x00", "")
-    clean_note = scrubber.scrub(note.replace("\x00", "")) if note else None
+    source, channel = without_nul(source), without_nul(channel)
+    clean_note = scrubber.scrub(without_nul(note)) if note else None
     for _attempt in range(2):  # a concurrent first insert by the same source: retry as update
         now = datetime.now(UTC)
         with Session(engine) as s:

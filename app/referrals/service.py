@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, false, func, or_, select, update
+from sqlalchemy import Engine, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from ulid import ULID
 
 from app.clients.auth import Caller
+from app.db import without_nul
 from app.decisions.models import DecisionRow
 from app.referrals.intake import Webhook
 from app.referrals.models import OutboxRow, ReferralEventRow, ReferralRow
@@ -116,8 +117,7 @@ def _visible(caller: Caller) -> Any:
 
 
 def _text(value: str | None) -> str | None:
-    """PostgreSQL text cannot hold NUL characters; nothing is lost by dropping them."""
-    return value.replace("\x00", "") if value else value
+    return without_nul(value) if value else value
 
 
 def _hash(new: NewReferral) -> str:
@@ -199,7 +199,7 @@ def _by_key(engine: Engine, creator: str, key: str, digest: str) -> dict[str, An
 
 def get(engine: Engine, caller: Caller, ref_id: str) -> dict[str, Any]:
     with Session(engine) as s:
-        ref = s.get(ReferralRow, ref_id) if "\x00" not in ref_id else None
+        ref = s.get(ReferralRow, ref_id)
         if ref is None or not _roles(caller, ref):
             raise NotFound(f"no referral {ref_id!r}")  # another provider's referral does not exist for you
         return _dict(s, ref, with_events=True)
@@ -211,8 +211,8 @@ def list_page(engine: Engine, caller: Caller, *, provider: str | None, status: s
     visible = _visible(caller)
     if visible is not None:
         conds.append(visible)
-    if provider is not None:  # (no provider id holds a NUL, and PostgreSQL cannot compare with one)
-        conds.append(ReferralRow.provider_id == provider if "\x00" not in provider else false())
+    if provider is not None:
+        conds.append(ReferralRow.provider_id == provider)
     if status is not None:
         conds.append(ReferralRow.status == status)
     if start is not None:
@@ -242,7 +242,7 @@ def transition(engine: Engine, caller: Caller, ref_id: str, to: str, reason: str
         raise Invalid(f"status must be one of {', '.join(_MAY_SET)}", "status")
     with Session(engine) as s:
         q = select(ReferralRow).where(ReferralRow.id == ref_id).with_for_update()
-        ref = s.scalar(q) if "\x00" not in ref_id else None
+        ref = s.scalar(q)
         roles = _roles(caller, ref) if ref is not None else set()
         if ref is None or not roles:
             raise NotFound(f"no referral {ref_id!r}")

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.db import without_nul
 from app.routing.loader import content_checksum
 from app.rulesets.models import RuleSetAuditRow, RuleSetPinRow, RuleSetRow
 
@@ -94,23 +95,18 @@ def meta_of(files: Files) -> Meta:
         raise PublishError("ruleset.yaml needs valid_from as a date (YYYY-MM-DD)")
     if isinstance(valid_from, datetime):
         valid_from = valid_from.date()
-    return Meta(version, valid_from, _text(str(doc.get("author") or ""))[:128], _text(str(doc.get("note") or "")),
-                checksum(files))
-
-
-def _text(value: str) -> str:
-    """PostgreSQL text and JSONB cannot hold NUL characters (YAML can: "\\0"); nothing is lost by
-    dropping them."""
-    return value.replace("\x00", "")
+    author, note = without_nul(str(doc.get("author") or ""))[:128], without_nul(str(doc.get("note") or ""))
+    return Meta(version, valid_from, author, note, checksum(files))
 
 
 def _without_nul(value: Any) -> Any:
+    """Findings quote file content (YAML can hold "\\0"): every text in them without NUL."""
     if isinstance(value, str):
-        return _text(value)
+        return without_nul(value)
     if isinstance(value, list):
         return [_without_nul(v) for v in value]
     if isinstance(value, dict):
-        return {_text(str(k)): _without_nul(v) for k, v in value.items()}
+        return {without_nul(str(k)): _without_nul(v) for k, v in value.items()}
     return value
 
 
@@ -126,7 +122,7 @@ class Published:
 def _audit(s: Session, actor: str, action: str, from_version: str | None, to_version: str | None,
            note: str | None = None) -> None:
     s.add(RuleSetAuditRow(at=datetime.now(UTC), actor=actor[:64], action=action, from_version=from_version,
-                          to_version=to_version, note=_text(note) if note is not None else None))
+                          to_version=to_version, note=without_nul(note) if note is not None else None))
 
 
 def publish(engine: Engine, files: Files, actor: str, validator: Validator, _retry: bool = True) -> Published:
@@ -157,8 +153,6 @@ def publish(engine: Engine, files: Files, actor: str, validator: Validator, _ret
 
 
 def find(engine: Engine, version: str) -> RuleSetRow | None:
-    if "\x00" in version:  # no version holds one, and PostgreSQL cannot compare with one
-        return None
     with Session(engine) as s:
         return s.scalar(select(RuleSetRow).where(RuleSetRow.version == version))
 
