@@ -75,7 +75,9 @@ class Authenticator:
 
     def cached(self, key: str) -> tuple[bool, Caller | None]:
         """(known, caller) without touching the database."""
-        h = digest(key)
+        return self._cached(digest(key))
+
+    def _cached(self, h: str) -> tuple[bool, Caller | None]:
         admin = self._admins.get(h)
         if admin is not None:
             return True, admin
@@ -87,10 +89,10 @@ class Authenticator:
     def caller(self, key: str) -> Caller | None:
         """The client of `key`, or None. Raises KeysUnavailable when the database cannot say
         and no earlier answer is known (a known key keeps working through an outage)."""
-        known, found = self.cached(key)
+        h = digest(key)
+        known, found = self._cached(h)
         if known:
             return found
-        h = digest(key)
         now = time.monotonic()
         try:
             row = find_by_key_hash(self.engine, h)
@@ -205,6 +207,3 @@ class Access:
                                      f"retry after {verdict.retry_after} s",
                                 headers={"Retry-After": str(verdict.retry_after)})
 
-
-def caller_of(request: Request) -> Caller:
-    return getattr(request.state, "caller", ANONYMOUS)

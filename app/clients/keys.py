@@ -34,6 +34,3 @@ def shown_prefix(key: str) -> str:
     """The part of a key that may be shown in lists and logs to recognise it."""
     return key[: len(KEY_PREFIX) + 4]
 
-
-def looks_like_key(value: str) -> bool:
-    return value.startswith(KEY_PREFIX) and 20 <= len(value) <= 100

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from app.clients.auth import Access
+from app.pages import envelope
 from app.problems import PROBLEM_JSON
 from app.providers.schemas import PageOut, PrincipleOut, ProviderFull, RegionOut, ThemesOut
 from app.routing.engine import Router
@@ -35,19 +36,8 @@ async def list_providers(
         raise HTTPException(422, f"unknown family {family!r}; families: {', '.join(d.families)}")
     items = [p for p in d.providers.values() if family is None or p.family == family]
     items.sort(key=lambda p: (p.area is not None, p.finder))  # stable: the order of providers.yaml
-    total = len(items)
-    pages = max(1, -(-total // per_page))
     chunk = items[(page - 1) * per_page : page * per_page]
-    return {
-        "total_items": total,
-        "total_pages": pages,
-        "page_number": page,
-        "size": len(chunk),
-        "first_page": page == 1,
-        "last_page": page >= pages,
-        "empty": not chunk,
-        "contents": [p.full() for p in chunk],
-    }
+    return envelope([p.full() for p in chunk], len(items), page, per_page)
 
 
 @router.get("/v1/providers/{provider_id}", operation_id="get_provider", response_model=ProviderFull,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from app.pages import PageEnvelope
 from app.route.schemas import AreaOut
 
 
@@ -21,16 +22,9 @@ class ProviderFull(BaseModel):
     unconfirmed: list[str]
 
 
-class PageOut(BaseModel):
+class PageOut(PageEnvelope):
     """Open Referral HSDS 3.0 page envelope."""
 
-    total_items: int
-    total_pages: int
-    page_number: int
-    size: int
-    first_page: bool
-    last_page: bool
-    empty: bool
     contents: list[ProviderFull]
 
 

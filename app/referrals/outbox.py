@@ -24,7 +24,6 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import httpx
 import structlog
@@ -228,7 +227,3 @@ class Worker:
         if self._thread is not None:
             self._thread.join(timeout)
 
-
-def describe(webhooks: Mapping[str, Webhook]) -> dict[str, Any]:
-    return {pid: {"url": w.url, "secret_env": w.secret_env, "secret_set": w.secret() is not None}
-            for pid, w in webhooks.items()}

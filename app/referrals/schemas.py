@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.pages import PageEnvelope
+
 
 class ContactIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -65,14 +67,7 @@ class ReferralOut(BaseModel):
     events: list[EventOut] | None = None
 
 
-class ReferralPage(BaseModel):
+class ReferralPage(PageEnvelope):
     """Open Referral HSDS 3.0 page envelope."""
 
-    total_items: int
-    total_pages: int
-    page_number: int
-    size: int
-    first_page: bool
-    last_page: bool
-    empty: bool
     contents: list[ReferralOut]

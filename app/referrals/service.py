@@ -20,6 +20,7 @@ from ulid import ULID
 from app.clients.auth import Caller
 from app.db import without_nul
 from app.decisions.models import DecisionRow
+from app.pages import envelope
 from app.referrals.intake import Webhook
 from app.referrals.models import OutboxRow, ReferralEventRow, ReferralRow
 
@@ -230,9 +231,7 @@ def list_page(engine: Engine, caller: Caller, *, provider: str | None, status: s
         offset = (page - 1) * per_page
         rows = s.scalars(q.offset(offset).limit(per_page)).all() if offset < total else []
         items = [_dict(s, r, with_events=False) for r in rows]
-    return {"total_items": total, "total_pages": (total + per_page - 1) // per_page, "page_number": page,
-            "size": len(items), "first_page": page == 1, "last_page": page * per_page >= total,
-            "empty": not items, "contents": items}
+    return envelope(items, total, page, per_page)
 
 
 def transition(engine: Engine, caller: Caller, ref_id: str, to: str, reason: str | None,

@@ -20,29 +20,26 @@ def _yaml(files: Files, rel: str) -> Any:
         return None
 
 
-def _rows(files: Files) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Decision rows by id: (file, row)."""
+def _entries(files: Files, folder: str, key: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The entries with an id under `key` ("rows" of decisions/, "concepts" of lexicon/) of
+    every YAML file in `folder`, by id: (file, entry)."""
     out: dict[str, tuple[str, dict[str, Any]]] = {}
     for rel in sorted(files):
-        if rel.startswith("decisions/") and rel.endswith(".yaml"):
+        if rel.startswith(folder + "/") and rel.endswith(".yaml"):
             doc = _yaml(files, rel)
-            rows = doc.get("rows") if isinstance(doc, dict) else None
-            for row in rows if isinstance(rows, list) else []:
-                if isinstance(row, dict) and "id" in row:
-                    out[str(row["id"])] = (rel, row)
+            entries = doc.get(key) if isinstance(doc, dict) else None
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, dict) and "id" in entry:
+                    out[str(entry["id"])] = (rel, entry)
     return out
+
+
+def _rows(files: Files) -> dict[str, tuple[str, dict[str, Any]]]:
+    return _entries(files, "decisions", "rows")
 
 
 def _concepts(files: Files) -> dict[str, tuple[str, dict[str, Any]]]:
-    out: dict[str, tuple[str, dict[str, Any]]] = {}
-    for rel in sorted(files):
-        if rel.startswith("lexicon/") and rel.endswith(".yaml"):
-            doc = _yaml(files, rel)
-            concepts = doc.get("concepts") if isinstance(doc, dict) else None
-            for c in concepts if isinstance(concepts, list) else []:
-                if isinstance(c, dict) and "id" in c:
-                    out[str(c["id"])] = (rel, c)
-    return out
+    return _entries(files, "lexicon", "concepts")
 
 
 def _jsonable(value: Any) -> Any:
