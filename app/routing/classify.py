@@ -37,6 +37,8 @@ class Evidence:
     scope_words: dict[str, list[str]] = field(default_factory=dict)
     business: float = 0.0
     topic_concepts: list[str] = field(default_factory=list)
+    roles: dict[str, float] = field(default_factory=dict)
+    role_words: dict[str, list[str]] = field(default_factory=dict)
 
     def _note(self, key: str, pos: int, word: str) -> None:
         if key not in self.first_pos or pos < self.first_pos[key]:
@@ -118,6 +120,9 @@ def gather(matches: Sequence[Match]) -> Evidence:
             ev.scope_words.setdefault(c.scope, []).append(word)
             if c.scope != "business":
                 ev.topic_concepts.append(c.id)
+        if c.role is not None:
+            ev.roles[c.role] = ev.roles.get(c.role, 0.0) + w
+            ev.role_words.setdefault(c.role, []).append(word)
         if c.business or c.scope == "business":
             ev.business += w
     return ev

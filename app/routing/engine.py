@@ -183,31 +183,42 @@ class Router:
         return None
 
     # -- scope -----------------------------------------------------------------------------------
-    def _scope(self, ev: Evidence, tokens: Sequence[Token], location: Location | None) -> str | None:
-        """The out-of-scope kind, or None when the question is about running a business."""
+    def _scope(self, ev: Evidence, tokens: Sequence[Token], location: Location | None
+               ) -> tuple[str, str | None] | None:
+        """(out-of-scope kind, the private role that decided it), or None when the question is
+        about running or starting a business.
+
+        Who asks comes before what is asked: a private role (employee, homeowner, consumer,
+        ...) is out of scope even when the question names a scheme or a body (§5), unless a
+        firm role is found too; words that merely name business things do not count."""
         s = ev.scope
-        business = ev.business
+        roles = self.data.roles
+        firm = sum(w for r, w in ev.roles.items() if not roles[r].private)
+        private = {r: w for r, w in ev.roles.items() if roles[r].private}
+        business = ev.business + firm
         topical = sum(ev.theme.values()) + sum(h.weight for h in ev.instruments.values())
         hostile = s.get("injection", 0.0) + s.get("abuse", 0.0)
         if s.get("injection", 0.0) > 0 and business == 0:
-            return "injection"
+            return "injection", None
         if hostile > 0 and business == 0 and topical < hostile:
-            return "injection" if s.get("injection", 0.0) >= s.get("abuse", 0.0) else "abuse"
+            return ("injection" if s.get("injection", 0.0) >= s.get("abuse", 0.0) else "abuse"), None
+        if private and firm < self.data.thresholds.min_firm_weight:
+            return "private", max(private, key=lambda r: (private[r], r))
         if s.get("private", 0.0) > 0 and business == 0:
-            return "private"
+            return "private", None
         if s.get("personal", 0.0) > 0 and business == 0 and topical == 0:
-            return "private"
+            return "private", None
         off = s.get("offtopic", 0.0) + s.get("smalltalk", 0.0)
         named = any(h.weight >= self.data.thresholds.min_instrument_weight for h in ev.instruments.values())
         if off > 0 and business == 0 and not named and topical < off:
-            return "offtopic" if s.get("offtopic", 0.0) >= s.get("smalltalk", 0.0) else "smalltalk"
+            return ("offtopic" if s.get("offtopic", 0.0) >= s.get("smalltalk", 0.0) else "smalltalk"), None
         if not ev.recognised and location is None and not lang_mod.has_words(tokens, self.data.language):
-            return "gibberish"
+            return "gibberish", None
         # Nothing about a business at all: no theme, no named thing, no business word and no
         # business kind of help (subsidy, money, staff, partners). Not forced onto KVK (§5).
         if (topical == 0 and business == 0 and not any(v > 0 for v in ev.need.values())
                 and not any(ev.service.get(sv, 0.0) > 0 for sv in self.data.taxonomy.business_services)):
-            return "offtopic"
+            return "offtopic", None
         return None
 
     # -- main ------------------------------------------------------------------------------------
@@ -235,13 +246,17 @@ class Router:
         if inp.question is not None and not inp.needs:
             oos = self._scope(ev, tokens, location)
             if oos is not None:
+                kind, role = oos
                 msgs = data.messages.get("out_of_scope") or {}
-                body = (msgs.get(oos) or msgs.get("offtopic") or {}).get(language, "")
+                body = (msgs.get(kind) or msgs.get("offtopic") or {}).get(language, "")
+                if role is not None:
+                    label = data.roles[role].label[language]
+                    body = str((msgs.get("role") or {}).get(language, body)).replace("{role}", label)
                 example = (msgs.get("example") or {}).get(language, "")
                 return Decision(
                     language=language, outcome="out_of_scope", needs=(), routes=(), clarify=(),
                     location=location, message=f"{body} {example}".strip(), matches=trace,
-                    facts={"scope": oos, **fact_info},
+                    facts={"scope": kind, **({"role": role} if role else {}), **fact_info},
                 )
         named = next(
             (h.provider for h in sorted(ev.instruments.values(), key=lambda h: h.position) if h.provider),
@@ -276,6 +291,12 @@ class Router:
         phase = company.phase if company else None
         employees = company.employees if company and company.employees is not None else facts.employees
         signals = set(ev.signals)
+        if not ev.instruments and not any(v > 0 for v in ev.theme.values()):
+            # A persona ("zzp'er", "werkgever") says who asks, not what about: its theme counts
+            # only when the question names no topic at all.
+            for role, words in ev.role_words.items():
+                for t, w in data.roles[role].themes:
+                    ev.add_theme(t, w, 1 << 29, words[0])
         if phase:
             prof = self._phase_profile.get(phase) or {}
             signals.update(prof.get("signals") or [])

@@ -12,6 +12,7 @@ Cue syntax (documented for editors in routing_rules/README.md):
 - ``!NOW``       case-sensitive (acronyms that are also ordinary words: NOW, SLIM, GO).
 - ``in dienst nemen``  a phrase: consecutive words, each with the syntax above.
 - ``personeel ... vinden``  "..." allows up to four other words in between.
+- ``mijn .. bedrijf``  ".." allows at most one word in between ("mijn eigen bedrijf").
 - ``personeel ~ zoek*``  both, in either order, up to four words apart.
 
 Overlapping matches are resolved "longest wins": a match whose text lies strictly inside a
@@ -22,7 +23,7 @@ distance one (typos such as "vergunnig"), at a lower weight.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -33,7 +34,8 @@ INFLECTIONS: tuple[str, ...] = ("", "s", "e", "n", "en", "es", "er", "ers", "'s"
 _MIN_DEFAULT_PREFIX = 5
 _MIN_FUZZY_LEN = 8
 _FUZZY_FACTOR = 0.8
-_MAX_GAP = 4
+# "..." in a cue: up to four words in between; "..": at most one (an adjective, "eigen")
+GAPS = {"...": 4, "…": 4, "..": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ class Concept:
     scope: str | None = None
     business: bool = False
     source: str = ""
+    role: str | None = None  # who is asking (lexicon/roles.yaml)
 
     effect: tuple[object, ...] = ()  # what the concept points at, ignoring weights
     # "scope", "signal" or "topic": a longer match only hides a shorter one of the same kind
@@ -59,14 +62,27 @@ class Concept:
     kind: str = "topic"
 
     def __post_init__(self) -> None:
-        kind = "scope" if self.scope else (
-            "signal" if self.signals and not (self.themes or self.services or self.needs
-                                              or self.instrument) else "topic")
+        topical = bool(self.themes or self.services or self.needs or self.instrument)
+        kind = "scope" if self.scope or (self.role and not topical) else (
+            "signal" if self.signals and not topical else "topic")
         object.__setattr__(self, "kind", kind)
         object.__setattr__(self, "effect", (
             tuple(t for t, _ in self.themes), tuple(s for s, _ in self.services),
             tuple((t, s) for t, s, _ in self.needs), self.instrument, self.provider, self.scope,
+            self.role,
         ))
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """Who is asking (lexicon/roles.yaml): a firm role keeps a question in scope, a private
+    role sends it out of scope unless a firm role is found too. `themes` is what the role
+    suggests when the question names no topic at all (a persona is not a topic)."""
+
+    id: str
+    private: bool
+    label: Mapping[str, str]
+    themes: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,19 +94,20 @@ class CueWord:
 
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """One compiled cue: a sequence of words and gaps (None) belonging to a concept."""
+    """One compiled cue: a sequence of words and gaps (an int: how many words may lie in
+    between at most) belonging to a concept."""
 
     concept: Concept
     lang: str | None
     raw: str
-    parts: tuple[CueWord | None, ...]
+    parts: tuple[CueWord | int, ...]
     # Words (after the first) the question must contain, as a word form or a word start, for
     # this phrase to match: a cheap pre-check before walking the tokens.
     required: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         req = frozenset(p.text for p in self.parts[1:]
-                        if p is not None and p.mode not in ("suffix", "head") and not p.case_sensitive)
+                        if isinstance(p, CueWord) and p.mode not in ("suffix", "head") and not p.case_sensitive)
         object.__setattr__(self, "required", req)
         object.__setattr__(self, "single", len(self.parts) == 1)
 
@@ -137,7 +154,7 @@ def _cue_word(text: str, first: bool, last: bool, flags: tuple[bool, bool, bool,
     return CueWord(text, mode, case_sensitive)
 
 
-def parse_cue(raw: str) -> list[tuple[CueWord | None, ...]]:
+def parse_cue(raw: str) -> list[tuple[CueWord | int, ...]]:
     """Parse a cue string into one or more word sequences (a hyphenated word also yields
     its written-together form, so "btw-nummer" matches "btwnummer"; "a ~ b" is "a ... b" or
     "b ... a", for Dutch word order: "personeel zoeken" / "ik zoek personeel")."""
@@ -149,11 +166,11 @@ def parse_cue(raw: str) -> list[tuple[CueWord | None, ...]]:
     words = raw.strip().split()
     if not words:
         raise CueSyntaxError("empty cue")
-    seqs: list[list[CueWord | None]] = [[]]
+    seqs: list[list[CueWord | int]] = [[]]
     for w in words:
-        if w in ("...", "…"):
+        if w in GAPS:
             for s in seqs:
-                s.append(None)
+                s.append(GAPS[w])
             continue
         case_sensitive = w.startswith("!")
         w = w.lstrip("!")
@@ -183,8 +200,8 @@ def parse_cue(raw: str) -> list[tuple[CueWord | None, ...]]:
             seqs = [[*s, *split] for s in seqs] + [[*s, joined] for s in seqs]
     out = []
     for s in seqs:
-        if s[0] is None or s[-1] is None:
-            raise CueSyntaxError(f"a cue cannot start or end with '...': {raw!r}")
+        if not isinstance(s[0], CueWord) or not isinstance(s[-1], CueWord):
+            raise CueSyntaxError(f"a cue cannot start or end with a gap ('...' or '..'): {raw!r}")
         out.append(tuple(s))
     return out
 
@@ -293,9 +310,9 @@ class Lexicon:
         vocabulary: set[str] = set()
         for cue in self.cues:
             first = cue.parts[0]
-            assert first is not None
+            assert isinstance(first, CueWord)
             for p in cue.parts:
-                if p is not None and not p.case_sensitive:
+                if isinstance(p, CueWord) and not p.case_sensitive:
                     vocabulary.add(p.text)
             if first.case_sensitive:
                 idx.cased.setdefault(first.text, []).append(cue)
@@ -331,7 +348,7 @@ class Lexicon:
             open_: list[tuple[Cue, tuple[int, int]]] = []
             for cue in self._candidates(tok):
                 first = cue.parts[0]
-                assert first is not None
+                assert isinstance(first, CueWord)
                 off = _offsets(first, tok.norm, tok.cased)
                 if off is None:
                     continue
@@ -401,8 +418,8 @@ class Lexicon:
         gap_allowed = 0
         gapped = False
         for p in parts[1:]:
-            if p is None:
-                gap_allowed = _MAX_GAP
+            if isinstance(p, int):
+                gap_allowed = p
                 continue
             hit = None
             for k in range(j + 1, min(len(tokens), j + 2 + gap_allowed)):
@@ -484,7 +501,7 @@ class Lexicon:
             )
             for cue in self._candidates(virtual):
                 first = cue.parts[0]
-                if cue.single and first is not None and _word_hit(first, virtual) == (
+                if cue.single and isinstance(first, CueWord) and _word_hit(first, virtual) == (
                     tok.start,
                     tok.end,
                 ):

@@ -21,7 +21,7 @@ import yaml
 from app.routing.directory import LANGS, Directory, Family, Provider, finder_provider, instance_provider
 from app.routing.facts import LanguageData
 from app.routing.geo import Area, Geo, Municipality, RegionName, RomOverride
-from app.routing.lexicon import Concept, Cue, CueSyntaxError, Lexicon, parse_cue
+from app.routing.lexicon import Concept, Cue, CueSyntaxError, Lexicon, Role, parse_cue
 from app.routing.tables import AlsoRef, Conditions, DecisionTables, Row
 from app.routing.text import fold
 
@@ -61,6 +61,7 @@ class Thresholds:
     example_instrument_factor: float
     min_service_evidence: float
     alternative_door_share: float
+    min_firm_weight: float
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class RuleSetData:
     thresholds: Thresholds
     messages: Mapping[str, Any]
     profile: Mapping[str, Any]
+    roles: Mapping[str, Role]
 
 
 RuleFiles = Mapping[str, bytes]  # a rule set as content: relative path -> bytes
@@ -353,16 +355,66 @@ def _weights(value: Any, default: float) -> tuple[tuple[str, float], ...]:
     raise TypeError(value)
 
 
+def _load_roles(r: _Reader, docs: Mapping[str, Any], taxonomy: Taxonomy
+                ) -> tuple[dict[str, Role], dict[str, dict[str, list[str]]]]:
+    """The roles and the role markers (`self`, `owner`) declared in the lexicon files."""
+    roles: dict[str, Role] = {}
+    markers: dict[str, dict[str, list[str]]] = {}
+    for rel, doc in docs.items():
+        for rid, spec in (doc.get("roles") or {}).items():
+            where = f"{rel} roles.{rid}"
+            if rid in roles:
+                r.error(where, "duplicate role")
+            if not isinstance(spec, dict) or not isinstance(spec.get("private"), bool):
+                r.error(where, "a role needs `private: true` or `private: false`")
+                continue
+            themes = _weights(spec.get("theme"), 1.0) if isinstance(spec.get("theme"), dict) else ()
+            for t, _ in themes:
+                if t not in taxonomy.themes:
+                    r.error(where, f"unknown theme {t!r}")
+            roles[str(rid)] = Role(str(rid), spec["private"], _texts(r, where, spec.get("label"), "label"),
+                                   themes)
+        for kind, langs in (doc.get("markers") or {}).items():
+            if kind not in ("self", "owner", "holder") or not isinstance(langs, dict):
+                r.error(f"{rel} markers.{kind}",
+                        "markers are `self`, `owner` and `holder`, each {nl: [...], en: [...]}")
+                continue
+            for lang, words in langs.items():
+                markers.setdefault(str(kind), {}).setdefault(str(lang), []).extend(str(w) for w in _as_list(words))
+    return roles, markers
+
+
+def _role_cues(c: Mapping[str, Any], private: bool, markers: Mapping[str, Mapping[str, list[str]]]
+               ) -> dict[str, list[str]]:
+    """Cues generated from a role concept's `persona` and `owns` lists, per language:
+    "als werknemer", "mijn werkgever"; a firm's possession may have one word in between and
+    may also follow a `holder` marker ("ik heb een kapsalon")."""
+    out: dict[str, list[str]] = {}
+    kinds = {"persona": ("self",), "owns": ("owner",) if private else ("owner", "holder")}
+    for key, joiner in (("persona", " =="), ("owns", " " if private else " .. ")):
+        for lang, words in (c.get(key) or {}).items():
+            for word in _as_list(words):
+                for marker in [m for kind in kinds[key] for m in markers.get(kind, {}).get(lang, [])]:
+                    w = str(word)
+                    # a cue word's own markers ("**bedrijf", "=bar") stay; "==" only on a bare noun
+                    sep = joiner if not (joiner == " ==" and w[:1] in "=*!") else " "
+                    if " " in w and joiner == " ==":
+                        sep = " "
+                    out.setdefault(str(lang), []).append(f"{marker}{sep}{w}")
+    return out
+
+
 def _load_lexicon(
     r: _Reader, taxonomy: Taxonomy, providers: Iterable[str]
-) -> tuple[Lexicon, dict[str, Concept], dict[str, dict[str, Any]]]:
+) -> tuple[Lexicon, dict[str, Concept], dict[str, dict[str, Any]], dict[str, Role]]:
     concepts: dict[str, Concept] = {}
     instruments: dict[str, dict[str, Any]] = {}
     cues: list[Cue] = []
     seen: set[str] = set()
     known_providers = set(providers)
-    for rel in r.listing("lexicon", ".yaml"):
-        doc = r.yaml(rel) or {}
+    docs = {rel: (r.yaml(rel) or {}) for rel in r.listing("lexicon", ".yaml")}
+    roles, markers = _load_roles(r, docs, taxonomy)
+    for rel, doc in docs.items():
         for where, cid, c in _entries(r, rel, doc.get("concepts"), "concepts", seen):
             weight = float(c.get("weight", 1.0))
             try:
@@ -389,6 +441,11 @@ def _load_lexicon(
             provider = c.get("provider")
             if provider is not None and provider not in known_providers:
                 r.error(where, f"unknown provider {provider!r}")
+            role = c.get("role")
+            if role is not None and role not in roles:
+                r.error(where, f"unknown role {role!r} (declare it under `roles:` in lexicon/roles.yaml)")
+            if (c.get("persona") or c.get("owns")) and role is None:
+                r.error(where, "`persona` and `owns` need a `role`")
             instrument = c.get("instrument")
             if instrument is not None:
                 info = instruments.setdefault(str(instrument), {"concepts": [], "need": None})
@@ -407,17 +464,20 @@ def _load_lexicon(
                 scope=scope,
                 business=bool(c.get("business", False)),
                 source=str(c.get("source", "")),
+                role=str(role) if role is not None and role in roles else None,
             )
             if not (themes or services or needs or instrument or concept.signals or scope or
-                    concept.business):
+                    concept.business or concept.role):
                 r.error(where, "concept has no effect (no theme, service, need, instrument, "
-                               "signal, scope or business flag)")
+                               "signal, scope, role or business flag)")
+            generated = (_role_cues(c, roles[str(role)].private, markers)
+                         if role is not None and str(role) in roles else {})
             concepts[cid] = concept
             n_cues = 0
             # a cue written in both the nl and the en list says nothing about the language
             both = {str(x) for x in _as_list(c.get("nl"))} & {str(x) for x in _as_list(c.get("en"))}
             for lang in ("nl", "en", "any"):
-                for raw in _as_list(c.get(lang)):
+                for raw in [*_as_list(c.get(lang)), *generated.get(lang, [])]:
                     if lang == "en" and str(raw) in both:
                         continue
                     cue_lang = None if lang == "any" or str(raw) in both else lang
@@ -434,7 +494,7 @@ def _load_lexicon(
     for iid, info in instruments.items():
         if info["need"] is None:
             r.error(f"lexicon instrument {iid}", "no concept of this instrument declares its need")
-    return Lexicon(cues), concepts, instruments
+    return Lexicon(cues), concepts, instruments, roles
 
 
 # -- decision tables ---------------------------------------------------------------------------
@@ -599,7 +659,7 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             r.error("regions/rom_areas.yaml", f"unknown ROM {rid!r}")
     directory = Directory(families=families, providers=providers)
 
-    lexicon, concepts, instruments = _load_lexicon(r, taxonomy, providers)
+    lexicon, concepts, instruments, roles = _load_lexicon(r, taxonomy, providers)
     targets = set(families) | set(providers) | REGION_FAMILY_ALIASES
     tables = _load_tables(r, taxonomy, instruments, targets)
     for iid in instruments:
@@ -626,10 +686,11 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             example_instrument_factor=float(th["example_instrument_factor"]),
             min_service_evidence=float(th["min_service_evidence"]),
             alternative_door_share=float(th["alternative_door_share"]),
+            min_firm_weight=float(th["min_firm_weight"]),
         )
     except (KeyError, TypeError, ValueError) as e:
         r.error("thresholds.yaml", f"missing or invalid value: {e}")
-        thresholds = Thresholds(1.0, 1.5, 0.5, 0.15, 5.0, 3, 1.0, 1.0, 0.0, 1.0)
+        thresholds = Thresholds(1.0, 1.5, 0.5, 0.15, 5.0, 3, 1.0, 1.0, 0.0, 1.0, 1.0)
     messages = r.yaml("messages.yaml") or {}
     principles = messages.get("principles") if isinstance(messages, dict) else None
     for code in sorted(PRINCIPLES):
@@ -660,4 +721,5 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         thresholds=thresholds,
         messages=messages,
         profile=profile,
+        roles=roles,
     )

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from app.routing.engine import Router
-from app.routing.lexicon import Concept, Cue, Lexicon
+from app.routing.lexicon import GAPS, Concept, Cue, Lexicon
 from app.routing.loader import RuleSetData, RuleSetError, load_ruleset
 from app.routing.tables import Conditions, Row
 from app.routing.text import clean, tokenize
@@ -394,7 +394,7 @@ def _sample(raw: str) -> str:
     word that (also) matches as the last part of a compound."""
     words: list[str] = []
     for w in raw.replace(" ~ ", " ").split():
-        if w in ("...", "…"):
+        if w in GAPS:
             continue
         w = w.lstrip("!").lstrip("=")
         if w.startswith("*"):
