@@ -190,6 +190,9 @@ def gap_in_a_province(shipped: Files) -> Case:
         kept = [line for line in lines if not any(c in line for c in codes)]
         assert len(kept) < len(lines), f"fixture drift: no PV24 line in {rel}"
         files[rel] = "".join(kept).encode("utf-8")
+    schemes = yaml.safe_load(files["regional_schemes.yaml"])  # no scheme of those gemeenten
+    schemes["schemes"] = [x for x in schemes["schemes"] if x["owner"].split(":")[-1] not in codes]
+    files["regional_schemes.yaml"] = yaml.safe_dump(schemes, allow_unicode=True).encode("utf-8")
     return _case(files)
 
 

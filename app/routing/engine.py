@@ -23,7 +23,7 @@ from app.routing.classify import (
     ranked_instruments,
 )
 from app.routing.facts import TextFacts, extract
-from app.routing.geo import Location, UnknownPlace
+from app.routing.geo import Location, TextPlace, UnknownPlace
 from app.routing.lexicon import Match
 from app.routing.loader import RuleFiles, RuleSetData, load_ruleset
 from app.routing.model import (
@@ -168,7 +168,7 @@ class Router:
             return geo.locate_province(prov, source)
         return None
 
-    def _location(self, inp: RouteInput, facts: TextFacts, tokens: Sequence[Token]) -> Location | None:
+    def _location(self, inp: RouteInput, facts: TextFacts, place: TextPlace | None) -> Location | None:
         li = inp.location
         if li is not None and (li.postcode or li.municipality or li.province):
             return self.resolve_location(li.postcode, li.municipality, li.province, "request")
@@ -177,10 +177,37 @@ class Router:
             loc = geo.locate_pc4(facts.postcode[:4], "text", evidence=facts.postcode_evidence)
             if loc.known:
                 return loc
-        place = geo.find_in_text(tokens)
         if place is not None:
             return geo.locate_text_place(place)
         return None
+
+    def _regional_scheme(self, tokens: Sequence[Token], place: TextPlace | None) -> InstrumentHit | None:
+        """A scheme word right next to a place names that region's own instrument ("Friese
+        subsidie", "Adviesregeling Groningen", "de lening van de gemeente Zwolle"): its
+        provincie or gemeente is the door, whatever the firm's location (§4a, like a named ROM)."""
+        if place is None or place.kind == "region":
+            return None
+        lang = self.data.language
+        owner = f"{'provincie' if place.kind == 'province' else 'gemeente'}:{place.code}"
+        instrument = "provincial_named" if place.kind == "province" else "municipal_named"
+        if instrument not in self.data.instruments or owner not in self.data.directory.providers:
+            return None
+        sent = tokens[place.first].sent
+        found: Token | None = None
+        after = place.last + 1
+        if after < len(tokens) and tokens[after].sent == sent and lang.is_scheme_word(tokens[after].norm):
+            found = tokens[after]  # "Friese subsidie"
+        k = place.first - 1
+        while found is None and k >= 0 and tokens[k].sent == sent and place.first - k <= 4:
+            if lang.is_scheme_word(tokens[k].norm):
+                found = tokens[k]  # "Adviesregeling Groningen", "subsidie van de provincie Drenthe"
+            elif tokens[k].norm not in lang.scheme_links:
+                break
+            k -= 1
+        if found is None:
+            return None
+        first = min(found.start, tokens[place.first].start)
+        return InstrumentHit(instrument, 2.0, first, (found.surface, place.evidence), owner)
 
     # -- scope -----------------------------------------------------------------------------------
     def _scope(self, ev: Evidence, tokens: Sequence[Token], location: Location | None
@@ -233,7 +260,11 @@ class Router:
         facts = extract(text, tokens, data.language)
         matches = self._weigh(text, tokens, matches, facts)
         ev = gather(matches)
-        location = self._location(inp, facts, tokens)
+        place = data.geo.find_in_text(tokens)
+        location = self._location(inp, facts, place)
+        scheme = self._regional_scheme(tokens, place)
+        if scheme is not None:
+            ev.instruments[scheme.id] = scheme
         trace = tuple(matches)
         ctx_base = self._profile(ev, inp, facts)
         fact_info: dict[str, Any] = {}

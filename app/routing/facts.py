@@ -30,6 +30,14 @@ class LanguageData:
     not_after_postcode: frozenset[str]
     example_markers: tuple[tuple[str, ...], ...] = ()
     default_language: str = "nl"
+    # words for a scheme; next to a place name they name a regional one ("Friese subsidie")
+    scheme_words: frozenset[str] = frozenset()
+    scheme_links: frozenset[str] = frozenset()  # may stand between ("subsidie van de gemeente X")
+
+    def is_scheme_word(self, norm: str) -> bool:
+        """A scheme word, alone or as the last part of a compound ("adviesregeling")."""
+        return norm in self.scheme_words or any(
+            len(w) >= 5 and norm.endswith(w) for w in self.scheme_words)
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,8 @@ class TextPlace:
     code: str
     evidence: str
     start: int
+    first: int = 0  # token indices of the name
+    last: int = 0
 
 
 class UnknownPlace(ValueError):
@@ -212,10 +214,10 @@ class Geo:
                     continue
                 evidence = " ".join(t.surface for t in tokens[i : i + k])
                 if region is not None:
-                    hit = TextPlace("region", key, evidence, tokens[i].start)
+                    hit = TextPlace("region", key, evidence, tokens[i].start, i, i + k - 1)
                 elif code is not None:
                     kind = "municipality" if code.startswith("GM") else "province"
-                    hit = TextPlace(kind, code, evidence, tokens[i].start)
+                    hit = TextPlace(kind, code, evidence, tokens[i].start, i, i + k - 1)
                 break
             if hit is not None:
                 return hit

@@ -138,6 +138,14 @@ class _Reader:
             self.problems.append(f"{rel}: not valid YAML ({e})")
         return None
 
+    def optional_yaml(self, rel: str) -> Any:
+        """A file a rule set may leave out (older published sets lack it): None when absent."""
+        try:
+            self._read(rel)
+        except FileNotFoundError:
+            return None
+        return self.yaml(rel)
+
     def csv(self, rel: str) -> list[dict[str, str]]:
         try:
             text = self._read(rel).decode("utf-8")
@@ -404,8 +412,46 @@ def _role_cues(c: Mapping[str, Any], private: bool, markers: Mapping[str, Mappin
     return out
 
 
+REGIONAL_SCHEMES = "regional_schemes.yaml"
+# A named regional instrument's owner decides its tier-1 instrument (decisions/tier1_named.yaml):
+# a concrete provincie or ROM, a concrete gemeente, or a family resolved from the location.
+_SCHEME_INSTRUMENT = {"provincie": "provincial_named", "rom": "provincial_named", "gemeente": "municipal_named"}
+_GENERIC_SCHEME_INSTRUMENT = {"provincie": "provincial", "gemeente": "local_scheme"}
+
+
+def _scheme_concepts(r: _Reader, doc: Any, providers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The named regional instruments of regional_schemes.yaml as lexicon concepts: each names
+    its owner, so the question goes to the body that runs it (a named owner wins over the
+    location, like a named ROM)."""
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for where, sid, item in _entries(r, REGIONAL_SCHEMES, (doc or {}).get("schemes"), "schemes", seen):
+        owner = str(item.get("owner", ""))
+        family = owner.split(":", 1)[0]
+        if ":" in owner:
+            instrument = _SCHEME_INSTRUMENT.get(family)
+            if instrument is None or owner not in providers:
+                r.error(where, f"unknown owner {owner!r} (a provincie:PVxx, gemeente:GMxxxx or rom:* id)")
+                continue
+        else:
+            instrument = _GENERIC_SCHEME_INSTRUMENT.get(owner)
+            if instrument is None:
+                r.error(where, f"unknown owner {owner!r} (or the family provincie / gemeente)")
+                continue
+        for key in ("name", "source", "checked", "need"):
+            if not item.get(key):
+                r.error(where, f"every scheme needs `{key}`")
+        out.append({
+            "id": f"scheme.{sid}", "instrument": instrument, "need": item.get("need"),
+            "provider": owner if ":" in owner else None, "weight": 2.0, "business": True,
+            "nl": item.get("nl"), "en": item.get("en"), "any": item.get("any"),
+            "source": item.get("source"),
+        })
+    return out
+
+
 def _load_lexicon(
-    r: _Reader, taxonomy: Taxonomy, providers: Iterable[str]
+    r: _Reader, taxonomy: Taxonomy, providers: Mapping[str, Any]
 ) -> tuple[Lexicon, dict[str, Concept], dict[str, dict[str, Any]], dict[str, Role]]:
     concepts: dict[str, Concept] = {}
     instruments: dict[str, dict[str, Any]] = {}
@@ -413,6 +459,9 @@ def _load_lexicon(
     seen: set[str] = set()
     known_providers = set(providers)
     docs = {rel: (r.yaml(rel) or {}) for rel in r.listing("lexicon", ".yaml")}
+    schemes = r.optional_yaml(REGIONAL_SCHEMES)
+    if schemes is not None:
+        docs[REGIONAL_SCHEMES] = {"concepts": _scheme_concepts(r, schemes, providers)}
     roles, markers = _load_roles(r, docs, taxonomy)
     for rel, doc in docs.items():
         for where, cid, c in _entries(r, rel, doc.get("concepts"), "concepts", seen):
@@ -626,6 +675,8 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         not_after_postcode=_word_set(lang_doc.get("not_after_postcode")),
         example_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("example_markers"))),
         default_language=str(lang_doc.get("default_language", "nl")),
+        scheme_words=_word_set(lang_doc.get("scheme_words")),
+        scheme_links=_word_set(lang_doc.get("scheme_links")),
     )
 
     prov_doc = r.yaml("providers.yaml")
@@ -686,7 +737,7 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             example_instrument_factor=float(th["example_instrument_factor"]),
             min_service_evidence=float(th["min_service_evidence"]),
             alternative_door_share=float(th["alternative_door_share"]),
-            min_firm_weight=float(th["min_firm_weight"]),
+            min_firm_weight=float(th.get("min_firm_weight", 1.0)),
         )
     except (KeyError, TypeError, ValueError) as e:
         r.error("thresholds.yaml", f"missing or invalid value: {e}")
