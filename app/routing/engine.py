@@ -270,6 +270,8 @@ class Router:
         fact_info: dict[str, Any] = {}
         if facts.amount is not None:
             fact_info["amount_eur"] = facts.amount
+            if facts.amount_role:
+                fact_info["amount_role"] = facts.amount_role
         if ctx_base.employees is not None:
             fact_info["employees"] = ctx_base.employees
         if "non_eu_founder" in ctx_base.signals:

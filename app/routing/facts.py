@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from app.routing.text import Token
 
 _PC6_RE = re.compile(r"(?<![\w€$])([1-9]\d{3}) ?([A-Za-z]{2})(?!\w)")
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+
+
+# The roles an amount of money can play (language.yaml `money_roles`): only money the firm wants
+# to raise or borrow is evidence of a financing need; a threshold ("omzet onder de € 20.000")
+# or the value of a purchase ("een investering van € 30.000 in zonnepanelen") is not.
+RAISE, THRESHOLD, VALUE = "raise", "threshold", "value"
+COMPARISON = "comparison"  # words such as "boven", "tot": a threshold, unless money is raised
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +41,10 @@ class LanguageData:
     # words for a scheme; next to a place name they name a regional one ("Friese subsidie")
     scheme_words: frozenset[str] = frozenset()
     scheme_links: frozenset[str] = frozenset()  # may stand between ("subsidie van de gemeente X")
+    # unit word -> unit ("uur" -> hours): a number with a unit is never money
+    units: dict[str, str] = field(default_factory=dict)
+    # role -> words that give an amount of money that role (RAISE, THRESHOLD, COMPARISON, VALUE)
+    money_roles: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def is_scheme_word(self, norm: str) -> bool:
         """A scheme word, alone or as the last part of a compound ("adviesregeling")."""
@@ -46,8 +58,20 @@ class TextFacts:
     postcode_evidence: str | None = None
     employees: int | None = None
     employees_span: tuple[int, int] | None = None  # token indices of "12 medewerkers"
-    amount: float | None = None
+    amount: float | None = None  # money to raise (or of no known role): read as a capital need
     amount_evidence: str | None = None
+    amount_role: str | None = None
+    quantities: tuple[Quantity, ...] = ()  # every number with a unit or a role, for the log
+
+
+class Quantity(NamedTuple):
+    """A number read from the question with its unit ("eur", "hours", "percent", ...) and, for
+    money, its role (RAISE, THRESHOLD, VALUE or None when nothing says)."""
+
+    value: float
+    unit: str
+    role: str | None
+    evidence: str
 
 
 def parse_number(raw: str) -> float | None:
@@ -106,10 +130,46 @@ def find_employees(tokens: Sequence[Token], lang: LanguageData) -> tuple[int, in
     return None
 
 
-def find_amount(tokens: Sequence[Token], lang: LanguageData, text: str) -> tuple[float, str] | None:
-    """An amount of money: a number next to a currency word or sign, or with a multiplier
-    ("2 miljoen", "50k", "€ 1,5 mln"). Returns the largest amount named."""
-    best: tuple[float, str] | None = None
+def _unit_after(tokens: Sequence[Token], j: int, lang: LanguageData, text: str) -> str | None:
+    """The unit written right after the number ending at token j ("1.225 uur", "21%", "50 m2")."""
+    end = tokens[j].end
+    if text[end : end + 2].lstrip().startswith("%"):
+        return "percent"
+    for k in (j + 1, j + 2):
+        if k < len(tokens) and text[tokens[k - 1].end : tokens[k].start].strip() in ("", "-"):
+            unit = lang.units.get(tokens[k].norm)
+            if unit is not None:
+                return unit
+            if tokens[k].norm not in lang.multipliers:
+                break
+    return None
+
+
+def _money_role(tokens: Sequence[Token], i: int, j: int, lang: LanguageData) -> str | None:
+    """What an amount is for: a threshold word just before or after it ("omzet onder de",
+    "boven", "turnover of"), else money to raise anywhere in its sentence ("lenen", "nodig",
+    "financiering"), else the value of something bought or owed just around it ("investering
+    van", "kost", "ter waarde van"); None when nothing says."""
+    roles = lang.money_roles
+    sent = tokens[i].sent
+    near = [t.norm for t in tokens[max(0, i - 3) : i] if t.sent == sent]
+    near += [t.norm for t in tokens[j + 1 : j + 3] if t.sent == sent]
+    if any(w in roles.get(THRESHOLD, ()) for w in near):
+        return THRESHOLD
+    if any(t.norm in roles.get(RAISE, ()) for t in tokens if t.sent == sent):
+        return RAISE  # "tot € 50.000 lenen": a comparison word next to money to borrow
+    if any(w in roles.get(COMPARISON, ()) for w in near):
+        return THRESHOLD  # "omzet onder de", "boven € 20.000"
+    if any(w in roles.get(VALUE, ()) for w in near):
+        return VALUE
+    return None
+
+
+def find_amounts(tokens: Sequence[Token], lang: LanguageData, text: str) -> list[Quantity]:
+    """Amounts of money (a number next to a currency word or sign, or with a multiplier: "2
+    miljoen", "50k", "€ 1,5 mln", or a grouped number such as "40.000" without a unit), each
+    with its role. Numbers with a unit (hours, %, kWh, m2, years, people) are not money."""
+    out: list[Quantity] = []
     skip = -1
     for i, tok in enumerate(tokens):
         if i == skip:
@@ -151,6 +211,8 @@ def find_amount(tokens: Sequence[Token], lang: LanguageData, text: str) -> tuple
             or after in lang.currency_words
             or (after in lang.multipliers and after2 in lang.currency_words)
         )
+        if not currency and _unit_after(tokens, j, lang, text) is not None:
+            continue  # "1.225 uur", "50.000 kWh", "21%": a quantity, not money
         grouped = tok.surface != tok.norm and value >= 1000 and after not in lang.not_after_postcode
         if not currency and mult == 1.0 and not grouped:
             continue  # a bare number ("12 medewerkers", "2023") is not money; "40.000" is
@@ -159,9 +221,8 @@ def find_amount(tokens: Sequence[Token], lang: LanguageData, text: str) -> tuple
         evidence = text[tok.start : tokens[min(last, len(tokens) - 1)].end]
         if "€" in before_text:
             evidence = "€ " + evidence
-        if best is None or amount > best[0]:
-            best = (amount, evidence)
-    return best
+        out.append(Quantity(amount, "eur", _money_role(tokens, i, last, lang), evidence))
+    return out
 
 
 _DIGIT = re.compile(r"\d")
@@ -171,13 +232,16 @@ def extract(text: str, tokens: Sequence[Token], lang: LanguageData) -> TextFacts
     if not _DIGIT.search(text):
         return TextFacts()
     pc = find_postcode(text, tokens, lang)
-    amount = find_amount(tokens, lang, text)
+    amounts = find_amounts(tokens, lang, text)
+    capital = max((q for q in amounts if q.role in (RAISE, None)), key=lambda q: q.value, default=None)
     staff = find_employees(tokens, lang)
     return TextFacts(
         postcode=pc[0] if pc else None,
         postcode_evidence=pc[1] if pc else None,
         employees=staff[0] if staff else None,
         employees_span=(staff[1], staff[2]) if staff else None,
-        amount=amount[0] if amount else None,
-        amount_evidence=amount[1] if amount else None,
+        amount=capital.value if capital else None,
+        amount_evidence=capital.evidence if capital else None,
+        amount_role=capital.role if capital else None,
+        quantities=tuple(amounts),
     )

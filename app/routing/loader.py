@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from app.routing.directory import LANGS, Directory, Family, Provider, finder_provider, instance_provider
-from app.routing.facts import LanguageData
+from app.routing.facts import COMPARISON, RAISE, THRESHOLD, VALUE, LanguageData
 from app.routing.geo import Area, Geo, Municipality, RegionName, RomOverride
 from app.routing.lexicon import Concept, Cue, CueSyntaxError, Lexicon, Role, parse_cue
 from app.routing.tables import AlsoRef, Conditions, DecisionTables, Row
@@ -30,6 +30,7 @@ PRINCIPLES = frozenset({"P1", "P2", "P3", "P4", "P5"})
 REGIONAL_BY = ("national", "rom_area", "province", "municipality", "labour_market_region", "finder")
 SCOPES = frozenset({"business", "private", "personal", "offtopic", "injection", "abuse", "smalltalk"})
 REGION_FAMILY_ALIASES = {"$named"}
+MONEY_ROLES = (RAISE, THRESHOLD, COMPARISON, VALUE)
 
 
 class RuleSetError(ValueError):
@@ -677,7 +678,12 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         default_language=str(lang_doc.get("default_language", "nl")),
         scheme_words=_word_set(lang_doc.get("scheme_words")),
         scheme_links=_word_set(lang_doc.get("scheme_links")),
+        units={w: str(unit) for unit, words in (lang_doc.get("units") or {}).items() for w in _word_set(words)},
+        money_roles={str(role): _word_set(words) for role, words in (lang_doc.get("money_roles") or {}).items()},
     )
+    for role in language.money_roles:
+        if role not in MONEY_ROLES:
+            r.error("language.yaml", f"unknown money role {role!r} (use {', '.join(MONEY_ROLES)})")
 
     prov_doc = r.yaml("providers.yaml")
     families = _load_families(r, prov_doc)
