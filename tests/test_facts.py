@@ -3,6 +3,7 @@ import pytest
 from app.routing.engine import Router
 from app.routing.facts import extract, parse_number
 from app.routing.text import clean, tokenize
+from tests.conftest import route
 
 
 def facts(router: Router, text: str):  # type: ignore[no-untyped-def]
@@ -65,3 +66,42 @@ def test_grouped_number_is_money_unless_it_counts_something_else(router: Router)
     assert facts(router, "ik heb 40.000 nodig voor mijn bakkerij").amount == 40_000
     assert facts(router, "moet ik 1.225 uur werken?").amount is None
     assert facts(router, "we hebben 12.000 klanten").amount is None
+
+
+# -- numbers with a unit are quantities, not money ----------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Haal ik het urencriterium als ik 1.250 uur per jaar aan mijn zaak werk?",   # hours
+    "Het btw-tarief van 21% geldt toch voor alle diensten?",                      # percent
+    "We gebruiken ruim 60.000 kWh elektriciteit per jaar.",                       # energy
+    "Ons magazijn is 2.500 m2 groot; wat mag er op het dak?",                     # area
+    "Wij bestaan al 25 jaar en hebben 1.400 vaste klanten.",                      # years, people
+    "We verbruiken 30.000 m3 aardgas per jaar.",                                  # volume
+])
+def test_a_number_with_a_unit_is_not_money(router: Router, text: str) -> None:
+    f = facts(router, text)
+    assert f.amount is None and not f.quantities
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ("Mijn omzet blijft onder de € 20.000; mag ik de kleineondernemersregeling gebruiken?", "threshold"),
+    ("Is er subsidie voor een investering van € 45.000 in isolatie?", "value"),
+    ("We export machines worth €80,000 to Canada.", "value"),
+    ("Ik wil € 35.000 lenen voor een bestelbus.", "raise"),
+    ("Kan ik tot € 60.000 lenen voor mijn webwinkel?", "raise"),   # a comparison word next to money raised
+    ("Ik heb 25.000 euro nodig om mijn atelier in te richten.", "raise"),
+])
+def test_money_has_a_role(router: Router, text: str, role: str) -> None:
+    f = facts(router, text)
+    assert [q.role for q in f.quantities] == [role]
+    # only money to raise counts as a capital need
+    assert (f.amount is not None) == (role == "raise")
+
+
+def test_a_threshold_or_a_value_does_not_make_a_financing_question(router: Router) -> None:
+    d = route(router, "Mijn jaaromzet is hoger dan € 20.000. Moet ik dan btw aangeven?")
+    assert d.routes[0].family == "belastingdienst" and "amount_eur" not in d.facts
+    d = route(router, "Welke subsidie is er voor een investering van € 45.000 in ledverlichting voor ons pand?")
+    assert d.routes[0].family == "rvo"
+    d = route(router, "Ik wil € 35.000 lenen voor een bestelbus voor mijn klusbedrijf.")
+    assert d.routes[0].family == "qredits" and d.facts["amount_eur"] == 35_000
+    assert d.facts["amount_role"] == "raise"

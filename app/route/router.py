@@ -31,6 +31,7 @@ def to_input(body: RouteRequest) -> RouteInput:
         location=LocationInput(loc.postcode, loc.municipality, loc.province) if loc else None,
         company=CompanyInput(comp.employees, comp.phase, comp.kvk_number, comp.sbi) if comp else None,
         needs=tuple((n.theme, n.service) for n in body.needs),
+        signals=tuple(dict.fromkeys(sig for n in body.needs for sig in n.signals)),
     )
 
 

@@ -33,6 +33,10 @@ class NeedIn(BaseModel):
     model_config = _STRICT
     theme: str = Field(max_length=40, description="A theme id from GET /v1/themes")
     service: str = Field(max_length=40, description="A service id from GET /v1/themes")
+    signals: list[str] = Field(
+        default_factory=list, max_length=5,
+        description="Signals that decide among the need's doors, as a clarify option carries them "
+                    "(e.g. 'microcredit', 'risk_capital', 'large'); send an option's needs back unchanged")
 
 
 class RouteRequest(BaseModel):
@@ -101,6 +105,7 @@ class LocationOut(BaseModel):
 class ClarifyNeed(BaseModel):
     theme: str
     service: str
+    signals: list[str] = Field(default_factory=list)
 
 
 class ClarifyOptionOut(BaseModel):

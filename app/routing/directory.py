@@ -26,6 +26,7 @@ class Family:
     instance_name: Mapping[str, str] | None
     instance_mandate: Mapping[str, str] | None
     unconfirmed: frozenset[str]
+    principle: str = "P4"  # the principle that gives the family its task (routing-policy.md §1)
 
     @property
     def regional(self) -> bool:

@@ -54,6 +54,9 @@ class _Door(NamedTuple):
     evidence: tuple[str, ...]
     role: str
     extra: tuple[str, ...] = ()  # doors that come with this one ('t Gooi: ROM Utrecht Region)
+    # An "also" door a row lists without a need of its own: its rule, principle and reason are
+    # the provider's mandate, never the primary's row.
+    mandate: bool = False
 
 
 class _Plan(NamedTuple):
@@ -79,6 +82,10 @@ class Router:
         self._marker_starts = frozenset(mk[0] for mk in data.language.example_markers)
         self._general = data.taxonomy.fallback_theme
         self._default_service = data.taxonomy.default_service
+        self._known_signals = frozenset(
+            {sig for c in data.concepts.values() for sig in c.signals}
+            | {str(sig) for prof in self._phase_profile.values() for sig in ((prof or {}).get("signals") or [])})
+        self._refine = _refinements(data.messages, self._known_signals)
 
     @classmethod
     def from_directory(cls, root: Path | str) -> Router:
@@ -110,6 +117,10 @@ class Router:
             if s not in self.data.taxonomy.services:
                 raise InvalidInput(f"needs[{i}].service",
                                    f"unknown service {s!r}; see GET /v1/themes for the valid ones")
+        for sig in inp.signals:
+            if sig not in self._known_signals:
+                raise InvalidInput("needs.signals", f"unknown signal {sig!r}; use one of "
+                                   f"{', '.join(sorted(self._known_signals))}")
         c = inp.company
         if c is not None:
             if c.phase is not None and c.phase not in self._phase_profile:
@@ -344,6 +355,7 @@ class Router:
                 ev.add_service(str(sv), float(w), 1 << 29, word)
         for t, s in inp.needs:
             ev.add_need(t, s, data.thresholds.structured_need_weight, -1, f"needs: {t}/{s}")
+        signals.update(inp.signals)
         return Context(signals=frozenset(signals), amount=facts.amount, employees=employees, phase=phase)
 
     def _tier1(self, instruments: Sequence[InstrumentHit], ev: Evidence, ctx_base: Context,
@@ -361,11 +373,35 @@ class Router:
                 doors.append(self._door(orow, "also", self._conf(other.weight), other.evidence,
                                         location, named))
         ctx = _with(ctx_base, instrument=first.id, theme=need[0], service=need[1])
+        cands = candidate_needs(ev, self._themes, self._default_service, self._general)
+        second = self._second_need(cands, ev, ctx_base, {_family(d.provider_id) for d in doors},
+                                   first.weight + ev.theme.get(need[0], 0.0), exclude=need[0])
+        if second is not None:
+            cand, crow = second
+            doors.append(self._door(crow, "also", self._conf(cand.score),
+                                    ev.words_for(f"t:{cand.theme}", f"s:{cand.service}"), location, named))
         doors += self._also(row, ctx, score, location, named)
-        for cand in candidate_needs(ev, self._themes, self._default_service, self._general)[:2]:
-            if (cand.theme, cand.service) != need:
+        for cand in ([second[0]] if second else []) + cands[:2]:
+            if (cand.theme, cand.service) != need and len(needs) < 3 and all(
+                    (n.theme, n.service) != (cand.theme, cand.service) for n in needs):
                 needs.append(self._need_result(ev, cand))
         return _Plan(doors, needs, [], "routed")
+
+    def _second_need(self, cands: Sequence[NeedCandidate], ev: Evidence, ctx: Context, families: set[str],
+                     first_score: float, exclude: str) -> tuple[NeedCandidate, Row] | None:
+        """A second, distinct need next to a named instrument ("... een terras. En kan ik subsidie
+        krijgen voor zonnepanelen?"): another theme named by a real theme word, scoring at least
+        `alternative_door_share` of the first, whose own row leads to another door."""
+        th = self.data.thresholds
+        for cand in cands:
+            if cand.theme in (exclude, self._general) or ev.theme.get(cand.theme, 0.0) < th.second_need_theme:
+                continue
+            if cand.score < first_score * th.alternative_door_share:
+                break  # best first: the rest score lower still
+            crow = self._eval(_with(ctx, theme=cand.theme, service=cand.service))
+            if _family(crow.primary) not in families:
+                return cand, crow
+        return None
 
     def _tier2(self, ev: Evidence, ctx_base: Context, location: Location | None, named: str | None,
                language: str) -> _Plan:
@@ -396,7 +432,11 @@ class Router:
                          < th.min_service_evidence)
         clarify: list[ClarifyItem] = []
         outcome = "routed"
-        if conf1 < th.min_confidence or close or (vague_service and self._service_matters(n1, ctx_base)):
+        refine = self._refine_for(n1, ctx_base, language)
+        if refine is not None:
+            outcome = "clarify"
+            clarify.append(refine)
+        elif conf1 < th.min_confidence or close or (vague_service and self._service_matters(n1, ctx_base)):
             outcome = "clarify"
             clarify.append(self._clarify_need(n1, row1, close or alt, ctx_base, language))
         # The runner-up need's door comes second when the question clearly touches it too.
@@ -455,6 +495,18 @@ class Router:
             out.append(m)
         return out
 
+    def _refine_for(self, n: NeedCandidate, ctx: Context, language: str) -> ClarifyItem | None:
+        """The refining question of a need (messages.yaml `clarify.refine`) when nothing in the
+        question decides among its doors yet: "Ik heb geld nodig" asks which kind of financing;
+        each option carries the signals that decide the door when it is sent back."""
+        ref = self._refine.get((n.theme, n.service))
+        if ref is None or ctx.amount is not None or ctx.signals & ref.signals:
+            return None
+        options = tuple(ClarifyOption(str(o["label"][language]), ((n.theme, n.service),),
+                                      tuple(str(x) for x in o.get("signals") or ()))
+                        for o in ref.options)
+        return ClarifyItem("need", str(ref.question[language]), options)
+
     def _service_matters(self, n: NeedCandidate, ctx: Context) -> bool:
         fam = _family(self._eval(_with(ctx, theme=n.theme, service=n.service)).primary)
         return any(_family(self._eval(_with(ctx, theme=n.theme, service=s)).primary) != fam
@@ -498,7 +550,7 @@ class Router:
 
     def _also(self, row: Row, ctx: Context, score: float, location: Location | None,
               named: str | None) -> list[_Door]:
-        return [self._door(row, "also", round(score * 0.5, 2), (), location, named, target=a)
+        return [self._door(row, "also", round(score * 0.5, 2), (), location, named, target=a)._replace(mandate=True)
                 for a in row.also_for(ctx)]
 
     def _resolve(
@@ -542,22 +594,29 @@ class Router:
             expanded.append(door)
             for pid in door.extra:
                 expanded.append(_Door(pid, _family(pid), False, door.row, round(door.score * 0.5, 2),
-                                      door.evidence, "also"))
+                                      door.evidence, "also", mandate=True))
+        directory = self.data.directory
         for door in expanded:
             if door.provider_id in seen:
                 continue
             seen.add(door.provider_id)
-            prov = self.data.directory.get(door.provider_id)
+            prov = directory.get(door.provider_id)
             name = prov.name[language] if prov else door.provider_id
-            reason = door.row.reason[language].replace("{provider}", name)
+            if door.mandate and out and prov is not None:
+                fam = directory.families.get(door.family)
+                rule, principle = f"mandate.{door.family}", fam.principle if fam else door.row.principle
+                reason = prov.mandate[language]
+            else:  # the primary always keeps the row that chose it
+                rule, principle = door.row.id, door.row.principle
+                reason = door.row.reason[language].replace("{provider}", name)
             out.append(RouteResult(
                 rank=len(out) + 1,
                 role="primary" if not out else "also",
                 provider_id=door.provider_id,
                 family=door.family,
                 needs_location=door.needs_location,
-                rule=door.row.id,
-                principle=door.row.principle,
+                rule=rule,
+                principle=principle,
                 reason=reason,
                 score=door.score,
                 evidence=door.evidence,
@@ -600,6 +659,22 @@ class Router:
             "need", question,
             tuple(ClarifyOption(lbl, ((t, s),)) for lbl, (t, s) in zip(labels, options, strict=True)),
         )
+
+
+class _Refine(NamedTuple):
+    question: Mapping[str, str]
+    options: tuple[Mapping[str, Any], ...]
+    signals: frozenset[str]  # every signal an option carries: one of them already decides
+
+
+def _refinements(messages: Mapping[str, Any], known: frozenset[str]) -> dict[tuple[str, str], _Refine]:
+    out: dict[tuple[str, str], _Refine] = {}
+    for item in ((messages.get("clarify") or {}).get("refine") or []):
+        theme, _, service = str(item.get("need", "")).partition("/")
+        options = tuple(item.get("options") or ())
+        signals = frozenset(str(x) for o in options for x in (o.get("signals") or ()))
+        out[(theme, service)] = _Refine(item.get("question") or {}, options, signals & known)
+    return out
 
 
 def _sentences(text: str, tokens: Sequence[Token]) -> tuple[list[int], set[int]]:

@@ -69,7 +69,8 @@ def decision_dict(d: Decision, router: Router, request_id: str | None,
                 "field": c.field,
                 "question": c.question,
                 "options": [
-                    {"label": o.label, "needs": [{"theme": t, "service": s} for t, s in o.needs]}
+                    {"label": o.label,
+                     "needs": [{"theme": t, "service": s, "signals": list(o.signals)} for t, s in o.needs]}
                     for o in c.options
                 ],
             }

@@ -135,13 +135,12 @@ def _unit_after(tokens: Sequence[Token], j: int, lang: LanguageData, text: str) 
     end = tokens[j].end
     if text[end : end + 2].lstrip().startswith("%"):
         return "percent"
-    for k in (j + 1, j + 2):
-        if k < len(tokens) and text[tokens[k - 1].end : tokens[k].start].strip() in ("", "-"):
-            unit = lang.units.get(tokens[k].norm)
-            if unit is not None:
-                return unit
-            if tokens[k].norm not in lang.multipliers:
-                break
+    for k in (j + 1, j + 2):  # the unit, or one word (an adjective: "1.400 vaste klanten") before it
+        if k >= len(tokens) or text[tokens[k - 1].end : tokens[k].start].strip() not in ("", "-"):
+            break
+        unit = lang.units.get(tokens[k].norm)
+        if unit is not None:
+            return unit
     return None
 
 

@@ -63,6 +63,7 @@ class Thresholds:
     min_service_evidence: float
     alternative_door_share: float
     min_firm_weight: float
+    second_need_theme: float
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,10 @@ def _load_families(r: _Reader, doc: Any) -> dict[str, Family]:
             instance_name=_opt_texts(r, where, f, "instance_name"),
             instance_mandate=_opt_texts(r, where, f, "instance_mandate"),
             unconfirmed=frozenset(_as_list(f.get("unconfirmed"))),
+            principle=str(f.get("principle", "P4")),
         )
+        if fams[fid].principle not in PRINCIPLES:
+            r.error(where, f"{fid}: principle must be one of P1-P5")
     return fams
 
 
@@ -744,10 +748,11 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             min_service_evidence=float(th["min_service_evidence"]),
             alternative_door_share=float(th["alternative_door_share"]),
             min_firm_weight=float(th.get("min_firm_weight", 1.0)),
+            second_need_theme=float(th.get("second_need_theme", 1.0)),
         )
     except (KeyError, TypeError, ValueError) as e:
         r.error("thresholds.yaml", f"missing or invalid value: {e}")
-        thresholds = Thresholds(1.0, 1.5, 0.5, 0.15, 5.0, 3, 1.0, 1.0, 0.0, 1.0, 1.0)
+        thresholds = Thresholds(1.0, 1.5, 0.5, 0.15, 5.0, 3, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0)
     messages = r.yaml("messages.yaml") or {}
     principles = messages.get("principles") if isinstance(messages, dict) else None
     for code in sorted(PRINCIPLES):

@@ -39,6 +39,7 @@ class RouteInput:
     location: LocationInput | None = None
     company: CompanyInput | None = None
     needs: tuple[tuple[str, str], ...] = ()
+    signals: tuple[str, ...] = ()  # from a form or a chosen clarify option ("microcredit")
 
 
 class NeedResult(NamedTuple):
@@ -64,6 +65,7 @@ class RouteResult(NamedTuple):
 class ClarifyOption(NamedTuple):
     label: str
     needs: tuple[tuple[str, str], ...] = ()
+    signals: tuple[str, ...] = ()  # sent back with the needs, they decide the door on re-routing
 
 
 class ClarifyItem(NamedTuple):

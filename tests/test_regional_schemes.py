@@ -1,0 +1,77 @@
+"""Named regional instruments (routing_rules/regional_schemes.yaml and the "scheme word next to a
+place" pattern): the body that runs the scheme is the door, resolved to its exact id, also when
+the firm's location lies elsewhere. Questions written for these tests."""
+
+import pytest
+import yaml
+
+from app.routing.engine import Router
+from app.routing.loader import RuleSetError, load_ruleset, read_rule_files
+from tests.conftest import RULES, route
+
+FROM_THE_TABLE = [
+    ("Kan ik met de Subsidieregeling energiebesparing Drents MKB nieuwe ledverlichting betalen?",
+     "provincie:PV22"),
+    ("Wie beoordeelt mijn aanvraag voor de Adviesregeling Groningen?", "provincie:PV20"),
+    ("Hoe vraag ik als winkelier de duurzaamheidslening van de gemeente Utrecht aan?", "gemeente:GM0344"),
+    ("Wat doet het ondernemersfonds in Tilburg met de bijdrage van mijn zaak?", "gemeente:GM0855"),
+]
+
+
+@pytest.mark.parametrize(("question", "door"), FROM_THE_TABLE)
+def test_a_scheme_from_the_table_goes_to_its_owner(router: Router, question: str, door: str) -> None:
+    d = route(router, question)
+    assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]
+    assert d.routes[0].rule in ("named.provincial_scheme", "named.municipal_scheme", "named.local_scheme")
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    ("Welke Friese subsidie is er voor innovatie in het mkb?", "provincie:PV21"),
+    ("Is er een Brabantse regeling voor de digitalisering van mijn werkplaats?", "provincie:PV30"),
+    ("Geeft de innovatievoucher van Overijssel ook geld voor een prototype?", "provincie:PV23"),
+    ("Kan ik een lening van de gemeente Zwolle krijgen om mijn winkel te verbouwen?", "gemeente:GM0193"),
+    ("Is there a Limburg grant for energy saving in small firms?", "provincie:PV31"),
+])
+def test_a_scheme_word_next_to_a_place_names_that_regions_instrument(router: Router, question: str,
+                                                                      door: str) -> None:
+    assert route(router, question).routes[0].provider_id == door
+
+
+def test_the_named_owner_wins_over_the_firms_location(router: Router) -> None:
+    d = route(router, "Kan ik de Friese subsidie voor innovatie aanvragen?", location={"municipality": "Tilburg"})
+    assert d.routes[0].provider_id == "provincie:PV21"
+    assert d.location is not None and d.location.municipality is not None
+    assert d.location.municipality.code == "GM0855"
+
+
+def test_a_generic_local_instrument_is_resolved_from_the_location(router: Router) -> None:
+    d = route(router, "Kan ik een duurzaamheidslening krijgen voor zonnepanelen op ons bedrijfspand?",
+              location={"postcode": "8011"})
+    assert d.routes[0].provider_id == "gemeente:GM0193"
+    d = route(router, "Kan ik een duurzaamheidslening krijgen voor zonnepanelen op ons bedrijfspand?")
+    assert d.routes[0].provider_id == "gemeente" and d.routes[0].needs_location
+
+
+def test_a_place_after_in_is_the_firms_location_not_a_scheme(router: Router) -> None:
+    # a national scheme for a firm in Tilburg: "in" never links a scheme to a place
+    d = route(router, "Welke subsidie is er voor zonnepanelen op ons bedrijfspand in Tilburg?")
+    assert d.routes[0].family == "rvo"
+
+
+def test_an_unknown_owner_is_refused_with_its_place() -> None:
+    files = dict(read_rule_files(RULES))
+    doc = yaml.safe_load(files["regional_schemes.yaml"])
+    doc["schemes"][0]["owner"] = "gemeente:GM9999"
+    files["regional_schemes.yaml"] = yaml.safe_dump(doc, allow_unicode=True).encode()
+    with pytest.raises(RuleSetError) as e:
+        load_ruleset(files)
+    assert any("regional_schemes.yaml" in p and "GM9999" in p for p in e.value.problems)
+
+
+def test_every_scheme_has_a_source_and_a_checked_date() -> None:
+    doc = yaml.safe_load((RULES / "regional_schemes.yaml").read_text(encoding="utf-8"))
+    assert len(doc["schemes"]) >= 100
+    provinces = {s["owner"].split(":")[1] for s in doc["schemes"] if s["owner"].startswith("provincie:")}
+    assert len(provinces) == 12
+    for s in doc["schemes"]:
+        assert s["source"].startswith("http") and s["checked"], s["id"]
