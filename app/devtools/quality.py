@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from app.routing.engine import Router
+from app.routing.learned import NO_FAMILY, NeedModel
 from app.routing.model import Decision, InvalidInput, LocationInput, RouteInput
+from app.routing.text import clean, tokenize
 
 REGIONAL_NEEDING_LOCATION = ("rom", "gemeente", "provincie", "wsp")
 DEFAULT_FOLDS = 5
@@ -156,6 +158,22 @@ def router_answer(router: Router) -> Answer:
             return Outcome.of(router.route(to_input(row)))
         except InvalidInput as e:
             return Outcome(False, (), None, False, None, error=f"422 {e}")
+    return answer
+
+
+def model_answer(router: Router, model: NeedModel) -> Answer:
+    """The learned model alone (for comparison, never shipped this way): the first door is the
+    family it finds most likely ("none": out of scope), resolved to the region as the router
+    would; no lexicon, no rules."""
+    def answer(row: dict[str, Any]) -> Outcome:
+        inp = to_input(row)
+        family, _ = model.predict(tokenize(clean(inp.question or ""))).top("family")
+        if family == NO_FAMILY:
+            return Outcome(True, (), None, False, None)
+        loc = inp.location
+        location = router.resolve_location(loc.postcode, loc.municipality, loc.province) if loc else None
+        pid, needs_location = router.door_for(family, location)
+        return Outcome(False, (family,), pid, needs_location, None)
     return answer
 
 

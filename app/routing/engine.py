@@ -24,6 +24,7 @@ from app.routing.classify import (
 )
 from app.routing.facts import TextFacts, extract
 from app.routing.geo import Location, TextPlace, UnknownPlace
+from app.routing.learned import Prediction
 from app.routing.lexicon import Match
 from app.routing.loader import RuleFiles, RuleSetData, load_ruleset
 from app.routing.model import (
@@ -307,10 +308,20 @@ class Router:
             None,
         )
         instruments = ranked_instruments(ev, data.thresholds.min_instrument_weight)
+        learned = data.thresholds.learned
+        model = data.model if learned.mode == "combined" else None
+        pred: Prediction | None = None
+        if model is not None and instruments and instruments[0].weight < learned.instrument_below:
+            # a weakly named instrument (a description, a body's name) that the model finds
+            # unlikely for its door: decided as a need instead
+            pred = model.predict(tokens)
+            door = self._eval(_with(ctx_base, instrument=instruments[0].id)).primary
+            if pred.probability("family", self._family_of(door, named)) < learned.instrument_p:
+                instruments = []
         if instruments:
             plan = self._tier1(instruments, ev, ctx_base, location, named)
         else:
-            plan = self._tier2(ev, ctx_base, location, named, language)
+            plan = self._tier2(ev, ctx_base, location, named, language, tokens, pred)
         routes = self._rank(plan.doors, language)
         clarify = list(plan.clarify)
         if routes and routes[0].needs_location:
@@ -404,16 +415,29 @@ class Router:
         return None
 
     def _tier2(self, ev: Evidence, ctx_base: Context, location: Location | None, named: str | None,
-               language: str) -> _Plan:
-        """The best (theme, service) decides; close alternatives make it a clarifying answer."""
+               language: str, tokens: Sequence[Token], pred: Prediction | None) -> _Plan:
+        """The best (theme, service) decides; close alternatives make it a clarifying answer.
+        With the learned model ("combined"), each candidate need's lexicon confidence gets the
+        model's probability of its door and of the need added, and the model may propose needs
+        the lexicon found no words for; the rule and principle still come from the need's row."""
         th = self.data.thresholds
+        learned = th.learned
         cands = candidate_needs(ev, self._themes, self._default_service, self._general)
         if not cands:
             cands = [NeedCandidate(self._general, self._default_service, 0.0, 0, 0)]
         n1, row1 = self._most_specific(cands, ctx_base)
+        model = self.data.model if learned.mode == "combined" else None
+        model_words: tuple[str, ...] = ()
+        if model is not None and self._conf(n1.score) < learned.lexicon_sure:
+            pred = pred or model.predict(tokens)
+            m1, mrow1, cands = self._arbitrate(cands, ev, ctx_base, named, pred)
+            if (m1.theme, m1.service) != (n1.theme, n1.service):
+                n1, row1 = m1, mrow1
+                model_words = pred.evidence("family", self._family_of(row1.primary, named))
         conf1 = self._conf(n1.score)
-        needs = [self._need_result(ev, n1)]
-        doors = [self._door(row1, "primary", conf1, ev.words_for(f"t:{n1.theme}", f"s:{n1.service}"),
+        needs = [self._need_result(ev, n1, model_words)]
+        doors = [self._door(row1, "primary", conf1,
+                            _merge(ev.words_for(f"t:{n1.theme}", f"s:{n1.service}"), model_words),
                             location, named)]
         # the best need of every other door, best first
         alt: list[tuple[NeedCandidate, Row]] = []
@@ -512,6 +536,37 @@ class Router:
         return any(_family(self._eval(_with(ctx, theme=n.theme, service=s)).primary) != fam
                    for s in self._services if s != n.service)
 
+    def _family_of(self, target: str, named: str | None) -> str:
+        return _family(named) if target == "$named" and named else _family(target)
+
+    def _arbitrate(self, cands: Sequence[NeedCandidate], ev: Evidence, ctx: Context, named: str | None,
+                   pred: Prediction) -> tuple[NeedCandidate, Row, list[NeedCandidate]]:
+        """Rank candidate needs by lexicon confidence + the model's probabilities (thresholds.yaml
+        `learned`); the model's likely themes and services add candidates of their own."""
+        learned = self.data.thresholds.learned
+        pool = {(c.theme, c.service): c for c in cands}
+        for t, pt in pred.theme:
+            if pt < learned.propose:
+                break
+            if t not in self.data.taxonomy.themes:
+                continue
+            for s, ps in pred.service:
+                if ps < learned.propose:
+                    break
+                if (t, s) not in pool and s in self.data.taxonomy.services:
+                    score = ev.theme.get(t, 0.0) + ev.service.get(s, 0.0) + ev.need.get((t, s), 0.0)
+                    pool[(t, s)] = NeedCandidate(t, s, score, ev.pos(f"t:{t}"), ev.pos(f"s:{s}"))
+        ranked: list[tuple[tuple[Any, ...], NeedCandidate, Row]] = []
+        for c in pool.values():
+            row = self._eval(_with(ctx, theme=c.theme, service=c.service))
+            p_door = pred.probability("family", self._family_of(row.primary, named))
+            p_need = pred.probability("theme", c.theme) * pred.probability("service", c.service)
+            value = self._conf(c.score) + learned.family_weight * p_door + learned.need_weight * p_need
+            ranked.append(((-round(value, 6), row.tier, -row.when.specificity, c.theme_pos, c.service_pos,
+                            c.theme, c.service), c, row))
+        ranked.sort(key=lambda x: x[0])
+        return ranked[0][1], ranked[0][2], [c for _, c, _ in ranked]
+
     def _most_specific(self, cands: Sequence[NeedCandidate], ctx: Context) -> tuple[NeedCandidate, Row]:
         """Among needs scoring within the margin of the best, take the one whose decision row
         is most specific (routing-policy.md §4: most specific wins)."""
@@ -539,9 +594,9 @@ class Router:
         assert row is not None, "decision tables have no general fallback row"
         return row
 
-    def _need_result(self, ev: Evidence, c: NeedCandidate) -> NeedResult:
+    def _need_result(self, ev: Evidence, c: NeedCandidate, model_words: tuple[str, ...] = ()) -> NeedResult:
         return NeedResult(c.theme, c.service, self._conf(c.score),
-                          ev.words_for(f"t:{c.theme}", f"s:{c.service}"))
+                          _merge(ev.words_for(f"t:{c.theme}", f"s:{c.service}"), model_words))
 
     def _door(self, row: Row, role: str, score: float, evidence: tuple[str, ...],
               location: Location | None, named: str | None, target: str | None = None) -> _Door:
@@ -552,6 +607,12 @@ class Router:
               named: str | None) -> list[_Door]:
         return [self._door(row, "also", round(score * 0.5, 2), (), location, named, target=a)._replace(mandate=True)
                 for a in row.also_for(ctx)]
+
+    def door_for(self, target: str, location: Location | None) -> tuple[str, bool]:
+        """The concrete door of a provider id or regional family at a location, and whether
+        the location is still needed (for tools that name a family, such as the evaluation)."""
+        pid, needs_location, _ = self._resolve(target, location, None)
+        return pid, needs_location
 
     def _resolve(
         self, target: str, location: Location | None, named: str | None
@@ -686,6 +747,11 @@ def _sentences(text: str, tokens: Sequence[Token]) -> tuple[list[int], set[int]]
         if "?" in after:
             questions.add(t.sent)
     return sentence, questions
+
+
+def _merge(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    """Evidence words of the lexicon, then those that carried the model's score."""
+    return a + tuple(w for w in b if w not in a) if b else a
 
 
 def _family(pid: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,7 @@ import yaml
 from app.routing.directory import LANGS, Directory, Family, Provider, finder_provider, instance_provider
 from app.routing.facts import COMPARISON, RAISE, THRESHOLD, VALUE, LanguageData
 from app.routing.geo import Area, Geo, Municipality, RegionName, RomOverride
+from app.routing.learned import NeedModel
 from app.routing.lexicon import Concept, Cue, CueSyntaxError, Lexicon, Role, parse_cue
 from app.routing.tables import AlsoRef, Conditions, DecisionTables, Row
 from app.routing.text import fold
@@ -50,6 +52,27 @@ class Taxonomy:
     business_services: frozenset[str]  # kinds of help only a business asks for (scope)
 
 
+LEARNED_MODES = ("lexicon", "combined")
+MODEL_FILE = "model/need_model.json"
+
+
+@dataclass(frozen=True)
+class Learned:
+    """How the learned need model (model/need_model.json) takes part in a decision
+    (thresholds.yaml `learned`): not at all ("lexicon"), or adding its probabilities to the
+    lexicon's confidence of each candidate need ("combined").
+    A named instrument (tier 1) is decided by the lexicon unless its cue weight is below
+    `instrument_below` and the model gives its door less than `instrument_p`."""
+
+    mode: str = "lexicon"
+    family_weight: float = 1.0  # x P(family of the need's door)
+    need_weight: float = 1.0  # x P(theme) x P(service)
+    propose: float = 0.1  # the model's themes and services from this probability add candidates
+    lexicon_sure: float = 1.0  # lexicon confidence from which the model is not consulted
+    instrument_below: float = 0.0
+    instrument_p: float = 0.0
+
+
 @dataclass(frozen=True)
 class Thresholds:
     min_instrument_weight: float
@@ -64,6 +87,7 @@ class Thresholds:
     alternative_door_share: float
     min_firm_weight: float
     second_need_theme: float
+    learned: Learned = Learned()
 
 
 @dataclass(frozen=True)
@@ -90,6 +114,7 @@ class RuleSetData:
     messages: Mapping[str, Any]
     profile: Mapping[str, Any]
     roles: Mapping[str, Role]
+    model: NeedModel | None = None  # the learned second opinion, when the rule set ships one
 
 
 RuleFiles = Mapping[str, bytes]  # a rule set as content: relative path -> bytes
@@ -140,13 +165,15 @@ class _Reader:
             self.problems.append(f"{rel}: not valid YAML ({e})")
         return None
 
-    def optional_yaml(self, rel: str) -> Any:
+    def optional(self, rel: str) -> bytes | None:
         """A file a rule set may leave out (older published sets lack it): None when absent."""
         try:
-            self._read(rel)
+            return self._read(rel)
         except FileNotFoundError:
             return None
-        return self.yaml(rel)
+
+    def optional_yaml(self, rel: str) -> Any:
+        return None if self.optional(rel) is None else self.yaml(rel)
 
     def csv(self, rel: str) -> list[dict[str, str]]:
         try:
@@ -643,6 +670,32 @@ def _load_tables(r: _Reader, taxonomy: Taxonomy, instruments: Mapping[str, Any],
     return DecisionTables(rows, hit_policy="PRIORITY")
 
 
+# -- the learned model ------------------------------------------------------------------------
+def _learned(r: _Reader, doc: Any) -> Learned:
+    if doc is None:
+        return Learned()
+    try:
+        learned = Learned(**{k: (str(v) if k == "mode" else float(v)) for k, v in dict(doc).items()})
+    except (TypeError, ValueError) as e:
+        r.error("thresholds.yaml", f"learned: {e}")
+        return Learned()
+    if learned.mode not in LEARNED_MODES:
+        r.error("thresholds.yaml", f"learned.mode must be one of {', '.join(LEARNED_MODES)}")
+    return learned
+
+
+def _model(r: _Reader) -> NeedModel | None:
+    """The learned need model shipped with the rule set (optional: older sets have none)."""
+    raw = r.optional(MODEL_FILE)
+    if raw is None:
+        return None
+    try:
+        return NeedModel.from_document(json.loads(raw))
+    except ValueError as e:  # ModelError, or not JSON at all
+        r.error(MODEL_FILE, f"not a valid need model: {e}")
+        return None
+
+
 # -- the whole rule set ------------------------------------------------------------------------
 def _word_set(values: Any) -> frozenset[str]:
     return frozenset(fold(str(v)) for v in _as_list(values))
@@ -749,6 +802,7 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             alternative_door_share=float(th["alternative_door_share"]),
             min_firm_weight=float(th.get("min_firm_weight", 1.0)),
             second_need_theme=float(th.get("second_need_theme", 1.0)),
+            learned=_learned(r, th.get("learned")),
         )
     except (KeyError, TypeError, ValueError) as e:
         r.error("thresholds.yaml", f"missing or invalid value: {e}")
@@ -761,6 +815,9 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             r.error("messages.yaml", f"principles.{code} needs nl and en labels")
     profile = r.yaml("profile.yaml") or {}
 
+    model = _model(r)
+    if thresholds.learned.mode != "lexicon" and model is None:
+        r.error("thresholds.yaml", f"learned.mode {thresholds.learned.mode!r} needs {MODEL_FILE}")
     if r.problems:
         raise RuleSetError(r.problems)
     meta = RuleSetMeta(
@@ -784,4 +841,5 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         messages=messages,
         profile=profile,
         roles=roles,
+        model=model,
     )
