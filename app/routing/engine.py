@@ -193,11 +193,18 @@ class Router:
             return geo.locate_text_place(place)
         return None
 
-    def _regional_scheme(self, tokens: Sequence[Token], place: TextPlace | None) -> InstrumentHit | None:
+    def _regional_scheme(self, tokens: Sequence[Token], matches: Sequence[Match]) -> InstrumentHit | None:
         """A scheme word right next to a place names that region's own instrument ("Friese
         subsidie", "Adviesregeling Groningen", "de lening van de gemeente Zwolle"): its
         provincie or gemeente is the door, whatever the firm's location (§4a, like a named ROM)."""
-        if place is None or place.kind == "region":
+        for place in self.data.geo.places_in_text(tokens):
+            hit = self._scheme_at(tokens, place, matches)
+            if hit is not None:
+                return hit
+        return None
+
+    def _scheme_at(self, tokens: Sequence[Token], place: TextPlace, matches: Sequence[Match]) -> InstrumentHit | None:
+        if place.kind == "region":
             return None
         lang = self.data.language
         owner = f"{'provincie' if place.kind == 'province' else 'gemeente'}:{place.code}"
@@ -216,8 +223,8 @@ class Router:
             elif tokens[k].norm not in lang.scheme_links:
                 break
             k -= 1
-        if found is None:
-            return None
+        if found is None or any(m.concept.instrument and m.first <= found.pos <= m.last for m in matches):
+            return None  # not a scheme word here, but part of a name ("Impuls Zeeland" is a ROM)
         first = min(found.start, tokens[place.first].start)
         return InstrumentHit(instrument, 2.0, first, (found.surface, place.evidence), owner)
 
@@ -272,7 +279,7 @@ class Router:
         ev = gather(matches)
         place = data.geo.find_in_text(tokens)
         location = self._location(inp, facts, place)
-        scheme = self._regional_scheme(tokens, place)
+        scheme = self._regional_scheme(tokens, matches)
         if scheme is not None:
             ev.instruments[scheme.id] = scheme
         trace = tuple(matches)

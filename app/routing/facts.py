@@ -204,10 +204,13 @@ def find_amounts(tokens: Sequence[Token], lang: LanguageData, text: str) -> list
         after = tokens[j + 1].norm if j + 1 < len(tokens) else ""
         after2 = tokens[j + 2].norm if j + 2 < len(tokens) else ""
         mult = glued_mult or lang.multipliers.get(after, 1.0)
+        # a currency word counts only in the same run of words ("EUR.1" is a customs form)
+        before_ok = i > 0 and text[tokens[i - 1].end : tok.start].strip() == ""
+        after_ok = j + 1 < len(tokens) and text[tokens[j].end : tokens[j + 1].start].strip() == ""
         currency = (
             "€" in before_text
-            or before in lang.currency_words
-            or after in lang.currency_words
+            or (before in lang.currency_words and before_ok)
+            or (after in lang.currency_words and after_ok)
             or (after in lang.multipliers and after2 in lang.currency_words)
         )
         if not currency and _unit_after(tokens, j, lang, text) is not None:

@@ -7,7 +7,7 @@ README there). Names are matched after folding (case, accents, hyphens), so "Den
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.routing.text import Token, fold
@@ -197,6 +197,10 @@ class Geo:
     # -- places written in the question --------------------------------------------------------
     def find_in_text(self, tokens: Sequence[Token]) -> TextPlace | None:
         """The first Dutch place, province or region named in the text (longest name wins)."""
+        return next(self.places_in_text(tokens), None)
+
+    def places_in_text(self, tokens: Sequence[Token]) -> Iterator[TextPlace]:
+        """Every Dutch place, province or region named in the text, in order (longest name wins)."""
         n = len(tokens)
         i = 0
         while i < n:
@@ -220,9 +224,10 @@ class Geo:
                     hit = TextPlace(kind, code, evidence, tokens[i].start, i, i + k - 1)
                 break
             if hit is not None:
-                return hit
-            i += 1
-        return None
+                yield hit
+                i = hit.last + 1
+            else:
+                i += 1
 
     def _reads_as_place(self, tokens: Sequence[Token], i: int, key: str) -> bool:
         if not tokens[i].cased[:1].isupper():

@@ -1,0 +1,370 @@
+"""A learned second opinion on a question's need: a linear model over word and character n-grams.
+
+Trained offline (app/devtools/train_model.py, scikit-learn) and shipped as plain weights in
+`routing_rules/model/need_model.json`; scored here in pure Python. Three heads: `family` (the
+provider family of the first door, or "none" when the question is out of scope), `theme` and
+`service`, each a softmax over linear scores.
+
+Features (`features`, also sklearn's analyzer at training time, so training and serving cannot
+diverge) come in *groups*: one group per word (its unigram and its character n-grams within the
+word boundaries, as sklearn's char_wb) and one per pair of adjacent words (the bigram). A
+feature's value is count x idf; the question vector is divided by the square root of the sum of
+the groups' squared norms (`group_sqnorm`): an L2 norm that ignores overlaps between groups, so
+it decomposes per word. That is what makes the per-word memo exact: a word's class-score
+contributions and its squared norm are computed once, and a question costs one memo lookup per
+word and per bigram.
+
+The per-word score vectors are summed as packed integers: every class score is a 64-bit
+fixed-point slot of one Python int, so adding a word is one (C-level) integer addition instead
+of a loop over the classes; `_SCALE` keeps 2**-32 of precision per word. The memo holds at most
+`memo_limit` words (it is cleared when full). `predict` does only this sum; a head's softmax and
+ranking are computed when the Prediction is first asked for them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise, repeat
+from operator import add, attrgetter, itemgetter, mul, sub
+from pathlib import Path
+from typing import Any, cast
+
+from app.routing.text import Token
+
+FORMAT = 1
+HEADS = ("family", "theme", "service")
+NO_FAMILY = "none"  # the family class of an out-of-scope question
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "routing_rules" / "model" / "need_model.json"
+MEMO_LIMIT = 100_000
+
+_BITS = 64
+_SCALE = float(1 << 32)  # fixed point of a slot: 2**-32
+_EXP_SAFE = 700.0  # math.exp overflows above 709.78 and reaches 0.0 below -745
+_NORM = attrgetter("norm")
+_PACKED = itemgetter(0)
+_SQNORM = itemgetter(1)
+
+Ranking = tuple[tuple[str, float], ...]  # (class, probability), best first
+_Sums = tuple[tuple[int, ...], float, int]  # (fixed-point class-score sums, 1 / (norm x scale), groups)
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """Which n-grams make the features; stored in the model document."""
+
+    unigrams: bool = True
+    bigrams: bool = True
+    char_min: int = 2
+    char_max: int = 4
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> FeatureSpec:
+        return cls(bool(doc["unigrams"]), bool(doc["bigrams"]), int(doc["char_min"]), int(doc["char_max"]))
+
+    def to_document(self) -> dict[str, Any]:
+        return {"unigrams": self.unigrams, "bigrams": self.bigrams,
+                "char_min": self.char_min, "char_max": self.char_max,
+                "description": self.describe()}
+
+    def describe(self) -> str:
+        parts = ["word unigrams"] if self.unigrams else []
+        if self.bigrams:
+            parts.append("word bigrams")
+        if self.char_max >= self.char_min > 0:
+            parts.append(f"char {self.char_min}-{self.char_max}-grams within word boundaries (char_wb)")
+        return (", ".join(parts) + " of the folded words (Token.norm); count x idf, divided by the root "
+                "of the summed squared norms of the word and bigram groups")
+
+
+DEFAULT_SPEC = FeatureSpec()
+
+
+def word_group(norm: str, spec: FeatureSpec = DEFAULT_SPEC) -> list[str]:
+    """The features of one word: its unigram ("w:") and its character n-grams ("c:") of " norm "."""
+    out = [f"w:{norm}"] if spec.unigrams else []
+    padded = f" {norm} "
+    size = len(padded)
+    for n in range(spec.char_min, min(spec.char_max, size) + 1) if spec.char_min > 0 else ():
+        out.extend("c:" + padded[i:i + n] for i in range(size - n + 1))
+    return out
+
+
+def bigram(a: str, b: str) -> str:
+    """The feature of two adjacent words."""
+    return f"b:{a} {b}"
+
+
+def feature_groups(tokens: Sequence[Token], spec: FeatureSpec = DEFAULT_SPEC) -> list[list[str]]:
+    """The features of a question, grouped: one group per word, then one per adjacent pair."""
+    norms = [t.norm for t in tokens]
+    groups = [word_group(n, spec) for n in norms]
+    if spec.bigrams:
+        groups.extend([bigram(a, b)] for a, b in pairwise(norms))
+    return groups
+
+
+def features(tokens: Sequence[Token], spec: FeatureSpec = DEFAULT_SPEC) -> list[str]:
+    """All features of a question (with repeats): the analyzer used for training."""
+    return [f for group in feature_groups(tokens, spec) for f in group]
+
+
+def group_sqnorm(group: Iterable[str], idf: Mapping[str, float]) -> float:
+    """The squared norm of one group's count x idf vector; features outside `idf` are ignored."""
+    return sum((count * idf[f]) ** 2 for f, count in Counter(group).items() if f in idf)
+
+
+class ModelError(ValueError):
+    """The model document is malformed."""
+
+
+class Prediction:
+    """The three heads' classes with softmax probabilities, best first (`family`, `theme`,
+    `service`). Probabilities are computed when a head is first read, then kept."""
+
+    __slots__ = ("_exps", "_model", "_ranked", "_scored", "_tokens")
+
+    def __init__(self, model: NeedModel, tokens: tuple[Token, ...], scored: _Sums) -> None:
+        self._model = model
+        self._tokens = tokens
+        self._scored = scored
+        self._exps: list[float] | None = None
+        self._ranked: dict[str, Ranking] = {}
+
+    @property
+    def family(self) -> Ranking:
+        return self._ranked.get("family") or self.head("family")
+
+    @property
+    def theme(self) -> Ranking:
+        return self._ranked.get("theme") or self.head("theme")
+
+    @property
+    def service(self) -> Ranking:
+        return self._ranked.get("service") or self.head("service")
+
+    def head(self, name: str) -> Ranking:
+        """The ranking of one head (KeyError for an unknown head)."""
+        ranking = self._ranked.get(name)
+        if ranking is None:
+            if self._exps is None:
+                self._exps = self._model.exps(self._scored)
+            ranking = self._ranked[name] = self._model.rank(name, self._exps)
+        return ranking
+
+    def top(self, name: str) -> tuple[str, float]:
+        """The best class of a head and its probability."""
+        return self.head(name)[0]
+
+    def probability(self, name: str, cls: str) -> float:
+        """The probability of one class of a head (0.0 for a class the model does not know)."""
+        if self._exps is None:
+            self._exps = self._model.exps(self._scored)
+        return self._model.probability(name, cls, self._exps)
+
+    def evidence(self, head: str, cls: str, k: int = 3) -> tuple[str, ...]:
+        """Up to k words of the question (as typed) that raised `cls` most above the head's mean."""
+        return self._model.evidence(self._tokens, head, cls, k)
+
+    def __repr__(self) -> str:
+        return f"Prediction(family={self.top('family')}, theme={self.top('theme')}, service={self.top('service')})"
+
+
+class NeedModel:
+    """The exported linear model; immutable after construction apart from its word memo."""
+
+    def __init__(self, doc: Mapping[str, Any], memo_limit: int = MEMO_LIMIT) -> None:
+        if not isinstance(doc, Mapping):
+            raise ModelError("a need model is a JSON object")
+        if doc.get("format") != FORMAT:
+            raise ModelError(f"need model format {doc.get('format')!r}, expected {FORMAT}")
+        try:
+            self.spec = FeatureSpec.from_document(doc["features"])
+            self.classes: Mapping[str, tuple[str, ...]] = {h: tuple(doc["classes"][h]) for h in HEADS}
+            vocab = [str(f) for f in doc["vocabulary"]]
+            idf_values = [float(x) for x in doc["idf"]]
+            if len(vocab) != len(idf_values):
+                raise ModelError("vocabulary and idf differ in length")
+            intercepts: list[float] = []
+            slots: list[list[tuple[int, float]]] = [[] for _ in vocab]
+            for h in HEADS:
+                icpt = [float(x) for x in doc["intercepts"][h]]
+                if len(icpt) != len(self.classes[h]):
+                    raise ModelError(f"{h}: {len(icpt)} intercepts for {len(self.classes[h])} classes")
+                for c in self.classes[h]:
+                    gaps, ws = doc["weights"][h][c]
+                    if len(gaps) != len(ws):
+                        raise ModelError(f"{h}/{c}: index gaps and weights differ in length")
+                    slot = len(intercepts) + self.classes[h].index(c)
+                    i = -1
+                    for gap, w in zip(gaps, ws, strict=True):
+                        if int(gap) < 1:
+                            raise ModelError(f"{h}/{c}: feature index gaps must be positive")
+                        i += int(gap)
+                        slots[i].append((slot, float(w)))
+                intercepts.extend(icpt)
+        except (AttributeError, KeyError, TypeError, ValueError, IndexError) as e:
+            if isinstance(e, ModelError):
+                raise
+            raise ModelError(f"malformed need model: {e!r}") from e
+        self.header: Mapping[str, Any] = {k: v for k, v in doc.items()
+                                          if k not in ("vocabulary", "idf", "intercepts", "weights")}
+        self._n = len(intercepts)
+        self._intercepts = tuple(intercepts)
+        self._ranges: dict[str, tuple[int, int]] = {}
+        start = 0
+        for h in HEADS:
+            self._ranges[h] = (start, start + len(self.classes[h]))
+            start += len(self.classes[h])
+        self._idf: dict[str, float] = dict(zip(vocab, idf_values, strict=True))
+        self._weights: dict[str, tuple[tuple[int, float], ...]] = {
+            f: tuple(s) for f, s in zip(vocab, slots, strict=True) if s}
+        self._unpack = struct.Struct(f"<{self._n}q").unpack
+        self._nbytes = self._n * _BITS // 8
+        self._zeros = (0,) * self._n
+        self._index = {h: {c: i for i, c in enumerate(self.classes[h])} for h in HEADS}
+        self._spans = tuple(self._ranges[h] for h in HEADS)
+        class_norm = [0.0] * self._n
+        for ws in self._weights.values():
+            for slot, w in ws:
+                class_norm[slot] += w * w
+        bound = max(math.sqrt(x) for x in class_norm) if class_norm else 0.0
+        margin = _EXP_SAFE - max((abs(b) for b in intercepts), default=0.0)
+        self._safe_groups = int((margin / bound) ** 2) if bound > 0 and margin > 0 else 0
+        # Bigrams are single features: their (packed scores, squared norm) are precomputed.
+        self._bigrams: dict[tuple[str, str], tuple[int, float]] = {}
+        for f in vocab:
+            if f.startswith("b:"):
+                a, b = f[2:].split(" ", 1)
+                self._bigrams[a, b] = (self._pack(self._dense([f])), self._idf[f] ** 2)
+        self._memo: dict[str, tuple[int, float]] = {}
+        self.memo_limit = memo_limit
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any], memo_limit: int = MEMO_LIMIT) -> NeedModel:
+        return cls(doc, memo_limit)
+
+    @classmethod
+    def from_path(cls, path: Path | str = DEFAULT_PATH, memo_limit: int = MEMO_LIMIT) -> NeedModel:
+        with Path(path).open(encoding="utf-8") as f:
+            return cls(json.load(f), memo_limit)
+
+    # -- scoring ---------------------------------------------------------------------------------
+    def _dense(self, group: Iterable[str]) -> list[float]:
+        """The class-score contributions (count x idf x weight) of one group, unnormalised."""
+        out = [0.0] * self._n
+        for f, count in Counter(group).items():
+            ws = self._weights.get(f)
+            if ws:
+                x = count * self._idf[f]
+                for slot, w in ws:
+                    out[slot] += x * w
+        return out
+
+    def _pack(self, values: Sequence[float]) -> int:
+        packed = 0
+        for v in reversed(values):
+            packed = (packed << _BITS) + round(v * _SCALE)
+        return packed
+
+    def _word(self, norm: str) -> tuple[int, float]:
+        """(packed scores, squared norm) of one word, memoised; the memo is cleared when full."""
+        entry = self._memo.get(norm)
+        if entry is None:
+            group = word_group(norm, self.spec)
+            entry = (self._pack(self._dense(group)), group_sqnorm(group, self._idf))
+            if len(self._memo) >= self.memo_limit:
+                self._memo.clear()
+            self._memo[norm] = entry
+        return entry
+
+    @property
+    def memo_size(self) -> int:
+        return len(self._memo)
+
+    def _sums(self, tokens: Sequence[Token]) -> _Sums:
+        """The summed fixed-point class scores of the question's groups, 1 / (norm x scale) and
+        the number of groups. The loops are C-level (map, filter, sum): the per-question hot path."""
+        norms = list(map(_NORM, tokens))
+        found = list(map(self._memo.get, norms))
+        entries = (cast(list[tuple[int, float]], found) if None not in found
+                   else [e or self._word(n) for e, n in zip(found, norms, strict=True)])
+        if self._bigrams:
+            entries.extend(filter(None, map(self._bigrams.get, pairwise(norms))))
+        sq = sum(map(_SQNORM, entries))
+        if sq <= 0.0:
+            return self._zeros, 0.0, 0
+        return self._unpack_slots(sum(map(_PACKED, entries))), 1.0 / (math.sqrt(sq) * _SCALE), len(entries)
+
+    def _unpack_slots(self, packed: int) -> tuple[int, ...]:
+        """The signed slots of a packed sum. Read as little-endian int64s, a slot can be one unit
+        (2**-32) low when the slots below it add up to a negative number: far below rounding."""
+        return self._unpack(packed.to_bytes(self._nbytes, "little", signed=True))
+
+    def scores(self, tokens: Sequence[Token]) -> list[float]:
+        """The linear scores of every class of every head (heads in HEADS order)."""
+        raw, inv, _ = self._sums(tokens)
+        return list(map(add, self._intercepts, map(mul, raw, repeat(inv))))
+
+    def predict(self, tokens: Sequence[Token]) -> Prediction:
+        """Each head's classes with softmax probabilities, best first (see Prediction)."""
+        return Prediction(self, tuple(tokens), self._sums(tokens))
+
+    def exps(self, scored: _Sums) -> list[float]:
+        """exp of every class score. A score is at most |intercept| + |w_c| x sqrt(groups) (the
+        normalised vector's length is at most sqrt(groups)); where that could overflow, each
+        head's scores are first shifted by their maximum."""
+        raw, inv, groups = scored
+        if groups <= self._safe_groups:
+            return list(map(math.exp, map(add, self._intercepts, map(mul, raw, repeat(inv)))))
+        scores = list(map(add, self._intercepts, map(mul, raw, repeat(inv))))
+        out: list[float] = []
+        for lo, hi in self._spans:
+            out.extend(map(math.exp, map(sub, scores[lo:hi], repeat(max(scores[lo:hi])))))
+        return out
+
+    def probability(self, head: str, cls: str, exps: Sequence[float]) -> float:
+        """One class's softmax probability from `exps` (0.0 for an unknown class)."""
+        lo, hi = self._ranges[head]
+        i = self._index[head].get(cls)
+        return 0.0 if i is None else exps[lo + i] / sum(exps[lo:hi])
+
+    def rank(self, head: str, exps: Sequence[float]) -> Ranking:
+        """One head's (class, softmax probability) pairs, best first, from `exps`."""
+        lo, hi = self._ranges[head]
+        part = exps[lo:hi]
+        scale = 1.0 / sum(part)
+        return tuple([(c, e * scale) for e, c in sorted(zip(part, self.classes[head], strict=True), reverse=True)])
+
+    def evidence(self, tokens: Sequence[Token], head: str, cls: str, k: int = 3) -> tuple[str, ...]:
+        """Up to k words (surface form, first occurrence) whose features raised `cls` most above
+        the head's mean score; a bigram's part is shared between its two words. () for a class the
+        model does not know."""
+        lo, hi = self._ranges[head]
+        if cls not in self._index[head]:
+            return ()
+        slot = lo + self._index[head][cls]
+        width = hi - lo
+
+        def lift(packed: int) -> float:
+            vals = self._unpack_slots(packed)[lo:hi]
+            return float(vals[slot - lo] * width - sum(vals)) / (width * _SCALE)
+
+        gain: dict[str, float] = {}
+        surface: dict[str, str] = {}
+        for t in tokens:
+            surface.setdefault(t.norm, t.surface)
+            gain[t.norm] = gain.get(t.norm, 0.0) + lift(self._word(t.norm)[0])
+        if self._bigrams:
+            for a, b in pairwise(tokens):
+                hit = self._bigrams.get((a.norm, b.norm))
+                if hit is not None:
+                    half = lift(hit[0]) / 2
+                    gain[a.norm] += half
+                    gain[b.norm] += half
+        best = sorted((g, n) for n, g in gain.items() if g > 0)[::-1]
+        return tuple(surface[n] for _, n in best[:k])
