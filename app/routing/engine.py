@@ -248,6 +248,8 @@ class Router:
             return "injection", None
         if hostile > 0 and business == 0 and topical < hostile:
             return ("injection" if s.get("injection", 0.0) >= s.get("abuse", 0.0) else "abuse"), None
+        if s.get("household", 0.0) > topical:
+            return "private", None  # a household's allowance, also when a zzp'er asks
         if private and firm < self.data.thresholds.min_firm_weight:
             return "private", max(private, key=lambda r: (private[r], r))
         if s.get("private", 0.0) > 0 and business == 0:

@@ -30,7 +30,7 @@ from app.routing.text import fold
 PRINCIPLES = frozenset({"P1", "P2", "P3", "P4", "P5"})
 # how a regional family's door is chosen: rom_area = regions/rom_areas.yaml
 REGIONAL_BY = ("national", "rom_area", "province", "municipality", "labour_market_region", "finder")
-SCOPES = frozenset({"business", "private", "personal", "offtopic", "injection", "abuse", "smalltalk"})
+SCOPES = frozenset({"business", "private", "household", "personal", "offtopic", "injection", "abuse", "smalltalk"})
 REGION_FAMILY_ALIASES = {"$named"}
 MONEY_ROLES = (RAISE, THRESHOLD, COMPARISON, VALUE)
 
