@@ -512,11 +512,14 @@ class Router:
         if not any(m.concept.instrument for m in matches):
             return matches
         th = self.data.thresholds
+        negated = _after_markers(tokens, self.data.language.negation_markers, 4)
         sentence, questions = _sentences(text, tokens)
-        # Another instrument asked about in a question sentence makes the ones in the other
-        # sentences context.
+        # Another instrument, or a topic of its own, in a question sentence makes the
+        # instruments of the other sentences context ("Wij vallen niet onder de plicht. Kan ik
+        # subsidie krijgen voor een energieadvies?"); a plain question ("Hoe pak ik dat aan?")
+        # leaves them the subject.
         several = len(set(sentence)) > 1 and any(
-            m.concept.instrument and sentence[m.first] in questions for m in matches)
+            (m.concept.instrument or m.concept.themes) and sentence[m.first] in questions for m in matches)
         out: list[Match] = []
         for m in matches:
             if m.concept.instrument is not None:
@@ -526,6 +529,8 @@ class Router:
                     scale *= th.context_instrument_factor
                 if sid in example_from and m.first > example_from[sid]:
                     scale *= th.example_instrument_factor
+                if m.first in negated:  # "valt niet onder de energiebesparingsplicht"
+                    scale *= th.negated_instrument_factor
                 if scale != 1.0:
                     m = m._replace(scale=scale)
             out.append(m)
@@ -769,6 +774,18 @@ def _refinements(messages: Mapping[str, Any], known: frozenset[str]) -> dict[tup
         options = tuple(item.get("options") or ())
         signals = frozenset(str(x) for o in options for x in (o.get("signals") or ()))
         out[(theme, service)] = _Refine(item.get("question") or {}, options, signals & known)
+    return out
+
+
+def _after_markers(tokens: Sequence[Token], markers: Sequence[tuple[str, ...]], reach: int) -> set[int]:
+    """Token positions up to `reach` words after a marker phrase, in the marker's sentence."""
+    out: set[int] = set()
+    norms = [t.norm for t in tokens]
+    for i in range(len(tokens)):
+        for mk in markers:
+            if tuple(norms[i : i + len(mk)]) == mk:
+                end = i + len(mk)
+                out.update(k for k in range(end, min(len(tokens), end + reach)) if tokens[k].sent == tokens[i].sent)
     return out
 
 

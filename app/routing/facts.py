@@ -37,6 +37,8 @@ class LanguageData:
     multipliers: dict[str, float]
     not_after_postcode: frozenset[str]
     example_markers: tuple[tuple[str, ...], ...] = ()
+    # an instrument right after these is negated ("valt niet onder de informatieplicht")
+    negation_markers: tuple[tuple[str, ...], ...] = ()
     default_language: str = "nl"
     # words for a scheme; next to a place name they name a regional one ("Friese subsidie")
     scheme_words: frozenset[str] = frozenset()
