@@ -282,7 +282,7 @@ class Router:
         place = data.geo.find_in_text(tokens)
         location = self._location(inp, facts, place)
         scheme = self._regional_scheme(tokens, matches)
-        if scheme is not None:
+        if scheme is not None and scheme.id not in ev.instruments:  # a scheme of the table wins
             ev.instruments[scheme.id] = scheme
         trace = tuple(matches)
         ctx_base = self._profile(ev, inp, facts)
@@ -513,6 +513,7 @@ class Router:
             return matches
         th = self.data.thresholds
         negated = _after_markers(tokens, self.data.language.negation_markers, 4)
+        goals = _after_markers(tokens, self.data.language.goal_markers, 2)
         sentence, questions = _sentences(text, tokens)
         # Another instrument, or a topic of its own, in a question sentence makes the
         # instruments of the other sentences context ("Wij vallen niet onder de plicht. Kan ik
@@ -531,6 +532,8 @@ class Router:
                     scale *= th.example_instrument_factor
                 if m.first in negated:  # "valt niet onder de energiebesparingsplicht"
                     scale *= th.negated_instrument_factor
+                elif m.first in goals:  # "to use the Innovation Box"
+                    scale *= th.goal_instrument_factor
                 if scale != 1.0:
                     m = m._replace(scale=scale)
             out.append(m)

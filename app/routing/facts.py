@@ -39,6 +39,8 @@ class LanguageData:
     example_markers: tuple[tuple[str, ...], ...] = ()
     # an instrument right after these is negated ("valt niet onder de informatieplicht")
     negation_markers: tuple[tuple[str, ...], ...] = ()
+    # an instrument right after these is the question's goal ("to use the Innovation Box")
+    goal_markers: tuple[tuple[str, ...], ...] = ()
     default_language: str = "nl"
     # words for a scheme; next to a place name they name a regional one ("Friese subsidie")
     scheme_words: frozenset[str] = frozenset()

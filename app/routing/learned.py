@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise, repeat
-from operator import add, attrgetter, itemgetter, mul, sub
+from operator import add, itemgetter, mul, sub
 from pathlib import Path
 from typing import Any, cast
 
@@ -45,7 +45,7 @@ MEMO_LIMIT = 100_000
 _BITS = 64
 _SCALE = float(1 << 32)  # fixed point of a slot: 2**-32
 _EXP_SAFE = 700.0  # math.exp overflows above 709.78 and reaches 0.0 below -745
-_NORM = attrgetter("norm")
+_NORM = itemgetter(Token._fields.index("norm"))  # Token.norm, without the property's cost
 _PACKED = itemgetter(0)
 _SQNORM = itemgetter(1)
 
@@ -124,15 +124,15 @@ class ModelError(ValueError):
 
 class Prediction:
     """The three heads' classes with softmax probabilities, best first (`family`, `theme`,
-    `service`). Probabilities are computed when a head is first read, then kept."""
+    `service`). `predict` computes every class's exp(score); a head's ranking is sorted when it
+    is first read, then kept."""
 
-    __slots__ = ("_exps", "_model", "_ranked", "_scored", "_tokens")
+    __slots__ = ("_exps", "_model", "_ranked", "_tokens")
 
-    def __init__(self, model: NeedModel, tokens: tuple[Token, ...], scored: _Sums) -> None:
+    def __init__(self, model: NeedModel, tokens: tuple[Token, ...], exps: list[float]) -> None:
         self._model = model
         self._tokens = tokens
-        self._scored = scored
-        self._exps: list[float] | None = None
+        self._exps = exps
         self._ranked: dict[str, Ranking] = {}
 
     @property
@@ -151,8 +151,6 @@ class Prediction:
         """The ranking of one head (KeyError for an unknown head)."""
         ranking = self._ranked.get(name)
         if ranking is None:
-            if self._exps is None:
-                self._exps = self._model.exps(self._scored)
             ranking = self._ranked[name] = self._model.rank(name, self._exps)
         return ranking
 
@@ -162,9 +160,9 @@ class Prediction:
 
     def probability(self, name: str, cls: str) -> float:
         """The probability of one class of a head (0.0 for a class the model does not know)."""
-        if self._exps is None:
-            self._exps = self._model.exps(self._scored)
-        return self._model.probability(name, cls, self._exps)
+        lo, hi, index = self._model.layout(name)
+        i = index.get(cls)
+        return 0.0 if i is None else self._exps[lo + i] / sum(self._exps[lo:hi])
 
     def evidence(self, head: str, cls: str, k: int = 3) -> tuple[str, ...]:
         """Up to k words of the question (as typed) that raised `cls` most above the head's mean."""
@@ -215,10 +213,10 @@ class NeedModel:
                                           if k not in ("vocabulary", "idf", "intercepts", "weights")}
         self._n = len(intercepts)
         self._intercepts = tuple(intercepts)
-        self._ranges: dict[str, tuple[int, int]] = {}
+        self._layout: dict[str, tuple[int, int, Mapping[str, int]]] = {}
         start = 0
         for h in HEADS:
-            self._ranges[h] = (start, start + len(self.classes[h]))
+            self._layout[h] = (start, start + len(self.classes[h]), {c: i for i, c in enumerate(self.classes[h])})
             start += len(self.classes[h])
         self._idf: dict[str, float] = dict(zip(vocab, idf_values, strict=True))
         self._weights: dict[str, tuple[tuple[int, float], ...]] = {
@@ -226,8 +224,6 @@ class NeedModel:
         self._unpack = struct.Struct(f"<{self._n}q").unpack
         self._nbytes = self._n * _BITS // 8
         self._zeros = (0,) * self._n
-        self._index = {h: {c: i for i, c in enumerate(self.classes[h])} for h in HEADS}
-        self._spans = tuple(self._ranges[h] for h in HEADS)
         class_norm = [0.0] * self._n
         for ws in self._weights.values():
             for slot, w in ws:
@@ -311,43 +307,39 @@ class NeedModel:
         return list(map(add, self._intercepts, map(mul, raw, repeat(inv))))
 
     def predict(self, tokens: Sequence[Token]) -> Prediction:
-        """Each head's classes with softmax probabilities, best first (see Prediction)."""
-        return Prediction(self, tuple(tokens), self._sums(tokens))
+        """Each head's classes with softmax probabilities, best first (see Prediction).
 
-    def exps(self, scored: _Sums) -> list[float]:
-        """exp of every class score. A score is at most |intercept| + |w_c| x sqrt(groups) (the
-        normalised vector's length is at most sqrt(groups)); where that could overflow, each
-        head's scores are first shifted by their maximum."""
-        raw, inv, groups = scored
+        A score is at most |intercept| + |w_c| x sqrt(groups) (the normalised vector's length is
+        at most sqrt(groups)); where exp() could overflow, each head is shifted by its maximum."""
+        raw, inv, groups = self._sums(tokens)
         if groups <= self._safe_groups:
-            return list(map(math.exp, map(add, self._intercepts, map(mul, raw, repeat(inv)))))
-        scores = list(map(add, self._intercepts, map(mul, raw, repeat(inv))))
-        out: list[float] = []
-        for lo, hi in self._spans:
-            out.extend(map(math.exp, map(sub, scores[lo:hi], repeat(max(scores[lo:hi])))))
-        return out
+            exps = list(map(math.exp, map(add, self._intercepts, map(mul, raw, repeat(inv)))))
+        else:
+            scores = list(map(add, self._intercepts, map(mul, raw, repeat(inv))))
+            exps = []
+            for lo, hi, _ in self._layout.values():
+                exps.extend(map(math.exp, map(sub, scores[lo:hi], repeat(max(scores[lo:hi])))))
+        return Prediction(self, tuple(tokens), exps)
 
-    def probability(self, head: str, cls: str, exps: Sequence[float]) -> float:
-        """One class's softmax probability from `exps` (0.0 for an unknown class)."""
-        lo, hi = self._ranges[head]
-        i = self._index[head].get(cls)
-        return 0.0 if i is None else exps[lo + i] / sum(exps[lo:hi])
+    def layout(self, head: str) -> tuple[int, int, Mapping[str, int]]:
+        """(first slot, end slot, position of each class) of a head (KeyError for an unknown one)."""
+        return self._layout[head]
 
     def rank(self, head: str, exps: Sequence[float]) -> Ranking:
-        """One head's (class, softmax probability) pairs, best first, from `exps`."""
-        lo, hi = self._ranges[head]
+        """A head's (class, softmax probability) pairs, best first, from every class's exp(score)."""
+        lo, hi, _ = self._layout[head]
         part = exps[lo:hi]
         scale = 1.0 / sum(part)
-        return tuple([(c, e * scale) for e, c in sorted(zip(part, self.classes[head], strict=True), reverse=True)])
+        return tuple([(c, e * scale) for e, c in sorted(zip(part, self.classes[head], strict=False), reverse=True)])
 
     def evidence(self, tokens: Sequence[Token], head: str, cls: str, k: int = 3) -> tuple[str, ...]:
         """Up to k words (surface form, first occurrence) whose features raised `cls` most above
         the head's mean score; a bigram's part is shared between its two words. () for a class the
         model does not know."""
-        lo, hi = self._ranges[head]
-        if cls not in self._index[head]:
+        lo, hi, index = self._layout[head]
+        if cls not in index:
             return ()
-        slot = lo + self._index[head][cls]
+        slot = lo + index[cls]
         width = hi - lo
 
         def lift(packed: int) -> float:

@@ -90,6 +90,7 @@ class Thresholds:
     min_firm_weight: float
     second_need_theme: float
     negated_instrument_factor: float = 1.0
+    goal_instrument_factor: float = 1.0
     learned: Learned = Learned()
 
 
@@ -736,6 +737,7 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         not_after_postcode=_word_set(lang_doc.get("not_after_postcode")),
         example_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("example_markers"))),
         negation_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("negation_markers"))),
+        goal_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("goal_markers"))),
         default_language=str(lang_doc.get("default_language", "nl")),
         scheme_words=_word_set(lang_doc.get("scheme_words")),
         scheme_links=_word_set(lang_doc.get("scheme_links")),
@@ -807,6 +809,7 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             min_firm_weight=float(th.get("min_firm_weight", 1.0)),
             second_need_theme=float(th.get("second_need_theme", 1.0)),
             negated_instrument_factor=float(th.get("negated_instrument_factor", 1.0)),
+            goal_instrument_factor=float(th.get("goal_instrument_factor", 1.0)),
             learned=_learned(r, th.get("learned")),
         )
     except (KeyError, TypeError, ValueError) as e:
