@@ -41,24 +41,27 @@ class Evidence:
     role_words: dict[str, list[str]] = field(default_factory=dict)
 
     def _note(self, key: str, pos: int, word: str) -> None:
-        if key not in self.first_pos or pos < self.first_pos[key]:
+        first = self.first_pos.get(key)
+        if first is None or pos < first:
             self.first_pos[key] = pos
-        ws = self.words.setdefault(key, [])
-        if word not in ws:
+        ws = self.words.get(key)
+        if ws is None:
+            self.words[key] = [word]
+        elif word not in ws:
             ws.append(word)
 
     def add_theme(self, theme: str, w: float, pos: int, word: str) -> None:
         self.theme[theme] = self.theme.get(theme, 0.0) + w
-        self._note(f"t:{theme}", pos, word)
+        self._note(theme_key(theme), pos, word)
 
     def add_service(self, service: str, w: float, pos: int, word: str) -> None:
         self.service[service] = self.service.get(service, 0.0) + w
-        self._note(f"s:{service}", pos, word)
+        self._note(service_key(service), pos, word)
 
     def add_need(self, theme: str, service: str, w: float, pos: int, word: str) -> None:
         self.need[(theme, service)] = self.need.get((theme, service), 0.0) + w
-        self._note(f"t:{theme}", pos, word)
-        self._note(f"s:{service}", pos, word)
+        self._note(theme_key(theme), pos, word)
+        self._note(service_key(service), pos, word)
         self.theme.setdefault(theme, 0.0)
 
     def pos(self, key: str) -> int:
@@ -70,8 +73,12 @@ class Evidence:
             for w in self.words.get(k, ()):
                 if w not in out:
                     out.append(w)
+        if len(out) < 2:
+            return tuple(out)
         # "subsidie" adds nothing next to "welke subsidie"
-        return tuple(w for w in out if not any(w != o and w.lower() in o.lower() for o in out))
+        low = [w.lower() for w in out]
+        return tuple(w for w, lw in zip(out, low, strict=True)
+                     if not any(lw != lo and lw in lo for lo in low))
 
     @property
     def recognised(self) -> bool:
@@ -134,6 +141,27 @@ def ranked_instruments(ev: Evidence, min_weight: float) -> list[InstrumentHit]:
     return sorted(hits, key=lambda h: (-h.weight, h.position))
 
 
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__ (hot path)
+_THEME_KEYS: dict[str, str] = {}
+_SERVICE_KEYS: dict[str, str] = {}
+
+
+def theme_key(theme: str) -> str:
+    """The evidence key of a theme ("t:tax"), built once per name."""
+    key = _THEME_KEYS.get(theme)
+    if key is None:
+        key = _THEME_KEYS[theme] = f"t:{theme}"
+    return key
+
+
+def service_key(service: str) -> str:
+    """The evidence key of a service ("s:scheme"), built once per name."""
+    key = _SERVICE_KEYS.get(service)
+    if key is None:
+        key = _SERVICE_KEYS[service] = f"s:{service}"
+    return key
+
+
 class NeedCandidate(NamedTuple):
     theme: str
     service: str
@@ -162,6 +190,6 @@ def candidate_needs(ev: Evidence, themes: Iterable[str], default_service: str,
             svc = {default_service}
         for s in svc:
             score = t_score + ev.service.get(s, 0.0) + ev.need.get((t, s), 0.0)
-            out.append(NeedCandidate(t, s, score, ev.pos(f"t:{t}"), ev.pos(f"s:{s}")))
+            out.append(_new(NeedCandidate, (t, s, score, ev.pos(theme_key(t)), ev.pos(service_key(s)))))
     out.sort(key=lambda n: (-round(n.score, 6), n.theme_pos, n.service_pos, n.theme, n.service))
     return out

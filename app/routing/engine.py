@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -21,11 +22,13 @@ from app.routing.classify import (
     candidate_needs,
     gather,
     ranked_instruments,
+    service_key,
+    theme_key,
 )
 from app.routing.facts import TextFacts, extract
 from app.routing.geo import Location, TextPlace, UnknownPlace
 from app.routing.learned import Prediction
-from app.routing.lexicon import Match
+from app.routing.lexicon import Match, merge
 from app.routing.loader import RuleFiles, RuleSetData, load_ruleset
 from app.routing.model import (
     ClarifyItem,
@@ -87,6 +90,10 @@ class Router:
             {sig for c in data.concepts.values() for sig in c.signals}
             | {str(sig) for prof in self._phase_profile.values() for sig in ((prof or {}).get("signals") or [])})
         self._refine = _refinements(data.messages, self._known_signals)
+        self._private_roles = frozenset(r.id for r in data.roles.values() if r.private)
+        self._negations = _marker_index(data.language.negation_markers)
+        self._goals = _marker_index(data.language.goal_markers)
+        self._scheme_words: dict[str, bool] = {}  # memo of LanguageData.is_scheme_word
 
     @classmethod
     def from_directory(cls, root: Path | str) -> Router:
@@ -196,37 +203,50 @@ class Router:
     def _regional_scheme(self, tokens: Sequence[Token], matches: Sequence[Match]) -> InstrumentHit | None:
         """A scheme word right next to a place names that region's own instrument ("Friese
         subsidie", "Adviesregeling Groningen", "de lening van de gemeente Zwolle"): its
-        provincie or gemeente is the door, whatever the firm's location (§4a, like a named ROM)."""
-        for place in self.data.geo.places_in_text(tokens):
-            hit = self._scheme_at(tokens, place, matches)
+        provincie or gemeente is the door, whatever the firm's location (§4a, like a named ROM).
+        Only `scheme_links` may stand between the scheme word and a place after it."""
+        lang, geo = self.data.language, self.data.geo
+        known = self._scheme_words
+        for j, tok in enumerate(tokens):
+            is_scheme = known.get(tok.norm)
+            if not (self._is_scheme_word(tok.norm) if is_scheme is None else is_scheme):
+                continue
+            if any(m.concept.instrument and m.first <= j <= m.last for m in matches):
+                continue  # not a scheme word here, but part of a name ("Impuls Zeeland" is a ROM)
+            # a place just before: "Friese subsidie", "Groninger Ondernemersregeling"
+            before = next((p for s in range(j - 1, max(-1, j - 6), -1)
+                           if geo.could_start_place(tokens[s].norm)
+                           and (p := geo.place_at(tokens, s)) is not None and p.last == j - 1), None)
+            place = before if before is not None and tokens[before.first].sent == tok.sent else None
+            # a place after, with only link words between: "Adviesregeling Groningen",
+            # "subsidie van de provincie Drenthe"
+            k = j + 1
+            while place is None and k < len(tokens) and k - j <= 4 and tokens[k].sent == tok.sent:
+                place = geo.place_at(tokens, k) if geo.could_start_place(tokens[k].norm) else None
+                if place is None and tokens[k].norm not in lang.scheme_links:
+                    break
+                k += 1
+            hit = self._scheme_hit(tok, place) if place is not None else None
             if hit is not None:
                 return hit
         return None
 
-    def _scheme_at(self, tokens: Sequence[Token], place: TextPlace, matches: Sequence[Match]) -> InstrumentHit | None:
+    def _is_scheme_word(self, norm: str) -> bool:
+        known = self._scheme_words.get(norm)
+        if known is None:
+            if len(self._scheme_words) > 100_000:
+                self._scheme_words.clear()
+            known = self._scheme_words[norm] = self.data.language.is_scheme_word(norm)
+        return known
+
+    def _scheme_hit(self, tok: Token, place: TextPlace) -> InstrumentHit | None:
         if place.kind == "region":
             return None
-        lang = self.data.language
         owner = f"{'provincie' if place.kind == 'province' else 'gemeente'}:{place.code}"
         instrument = "provincial_named" if place.kind == "province" else "municipal_named"
         if instrument not in self.data.instruments or owner not in self.data.directory.providers:
             return None
-        sent = tokens[place.first].sent
-        found: Token | None = None
-        after = place.last + 1
-        if after < len(tokens) and tokens[after].sent == sent and lang.is_scheme_word(tokens[after].norm):
-            found = tokens[after]  # "Friese subsidie"
-        k = place.first - 1
-        while found is None and k >= 0 and tokens[k].sent == sent and place.first - k <= 4:
-            if lang.is_scheme_word(tokens[k].norm):
-                found = tokens[k]  # "Adviesregeling Groningen", "subsidie van de provincie Drenthe"
-            elif tokens[k].norm not in lang.scheme_links:
-                break
-            k -= 1
-        if found is None or any(m.concept.instrument and m.first <= found.pos <= m.last for m in matches):
-            return None  # not a scheme word here, but part of a name ("Impuls Zeeland" is a ROM)
-        first = min(found.start, tokens[place.first].start)
-        return InstrumentHit(instrument, 2.0, first, (found.surface, place.evidence), owner)
+        return InstrumentHit(instrument, 2.0, min(tok.start, place.start), (tok.surface, place.evidence), owner)
 
     # -- scope -----------------------------------------------------------------------------------
     def _scope(self, ev: Evidence, tokens: Sequence[Token], location: Location | None
@@ -239,8 +259,8 @@ class Router:
         firm role is found too; words that merely name business things do not count."""
         s = ev.scope
         roles = self.data.roles
-        firm = sum(w for r, w in ev.roles.items() if not roles[r].private)
-        private = {r: w for r, w in ev.roles.items() if roles[r].private}
+        firm = sum(w for r, w in ev.roles.items() if not roles[r].private) if ev.roles else 0.0
+        private = {r: w for r, w in ev.roles.items() if roles[r].private} if ev.roles else {}
         business = ev.business + firm
         topical = sum(ev.theme.values()) + sum(h.weight for h in ev.instruments.values())
         hostile = s.get("injection", 0.0) + s.get("abuse", 0.0)
@@ -275,12 +295,14 @@ class Router:
         text = clean(inp.question or "")
         tokens = tokenize(text)
         matches = data.lexicon.match(tokens)
+        if any(m.concept.role in self._private_roles for m in matches):
+            # a private role is weighed against the firm's own things ("mijn kapsalon")
+            matches = merge(matches, data.firm_lexicon.match(tokens))
         language = inp.language or lang_mod.detect(tokens, matches, data.language)
         facts = extract(text, tokens, data.language)
         matches = self._weigh(text, tokens, matches, facts)
         ev = gather(matches)
-        place = data.geo.find_in_text(tokens)
-        location = self._location(inp, facts, place)
+        location = self._location(inp, facts, data.geo.find_in_text(tokens))
         scheme = self._regional_scheme(tokens, matches)
         if scheme is not None and scheme.id not in ev.instruments:  # a scheme of the table wins
             ev.instruments[scheme.id] = scheme
@@ -353,7 +375,7 @@ class Router:
         phase = company.phase if company else None
         employees = company.employees if company and company.employees is not None else facts.employees
         signals = set(ev.signals)
-        if not ev.instruments and not any(v > 0 for v in ev.theme.values()):
+        if ev.role_words and not ev.instruments and not any(v > 0 for v in ev.theme.values()):
             # A persona ("zzp'er", "werkgever") says who asks, not what about: its theme counts
             # only when the question names no topic at all.
             for role, words in ev.role_words.items():
@@ -397,7 +419,7 @@ class Router:
         if second is not None:
             cand, crow = second
             doors.append(self._door(crow, "also", self._conf(cand.score),
-                                    ev.words_for(f"t:{cand.theme}", f"s:{cand.service}"), location, named))
+                                    ev.words_for(theme_key(cand.theme), service_key(cand.service)), location, named))
         doors += self._also(row, ctx, score, location, named)
         for cand in ([second[0]] if second else []) + cands[:2]:
             if (cand.theme, cand.service) != need and len(needs) < 3 and all(
@@ -416,7 +438,7 @@ class Router:
                 continue
             if cand.score < first_score * th.alternative_door_share:
                 break  # best first: the rest score lower still
-            crow = self._eval(_with(ctx, theme=cand.theme, service=cand.service))
+            crow = self._need_row(ctx, cand.theme, cand.service)
             if _family(crow.primary) not in families:
                 return cand, crow
         return None
@@ -432,13 +454,24 @@ class Router:
         cands = candidate_needs(ev, self._themes, self._default_service, self._general)
         if not cands:
             cands = [NeedCandidate(self._general, self._default_service, 0.0, 0, 0)]
+        memo: dict[tuple[str, str], Row] = {}
+
+        def row_of(theme: str, service: str) -> Row:  # each need's row once per question
+            row = memo.get((theme, service))
+            if row is None:
+                row = memo[(theme, service)] = self._need_row(ctx_base, theme, service)
+            return row
+
         n1, row1 = self._most_specific(cands, ctx_base)
         model = self.data.model if learned.mode == "combined" else None
         model_words: tuple[str, ...] = ()
         overruled: tuple[NeedCandidate, Row] | None = None  # the lexicon's own choice
-        if model is not None and self._consult(n1, row1, cands, ctx_base, tokens, ev):
+        if model is not None and self._consult(n1, row1, cands, row_of, tokens, ev):
             pred = pred or model.predict(tokens)
-            m1, mrow1, cands = self._arbitrate(cands, ev, ctx_base, named, pred)
+            if pred.top("family")[0] == self._family_of(row1.primary, named):
+                m1, mrow1 = n1, row1  # the model agrees with the lexicon's door
+            else:
+                m1, mrow1, cands = self._arbitrate(cands, ev, row_of, named, pred)
             if (m1.theme, m1.service) != (n1.theme, n1.service):
                 overruled = (n1, row1)
                 n1, row1 = m1, mrow1
@@ -446,7 +479,7 @@ class Router:
         conf1 = self._conf(n1.score)
         needs = [self._need_result(ev, n1, model_words)]
         doors = [self._door(row1, "primary", conf1,
-                            _merge(ev.words_for(f"t:{n1.theme}", f"s:{n1.service}"), model_words),
+                            _merge(ev.words_for(theme_key(n1.theme), service_key(n1.service)), model_words),
                             location, named)]
         # the best need of every other door, best first
         alt: list[tuple[NeedCandidate, Row]] = []
@@ -454,7 +487,7 @@ class Router:
         for c in cands:
             if c is n1:
                 continue
-            r = self._eval(_with(ctx_base, theme=c.theme, service=c.service))
+            r = row_of(c.theme, c.service)
             if _family(r.primary) not in seen:
                 seen.add(_family(r.primary))
                 alt.append((c, r))
@@ -481,7 +514,7 @@ class Router:
         for c, r in runner_up:
             needs.append(self._need_result(ev, c))
             doors.append(self._door(r, "also", self._conf(c.score),
-                                    ev.words_for(f"t:{c.theme}", f"s:{c.service}"), location, named))
+                                    ev.words_for(theme_key(c.theme), service_key(c.service)), location, named))
         ctx = _with(ctx_base, theme=n1.theme, service=n1.service)
         doors += self._also(row1, ctx, conf1, location, named)
         return _Plan(doors, needs, clarify, outcome)
@@ -512,8 +545,9 @@ class Router:
         if not any(m.concept.instrument for m in matches):
             return matches
         th = self.data.thresholds
-        negated = _after_markers(tokens, self.data.language.negation_markers, 4)
-        goals = _after_markers(tokens, self.data.language.goal_markers, 2)
+        norms = {t.norm for t in tokens}
+        negated = _after_markers(tokens, self._negations, 4) if not norms.isdisjoint(self._negations) else set()
+        goals = _after_markers(tokens, self._goals, 2) if not norms.isdisjoint(self._goals) else set()
         sentence, questions = _sentences(text, tokens)
         # Another instrument, or a topic of its own, in a question sentence makes the
         # instruments of the other sentences context ("Wij vallen niet onder de plicht. Kan ik
@@ -552,12 +586,12 @@ class Router:
         return ClarifyItem("need", str(ref.question[language]), options)
 
     def _service_matters(self, n: NeedCandidate, ctx: Context) -> bool:
-        fam = _family(self._eval(_with(ctx, theme=n.theme, service=n.service)).primary)
-        return any(_family(self._eval(_with(ctx, theme=n.theme, service=s)).primary) != fam
+        fam = _family(self._need_row(ctx, n.theme, n.service).primary)
+        return any(_family(self._need_row(ctx, n.theme, s).primary) != fam
                    for s in self._services if s != n.service)
 
-    def _consult(self, n1: NeedCandidate, row1: Row, cands: Sequence[NeedCandidate], ctx: Context,
-                 tokens: Sequence[Token], ev: Evidence) -> bool:
+    def _consult(self, n1: NeedCandidate, row1: Row, cands: Sequence[NeedCandidate],
+                 row_of: Callable[[str, str], Row], tokens: Sequence[Token], ev: Evidence) -> bool:
         """Ask the learned model when the lexicon is unsure: its best need is weak, or a need
         with another door scores within `model_margin` of it. Not when a phrase names the need
         itself (a `need:` cue of at least `need_sure`, "hulp bij het aanvragen"), and never for a
@@ -574,40 +608,54 @@ class Router:
         for c in cands:
             if c.score < n1.score * (1 - learned.model_margin):
                 break
-            if c is not n1 and _family(self._eval(_with(ctx, theme=c.theme, service=c.service)).primary) != fam:
+            if c is not n1 and _family(row_of(c.theme, c.service).primary) != fam:
                 return True
         return False
 
     def _family_of(self, target: str, named: str | None) -> str:
         return _family(named) if target == "$named" and named else _family(target)
 
-    def _arbitrate(self, cands: Sequence[NeedCandidate], ev: Evidence, ctx: Context, named: str | None,
-                   pred: Prediction) -> tuple[NeedCandidate, Row, list[NeedCandidate]]:
+    def _arbitrate(self, cands: Sequence[NeedCandidate], ev: Evidence, row_of: Callable[[str, str], Row],
+                   named: str | None, pred: Prediction) -> tuple[NeedCandidate, Row, list[NeedCandidate]]:
         """Rank candidate needs by lexicon confidence + the model's probabilities (thresholds.yaml
         `learned`); the model's likely themes and services add candidates of their own."""
         learned = self.data.thresholds.learned
-        pool = {(c.theme, c.service): c for c in cands}
-        for t, pt in pred.theme:
+        tax = self.data.taxonomy
+        entries: list[tuple[float, str, str, NeedCandidate | None]] = [(c.score, c.theme, c.service, c) for c in cands]
+        seen = {(c.theme, c.service) for c in cands}
+        services = [sv for sv, p in pred.top_k("service", 3) if p >= learned.propose and sv in tax.services]
+        for t, pt in pred.top_k("theme", 3):
             if pt < learned.propose:
                 break
-            if t not in self.data.taxonomy.themes:
+            if t not in tax.themes:
                 continue
-            for s, ps in pred.service:
-                if ps < learned.propose:
-                    break
-                if (t, s) not in pool and s in self.data.taxonomy.services:
-                    score = ev.theme.get(t, 0.0) + ev.service.get(s, 0.0) + ev.need.get((t, s), 0.0)
-                    pool[(t, s)] = NeedCandidate(t, s, score, ev.pos(f"t:{t}"), ev.pos(f"s:{s}"))
+            for sv in services:
+                if (t, sv) not in seen:
+                    seen.add((t, sv))
+                    entries.append((ev.theme.get(t, 0.0) + ev.service.get(sv, 0.0) + ev.need.get((t, sv), 0.0),
+                                    t, sv, None))
+        entries.sort(key=itemgetter(0), reverse=True)
+        # a need cannot win when even the likeliest door and need would not lift it to the best
+        ceiling = learned.family_weight * pred.best("family") + learned.need_weight
+        best = -1.0
         ranked: list[tuple[tuple[Any, ...], NeedCandidate, Row]] = []
-        for c in pool.values():
-            row = self._eval(_with(ctx, theme=c.theme, service=c.service))
-            p_door = pred.probability("family", self._family_of(row.primary, named))
-            p_need = pred.probability("theme", c.theme) * pred.probability("service", c.service)
-            value = self._conf(c.score) + learned.family_weight * p_door + learned.need_weight * p_need
+        rest: list[NeedCandidate] = []
+        for i, (score, t, sv, c) in enumerate(entries):
+            conf = self._conf(score)
+            if conf + ceiling < best:
+                rest = [e[3] for e in entries[i:] if e[3] is not None]
+                break
+            row = row_of(t, sv)
+            value = conf + learned.family_weight * pred.probability("family", self._family_of(row.primary, named))
+            if learned.need_weight:
+                value += learned.need_weight * pred.probability("theme", t) * pred.probability("service", sv)
+            best = max(best, value)
+            if c is None:
+                c = NeedCandidate(t, sv, score, ev.pos(theme_key(t)), ev.pos(service_key(sv)))
             ranked.append(((-round(value, 6), row.tier, -row.when.specificity, c.theme_pos, c.service_pos,
-                            c.theme, c.service), c, row))
-        ranked.sort(key=lambda x: x[0])
-        return ranked[0][1], ranked[0][2], [c for _, c, _ in ranked]
+                            t, sv), c, row))
+        ranked.sort(key=itemgetter(0))
+        return ranked[0][1], ranked[0][2], [c for _, c, _ in ranked] + rest
 
     def _most_specific(self, cands: Sequence[NeedCandidate], ctx: Context) -> tuple[NeedCandidate, Row]:
         """Among needs scoring within the margin of the best, take the one whose decision row
@@ -618,7 +666,7 @@ class Router:
         for c in cands:
             if best is not None and c.score < top * (1 - margin):
                 break
-            row = self._eval(_with(ctx, theme=c.theme, service=c.service))
+            row = self._need_row(ctx, c.theme, c.service)
             if best is None or (row.tier, -row.when.specificity) < (best[1].tier, -best[1].when.specificity):
                 best = (c, row)
         assert best is not None
@@ -626,6 +674,12 @@ class Router:
 
     def _conf(self, score: float) -> float:
         return round(1.0 - math.exp(-max(score, 0.0) / self.data.thresholds.confidence_scale), 2)
+
+    def _need_row(self, ctx: Context, theme: str, service: str) -> Row:
+        """The row of a need in a context (the hot path of tier 2: a plain constructor, not
+        NamedTuple._replace)."""
+        return self._eval(_new(Context, (ctx.instrument, theme, service, ctx.signals, ctx.amount, ctx.employees,
+                                         ctx.phase)))
 
     def _eval(self, ctx: Context, instrument: str | None = None) -> Row:
         if instrument is not None:
@@ -638,12 +692,12 @@ class Router:
 
     def _need_result(self, ev: Evidence, c: NeedCandidate, model_words: tuple[str, ...] = ()) -> NeedResult:
         return NeedResult(c.theme, c.service, self._conf(c.score),
-                          _merge(ev.words_for(f"t:{c.theme}", f"s:{c.service}"), model_words))
+                          _merge(ev.words_for(theme_key(c.theme), service_key(c.service)), model_words))
 
     def _door(self, row: Row, role: str, score: float, evidence: tuple[str, ...],
               location: Location | None, named: str | None, target: str | None = None) -> _Door:
         pid, needs_loc, extra = self._resolve(target or row.primary, location, named)
-        return _Door(pid, _family(pid), needs_loc, row, score, evidence, role, extra)
+        return _new(_Door, (pid, _family(pid), needs_loc, row, score, evidence, role, extra, False))
 
     def _also(self, row: Row, ctx: Context, score: float, location: Location | None,
               named: str | None) -> list[_Door]:
@@ -712,18 +766,9 @@ class Router:
             else:  # the primary always keeps the row that chose it
                 rule, principle = door.row.id, door.row.principle
                 reason = door.row.reason[language].replace("{provider}", name)
-            out.append(RouteResult(
-                rank=len(out) + 1,
-                role="primary" if not out else "also",
-                provider_id=door.provider_id,
-                family=door.family,
-                needs_location=door.needs_location,
-                rule=rule,
-                principle=principle,
-                reason=reason,
-                score=door.score,
-                evidence=door.evidence,
-            ))
+            out.append(_new(RouteResult, (len(out) + 1, "primary" if not out else "also", door.provider_id,
+                                          door.family, door.needs_location, rule, principle, reason, door.score,
+                                          door.evidence)))
         return tuple(out)
 
     def _clarify_need(self, n1: NeedCandidate, row1: Row, alts: Sequence[tuple[NeedCandidate, Row]],
@@ -739,7 +784,7 @@ class Router:
             for s in self._services:
                 if s == n1.service:
                     continue
-                r = self._eval(_with(ctx, theme=n1.theme, service=s))
+                r = self._need_row(ctx, n1.theme, s)
                 if _family(r.primary) not in fams:
                     fams.add(_family(r.primary))
                     options.append((n1.theme, s))
@@ -780,15 +825,27 @@ def _refinements(messages: Mapping[str, Any], known: frozenset[str]) -> dict[tup
     return out
 
 
-def _after_markers(tokens: Sequence[Token], markers: Sequence[tuple[str, ...]], reach: int) -> set[int]:
+def _marker_index(markers: Sequence[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Marker phrases by their first word, so a question is scanned once."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for mk in markers:
+        index.setdefault(mk[0], []).append(mk)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _after_markers(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str, ...], ...]],
+                   reach: int) -> set[int]:
     """Token positions up to `reach` words after a marker phrase, in the marker's sentence."""
     out: set[int] = set()
-    norms = [t.norm for t in tokens]
-    for i in range(len(tokens)):
-        for mk in markers:
-            if tuple(norms[i : i + len(mk)]) == mk:
-                end = i + len(mk)
-                out.update(k for k in range(end, min(len(tokens), end + reach)) if tokens[k].sent == tokens[i].sent)
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        cands = index.get(tok.norm)
+        if cands is None:
+            continue
+        for mk in cands:
+            end = i + len(mk)
+            if end <= n and all(tokens[i + k].norm == w for k, w in enumerate(mk)):
+                out.update(k for k in range(end, min(n, end + reach)) if tokens[k].sent == tok.sent)
     return out
 
 
@@ -801,6 +858,9 @@ def _sentences(text: str, tokens: Sequence[Token]) -> tuple[list[int], set[int]]
         if "?" in after:
             questions.add(t.sent)
     return sentence, questions
+
+
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__ (hot path; fields in order)
 
 
 def _merge(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:

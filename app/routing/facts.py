@@ -50,10 +50,11 @@ class LanguageData:
     # role -> words that give an amount of money that role (RAISE, THRESHOLD, COMPARISON, VALUE)
     money_roles: dict[str, frozenset[str]] = field(default_factory=dict)
 
+    scheme_heads: tuple[str, ...] = ()  # the scheme words that also end a compound (5+ letters)
+
     def is_scheme_word(self, norm: str) -> bool:
         """A scheme word, alone or as the last part of a compound ("adviesregeling")."""
-        return norm in self.scheme_words or any(
-            len(w) >= 5 and norm.endswith(w) for w in self.scheme_words)
+        return norm in self.scheme_words or norm.endswith(self.scheme_heads)
 
 
 @dataclass(frozen=True, slots=True)

@@ -197,37 +197,50 @@ class Geo:
     # -- places written in the question --------------------------------------------------------
     def find_in_text(self, tokens: Sequence[Token]) -> TextPlace | None:
         """The first Dutch place, province or region named in the text (longest name wins)."""
-        return next(self.places_in_text(tokens), None)
+        first_words = self._first_words
+        for i, tok in enumerate(tokens):
+            if tok.norm in first_words:
+                hit = self.place_at(tokens, i)
+                if hit is not None:
+                    return hit
+        return None
+
+    def could_start_place(self, norm: str) -> bool:
+        """Whether a place name may start with this (folded) word."""
+        return norm in self._first_words
 
     def places_in_text(self, tokens: Sequence[Token]) -> Iterator[TextPlace]:
         """Every Dutch place, province or region named in the text, in order (longest name wins)."""
-        n = len(tokens)
+        first_words = self._first_words
         i = 0
+        n = len(tokens)
         while i < n:
-            if tokens[i].norm not in self._first_words:
-                i += 1
-                continue
-            hit = None
-            for k in range(min(_MAX_NAME_WORDS, n - i), 0, -1):
-                key = " ".join(t.norm for t in tokens[i : i + k])
-                region = self._regions.get(key)
-                code = self._by_name.get(key)
-                if region is None and code is None:
-                    continue
-                if key in self.ambiguous and not self._reads_as_place(tokens, i, key):
-                    continue
-                evidence = " ".join(t.surface for t in tokens[i : i + k])
-                if region is not None:
-                    hit = TextPlace("region", key, evidence, tokens[i].start, i, i + k - 1)
-                elif code is not None:
-                    kind = "municipality" if code.startswith("GM") else "province"
-                    hit = TextPlace(kind, code, evidence, tokens[i].start, i, i + k - 1)
-                break
+            hit = self.place_at(tokens, i) if tokens[i].norm in first_words else None
             if hit is not None:
                 yield hit
                 i = hit.last + 1
             else:
                 i += 1
+
+    def place_at(self, tokens: Sequence[Token], i: int) -> TextPlace | None:
+        """The place whose name starts at token i (the longest name), if any."""
+        if i < 0 or i >= len(tokens) or tokens[i].norm not in self._first_words:
+            return None
+        n = len(tokens)
+        for k in range(min(_MAX_NAME_WORDS, n - i), 0, -1):
+            key = " ".join(t.norm for t in tokens[i : i + k])
+            region = self._regions.get(key)
+            code = self._by_name.get(key)
+            if region is None and code is None:
+                continue
+            if key in self.ambiguous and not self._reads_as_place(tokens, i, key):
+                continue
+            evidence = " ".join(t.surface for t in tokens[i : i + k])
+            if region is not None:
+                return TextPlace("region", key, evidence, tokens[i].start, i, i + k - 1)
+            kind = "municipality" if code is not None and code.startswith("GM") else "province"
+            return TextPlace(kind, str(code), evidence, tokens[i].start, i, i + k - 1)
+        return None
 
     def _reads_as_place(self, tokens: Sequence[Token], i: int, key: str) -> bool:
         if not tokens[i].cased[:1].isupper():

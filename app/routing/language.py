@@ -12,8 +12,13 @@ _CUE_VOTE = 0.5
 
 
 def detect(tokens: Sequence[Token], matches: Sequence[Match], data: LanguageData) -> str:
-    nl = sum(1.0 for t in tokens if t.norm in data.stopwords["nl"])
-    en = sum(1.0 for t in tokens if t.norm in data.stopwords["en"])
+    stop_nl, stop_en = data.stopwords["nl"], data.stopwords["en"]
+    nl = en = 0.0
+    for t in tokens:
+        if t.norm in stop_nl:
+            nl += 1.0
+        elif t.norm in stop_en:
+            en += 1.0
     for m in matches:
         if m.cue.lang == "nl":
             nl += _CUE_VOTE

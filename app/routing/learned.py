@@ -158,6 +158,21 @@ class Prediction:
         """The best class of a head and its probability."""
         return self.head(name)[0]
 
+    def top_k(self, name: str, k: int) -> Ranking:
+        """The k likeliest classes of a head with their probabilities, without ranking them all."""
+        lo, hi, _ = self._model.layout(name)
+        part = self._exps[lo:hi]
+        scale = 1.0 / sum(part)
+        classes = self._model.classes[name]
+        best = sorted(range(len(part)), key=part.__getitem__, reverse=True)[:k]
+        return tuple((classes[i], part[i] * scale) for i in best)
+
+    def best(self, name: str) -> float:
+        """The probability of a head's likeliest class (without sorting the head)."""
+        lo, hi, _ = self._model.layout(name)
+        part = self._exps[lo:hi]
+        return max(part) / sum(part)
+
     def probability(self, name: str, cls: str) -> float:
         """The probability of one class of a head (0.0 for a class the model does not know)."""
         lo, hi, index = self._model.layout(name)
@@ -238,6 +253,7 @@ class NeedModel:
                 a, b = f[2:].split(" ", 1)
                 self._bigrams[a, b] = (self._pack(self._dense([f])), self._idf[f] ** 2)
         self._memo: dict[str, tuple[int, float]] = {}
+        self._lifts: dict[tuple[int, int], float] = {}  # (packed scores, slot) -> lift, see evidence
         self.memo_limit = memo_limit
 
     @classmethod
@@ -342,9 +358,17 @@ class NeedModel:
         slot = lo + index[cls]
         width = hi - lo
 
-        def lift(packed: int) -> float:
-            vals = self._unpack_slots(packed)[lo:hi]
-            return float(vals[slot - lo] * width - sum(vals)) / (width * _SCALE)
+        lifts = self._lifts
+
+        def lift(packed: int) -> float:  # memoised: a word's lift for a class never changes
+            got = lifts.get((packed, slot))
+            if got is None:
+                vals = self._unpack_slots(packed)[lo:hi]
+                got = float(vals[slot - lo] * width - sum(vals)) / (width * _SCALE)
+                if len(lifts) >= self.memo_limit:
+                    lifts.clear()
+                lifts[(packed, slot)] = got
+            return got
 
         gain: dict[str, float] = {}
         surface: dict[str, str] = {}

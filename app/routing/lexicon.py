@@ -134,6 +134,9 @@ class Match(NamedTuple):
         return self.concept.weight * self.scale * (_FUZZY_FACTOR if self.fuzzy else 1.0)
 
 
+_new = tuple.__new__  # builds a Match without the Python-level NamedTuple __new__ (hot path)
+
+
 class CueSyntaxError(ValueError):
     pass
 
@@ -223,6 +226,12 @@ def _forms(text: str) -> tuple[str, ...]:
 def _starts(text: str) -> tuple[str, ...]:
     """Every beginning of the word from two letters on (for the phrase pre-check)."""
     return tuple(text[:k] for k in range(2, len(text) + 1))
+
+
+@lru_cache(maxsize=65536)
+def _present(text: str) -> frozenset[str]:
+    """What a word offers the phrase pre-check: its forms and its beginnings."""
+    return frozenset(_forms(text) + _starts(text))
 
 
 _FULL = (0, -1)
@@ -417,13 +426,15 @@ class Lexicon:
         j = i
         gap_allowed = 0
         gapped = False
+        sent = tokens[i].sent
+        n = len(tokens)
         for p in parts[1:]:
             if isinstance(p, int):
                 gap_allowed = p
                 continue
             hit = None
-            for k in range(j + 1, min(len(tokens), j + 2 + gap_allowed)):
-                if tokens[k].sent != tokens[i].sent:
+            for k in range(j + 1, min(n, j + 2 + gap_allowed)):
+                if tokens[k].sent != sent:
                     break  # a phrase never runs across a sentence end
                 hit = _word_hit(p, tokens[k])
                 if hit is not None:
@@ -434,35 +445,28 @@ class Lexicon:
             if hit is None:
                 return None
             gap_allowed = 0
-        return Match(
-            concept=cue.concept,
-            cue=cue,
-            start=start,
-            end=end,
-            first=i,
-            last=j,
-            evidence=" ".join(t.surface for t in tokens[i : j + 1]) if j - i < 4 else
-            f"{tokens[i].surface} … {tokens[j].surface}",
-            gapped=gapped,
-        )
+        evidence = (" ".join(t.surface for t in tokens[i : j + 1]) if j - i < 4 else
+                    f"{tokens[i].surface} … {tokens[j].surface}")
+        return _new(Match, (cue.concept, cue, start, end, i, j, evidence, False, gapped, 1.0))
 
     def match(self, tokens: Sequence[Token]) -> list[Match]:
         """All non-dominated cue matches in the question, in text order."""
         raw: list[Match] = []
         matched_tokens: set[int] = set()
-        present: set[str] = set()
-        for tok in tokens:
-            present.update(_forms(tok.norm))
-            present.update(_starts(tok.norm))
+        present: set[str] | None = None  # built on the first phrase that needs it
+        memo = self._memo
         for i, tok in enumerate(tokens):
-            hits = self._first_hits(tok)
+            hits = memo.get((tok.norm, tok.cased)) or self._first_hits(tok)
             for cue, off in hits.singles:
                 start, end = _span(tok, off)
-                raw.append(Match(cue.concept, cue, start, end, i, i, tok.surface))
+                raw.append(_new(Match, (cue.concept, cue, start, end, i, i, tok.surface, False, False, 1.0)))
                 matched_tokens.add(i)
             phrases: list[tuple[Cue, tuple[int, int]]] = list(hits.open)
-            for k in hits.keys & present:
-                phrases.extend(c for c in hits.keyed[k] if c[0].required <= present)
+            if hits.keys:
+                if present is None:
+                    present = set().union(*[_present(t.norm) for t in tokens])
+                for k in hits.keys & present:
+                    phrases.extend(c for c in hits.keyed[k] if c[0].required <= present)
             for cue, off in phrases:
                 m = self._match_from(cue, tokens, i, off)
                 if m is not None:
@@ -513,6 +517,11 @@ class Lexicon:
         return out
 
 
+def merge(a: Sequence[Match], b: Sequence[Match]) -> list[Match]:
+    """The matches of two lexicons over one question, as if matched by one ("longest wins")."""
+    return _longest_wins(_dedupe([*a, *b]))
+
+
 def _dedupe(matches: list[Match]) -> list[Match]:
     seen: set[tuple[str, int, int]] = set()
     out: list[Match] = []
@@ -529,6 +538,14 @@ def _longest_wins(matches: list[Match]) -> list[Match]:
     ("welke subsidie" and "subsidie" both count for the scheme service)."""
     # A gapped phrase covers the words in its gap only for scope ("employee at a tech company"
     # is private even though "company" alone is business); topics keep the words in a gap.
+    matches = sorted(matches, key=_text_order)
+    end = -1
+    for m in matches:
+        if m.start < end:
+            break
+        end = m.end
+    else:
+        return matches  # no two matches overlap: nothing can be dominated
     covers = sorted(((o.end - o.start, o.start, o.end, o.concept.kind, o.concept.effect)
                      for o in matches if not o.gapped or o.concept.kind == "scope"), key=lambda x: -x[0])
     keep: list[Match] = []
@@ -544,5 +561,8 @@ def _longest_wins(matches: list[Match]) -> list[Match]:
                 break
         if not dominated:
             keep.append(m)
-    keep.sort(key=lambda m: (m.start, -m.end))
-    return keep
+    return keep  # in text order, as `matches` was sorted
+
+
+def _text_order(m: Match) -> tuple[int, int]:
+    return (m.start, -m.end)

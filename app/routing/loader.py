@@ -12,7 +12,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -118,6 +118,7 @@ class RuleSetData:
     messages: Mapping[str, Any]
     profile: Mapping[str, Any]
     roles: Mapping[str, Role]
+    firm_lexicon: Lexicon = field(default_factory=lambda: Lexicon(()))  # matched only for a private role
     model: NeedModel | None = None  # the learned second opinion, when the rule set ships one
 
 
@@ -444,6 +445,8 @@ def _role_cues(c: Mapping[str, Any], private: bool, markers: Mapping[str, Mappin
                     sep = joiner if not (joiner == " ==" and w[:1] in "=*!") else " "
                     if " " in w and joiner == " ==":
                         sep = " "
+                    if marker.endswith(" ..") and sep == " .. ":
+                        sep = " "  # the marker already allows a word in between
                     out.setdefault(str(lang), []).append(f"{marker}{sep}{w}")
     return out
 
@@ -488,10 +491,13 @@ def _scheme_concepts(r: _Reader, doc: Any, providers: Mapping[str, Any]) -> list
 
 def _load_lexicon(
     r: _Reader, taxonomy: Taxonomy, providers: Mapping[str, Any]
-) -> tuple[Lexicon, dict[str, Concept], dict[str, dict[str, Any]], dict[str, Role]]:
+) -> tuple[Lexicon, Lexicon, dict[str, Concept], dict[str, dict[str, Any]], dict[str, Role]]:
+    """The lexicon, and the firm lexicon: the cues generated from firm roles' `owns` ("mijn
+    bedrijf", "ik heb een kapsalon"), needed only to weigh a private role, so matched only then."""
     concepts: dict[str, Concept] = {}
     instruments: dict[str, dict[str, Any]] = {}
     cues: list[Cue] = []
+    firm_cues: list[Cue] = []
     seen: set[str] = set()
     known_providers = set(providers)
     docs = {rel: (r.yaml(rel) or {}) for rel in r.listing("lexicon", ".yaml")}
@@ -557,6 +563,9 @@ def _load_lexicon(
                                "signal, scope, role or business flag)")
             generated = (_role_cues(c, roles[str(role)].private, markers)
                          if role is not None and str(role) in roles else {})
+            firm_owns = role is not None and str(role) in roles and not roles[str(role)].private
+            owned = {str(x) for x in _role_cues({"owns": c.get("owns")}, False, markers).get("nl", [])
+                     + _role_cues({"owns": c.get("owns")}, False, markers).get("en", [])} if firm_owns else set()
             concepts[cid] = concept
             n_cues = 0
             # a cue written in both the nl and the en list says nothing about the language
@@ -571,15 +580,16 @@ def _load_lexicon(
                     except CueSyntaxError as e:
                         r.error(where, f"cue {raw!r}: {e}")
                         continue
+                    target = firm_cues if str(raw) in owned else cues
                     for seq in seqs:
-                        cues.append(Cue(concept, cue_lang, str(raw), seq))
+                        target.append(Cue(concept, cue_lang, str(raw), seq))
                     n_cues += 1
             if n_cues == 0:
                 r.error(where, "concept without cues")
     for iid, info in instruments.items():
         if info["need"] is None:
             r.error(f"lexicon instrument {iid}", "no concept of this instrument declares its need")
-    return Lexicon(cues), concepts, instruments, roles
+    return Lexicon(cues), Lexicon(firm_cues), concepts, instruments, roles
 
 
 # -- decision tables ---------------------------------------------------------------------------
@@ -679,7 +689,9 @@ def _learned(r: _Reader, doc: Any) -> Learned:
     if doc is None:
         return Learned()
     try:
-        learned = Learned(**{k: (str(v) if k == "mode" else float(v)) for k, v in dict(doc).items()})
+        values = dict(doc)
+        mode = str(values.pop("mode", "lexicon"))
+        learned = Learned(mode, **{str(k): float(v) for k, v in values.items()})
     except (TypeError, ValueError) as e:
         r.error("thresholds.yaml", f"learned: {e}")
         return Learned()
@@ -740,6 +752,7 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         goal_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("goal_markers"))),
         default_language=str(lang_doc.get("default_language", "nl")),
         scheme_words=_word_set(lang_doc.get("scheme_words")),
+        scheme_heads=tuple(sorted(w for w in _word_set(lang_doc.get("scheme_words")) if len(w) >= 5)),
         scheme_links=_word_set(lang_doc.get("scheme_links")),
         units={w: str(unit) for unit, words in (lang_doc.get("units") or {}).items() for w in _word_set(words)},
         money_roles={str(role): _word_set(words) for role, words in (lang_doc.get("money_roles") or {}).items()},
@@ -779,7 +792,7 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             r.error("regions/rom_areas.yaml", f"unknown ROM {rid!r}")
     directory = Directory(families=families, providers=providers)
 
-    lexicon, concepts, instruments, roles = _load_lexicon(r, taxonomy, providers)
+    lexicon, firm_lexicon, concepts, instruments, roles = _load_lexicon(r, taxonomy, providers)
     targets = set(families) | set(providers) | REGION_FAMILY_ALIASES
     tables = _load_tables(r, taxonomy, instruments, targets)
     for iid in instruments:
@@ -849,5 +862,6 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         messages=messages,
         profile=profile,
         roles=roles,
+        firm_lexicon=firm_lexicon,
         model=model,
     )

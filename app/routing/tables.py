@@ -9,7 +9,7 @@ it rests on (P1-P5), its source, `valid_from` and nl/en reason texts.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
@@ -37,10 +37,10 @@ class Conditions:
     employees_min: int | None = None
     employees_max: int | None = None
     phases: frozenset[str] | None = None
+    specificity: int = field(default=0, init=False)  # how many conditions the row tests
 
-    @property
-    def specificity(self) -> int:
-        return sum(
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "specificity", sum(
             x is not None
             for x in (
                 self.instruments,
@@ -51,7 +51,7 @@ class Conditions:
             )
         ) + (self.amount_min is not None or self.amount_max is not None) + (
             self.employees_min is not None or self.employees_max is not None
-        )
+        ))
 
     def holds(self, ctx: Context) -> bool:
         if self.instruments is not None and ctx.instrument not in self.instruments:

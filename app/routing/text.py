@@ -26,9 +26,14 @@ _SENTENCE_END = re.compile(r"[.!?]")
 _GROUPED_NUMBER_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)")
 
 
+_CLEAN = str.maketrans({**_APOSTROPHES, **_DASHES})
+
+
 def clean(text: str) -> str:
     """NFKC-normalise and unify apostrophes and dashes; keeps length close to the input."""
-    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).translate(_DASHES)
+    if text.isascii():  # NFKC leaves ASCII as it is; only the backtick needs mapping
+        return text.replace("`", "'") if "`" in text else text
+    return unicodedata.normalize("NFKC", text).translate(_CLEAN)
 
 
 @lru_cache(maxsize=65536)
@@ -71,6 +76,9 @@ class Token(NamedTuple):
     sent: int = 0  # sentence number (a new sentence after ".", "!" or "?")
 
 
+_new = tuple.__new__
+
+
 def _mask_grouped_numbers(text: str) -> str:
     # Replace the separators with a marker character that is not a word character, then drop
     # it from the token: we keep offsets stable by substituting same-length strings.
@@ -87,19 +95,31 @@ def _word_forms(raw: str) -> tuple[str, str]:
 def tokenize(text: str) -> list[Token]:
     """Split cleaned text into tokens with offsets; grouped numbers become one token."""
     masked = _mask_grouped_numbers(text) if _HAS_DIGIT.search(text) else text
+    same = masked is text
     tokens: list[Token] = []
+    append = tokens.append
     n = len(masked)
     sent = 0
+    # sentence ends, scanned once: a token after one (and after the previous token) opens a sentence
+    ends = [m.start() for m in _SENTENCE_END.finditer(masked)]
+    k = 0
+    n_ends = len(ends)
     prev_end = 0
-    for m in _WORD_RE.finditer(masked):
+    forms = _word_forms
+    for pos, m in enumerate(_WORD_RE.finditer(masked)):
         start, end = m.span()
-        if tokens and _SENTENCE_END.search(masked, prev_end, start):
-            sent += 1
-        cased, norm = _word_forms(m.group(0))
+        if n_ends:
+            while k < n_ends and ends[k] < prev_end:
+                k += 1
+            if pos and k < n_ends and ends[k] < start:
+                sent += 1
+        raw = m.group(0)
+        cased, norm = forms(raw)
         hyphen_after = end < n and masked[end] == "-"
-        tokens.append(Token(
-            norm, cased, text[start:end], start, end, len(tokens), hyphen_after,
+        # tuple.__new__ directly: a NamedTuple's own __new__ is a Python-level call (hot path)
+        append(_new(Token, (
+            norm, cased, raw if same else text[start:end], start, end, pos, hyphen_after,
             hyphen_after and (end + 1 >= n or masked[end + 1].isspace()), sent,
-        ))
+        )))
         prev_end = end
     return tokens

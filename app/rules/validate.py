@@ -432,7 +432,7 @@ def _concept_files(src: _Sources) -> dict[str, tuple[str, int]]:
 
 
 def _lexicon_findings(data: RuleSetData, src: _Sources) -> Iterator[Finding]:
-    lexicon = data.lexicon
+    lexicon = Lexicon([*data.lexicon.cues, *data.firm_lexicon.cues])  # every cue, checked alike
     files = _concept_files(src)
 
     def place(cue: Cue) -> tuple[str, int | None]:

@@ -1,0 +1,156 @@
+"""The learned need model (app/routing/learned.py): the shipped weights, the pure-Python scoring
+and its agreement with scikit-learn (app/devtools/train_model.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from itertools import pairwise
+
+import pytest
+
+from app.routing.learned import DEFAULT_PATH, HEADS, NO_FAMILY, ModelError, NeedModel, features, word_group
+from app.routing.text import Token, clean, tokenize
+
+
+def toks(text: str) -> list[Token]:
+    return tokenize(clean(text))
+
+
+@pytest.fixture(scope="module")
+def model() -> NeedModel:
+    return NeedModel.from_path(DEFAULT_PATH)
+
+
+def test_the_shipped_model_loads_with_its_header(model: NeedModel) -> None:
+    h = model.header
+    assert h["format"] == 1 and h["created"] and h["features"]["description"]
+    assert any(name.endswith("train.jsonl") for name in h["trained_on"])
+    assert all(isinstance(n, int) and n > 0 for n in h["trained_on"].values())
+    assert {"top1", "top3", "none_p", "none_r", "theme", "service"} <= set(h["cv"]["pooled"])
+    assert NO_FAMILY in model.classes["family"] and "belastingdienst" in model.classes["family"]
+    assert "sustainability" in model.classes["theme"] and "scheme" in model.classes["service"]
+    assert DEFAULT_PATH.stat().st_size < 3_000_000
+
+
+@pytest.mark.parametrize("question", [
+    "Hoe vraag ik subsidie aan voor zonnepanelen op het dak van mijn bedrijfspand?",
+    "Can I hire someone from outside the EU for my restaurant kitchen?",
+    "",
+    "!!! ??? 12345",
+])
+def test_probabilities_of_each_head_sum_to_one_best_first(model: NeedModel, question: str) -> None:
+    p = model.predict(toks(question))
+    for head in HEADS:
+        ranking = p.head(head)
+        assert [c for c, _ in ranking] and set(c for c, _ in ranking) == set(model.classes[head])
+        assert sum(pr for _, pr in ranking) == pytest.approx(1.0, abs=1e-9)
+        assert all(a[1] >= b[1] for a, b in pairwise(ranking))
+
+
+@pytest.mark.parametrize(("question", "family"), [
+    ("Moet ik als zzp'er elk kwartaal btw-aangifte doen en hoeveel btw reken ik op mijn facturen?",
+     "belastingdienst"),
+    ("How do I charge VAT to my customers and when do I file the VAT return?", "belastingdienst"),
+    ("Al onze bestanden zijn versleuteld door ransomware en de criminelen vragen losgeld. Wie helpt ons?",
+     "dtc"),
+    ("Our company was hit by ransomware after a phishing email. Who can help us with cyber security?", "dtc"),
+    ("Ik wil een terras voor mijn café op het plein. Welke terrasvergunning heb ik nodig?", "gemeente"),
+    ("Wij willen WBSO aanvragen voor de ontwikkeluren van onze programmeurs.", "rvo"),
+])
+def test_clear_questions_get_the_obvious_family(model: NeedModel, question: str, family: str) -> None:
+    assert model.predict(toks(question)).top("family")[0] == family
+
+
+def test_probability_agrees_with_the_ranking(model: NeedModel) -> None:
+    p = model.predict(toks("Welke subsidie is er voor een warmtepomp in onze fabriek?"))
+    for head in HEADS:
+        for cls, pr in p.head(head):
+            assert p.probability(head, cls) == pytest.approx(pr, rel=1e-12)
+    assert p.probability("family", "no-such-family") == 0.0
+    with pytest.raises(KeyError):
+        p.head("colour")
+
+
+def test_extreme_scores_neither_overflow_nor_vanish(model: NeedModel) -> None:
+    p = model.predict(toks("btw " * 5_000))  # past the groups for which exp() is surely safe
+    for head in HEADS:
+        assert sum(pr for _, pr in p.head(head)) == pytest.approx(1.0, abs=1e-9)
+    assert p.top("family")[0] == model.predict(toks("btw")).top("family")[0]
+
+
+def test_evidence_words_come_from_the_question(model: NeedModel) -> None:
+    question = "Onze webshop is gehackt met ransomware, wat nu?"
+    p = model.predict(toks(question))
+    words = p.evidence("family", "dtc")
+    assert 1 <= len(words) <= 3 and all(w in question for w in words)
+    assert "ransomware" in words
+    assert len(p.evidence("theme", p.top("theme")[0], k=1)) <= 1
+    assert model.predict(toks("")).evidence("family", "dtc") == ()
+    assert p.evidence("family", "no-such-family") == ()
+
+
+def test_the_word_memo_is_bounded_and_changes_nothing(model: NeedModel) -> None:
+    doc = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    small = NeedModel.from_document(doc, memo_limit=4)
+    question = toks("Een lange vraag met heel veel verschillende woorden over vergunningen en subsidies")
+    assert small.scores(question) == pytest.approx(model.scores(question), abs=1e-12)
+    assert 0 < small.memo_size <= 4
+    assert small.predict(question).family == model.predict(question).family
+
+
+def test_features_are_words_bigrams_and_char_ngrams_of_the_folded_words() -> None:
+    fs = features(toks("Btw-Aangifte doen"))
+    assert {"w:btw", "w:aangifte", "b:btw aangifte", "b:aangifte doen", "c: bt", "c:btw ", "c: do", "c:oen "} <= set(fs)
+    assert word_group("ab")[0] == "w:ab" and "c: ab " in word_group("ab")
+
+
+def test_a_malformed_document_is_refused() -> None:
+    with pytest.raises(ModelError):
+        NeedModel.from_document({"format": 99})
+    with pytest.raises(ModelError):
+        NeedModel.from_document({"format": 1, "features": {}})
+
+
+def test_serving_imports_neither_sklearn_nor_numpy() -> None:
+    code = ("import sys; from app.routing.learned import NeedModel; from app.routing.text import tokenize;"
+            "NeedModel.from_path().predict(tokenize('btw aangifte'));"
+            "assert not {'sklearn', 'numpy', 'scipy'} & set(sys.modules), sorted(sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+# Hand-written questions for the agreement test (never from the labelled sets).
+MINI = [
+    ("Hoe doe ik btw-aangifte voor mijn eenmanszaak?", "belastingdienst", "tax", "information"),
+    ("When is the corporate income tax return due for my BV?", "belastingdienst", "tax", "compliance"),
+    ("Welke vergunning heb ik nodig voor een terras bij mijn restaurant?", "gemeente", "permits", "compliance"),
+    ("Do I need a permit to put a sign on the front of my shop?", "gemeente", "permits", "compliance"),
+    ("Our network was hacked and all files are encrypted.", "dtc", "cybersecurity", "hands_on"),
+    ("Hoe bescherm ik mijn bedrijf tegen phishing mails?", "dtc", "cybersecurity", "information"),
+    ("Ik wil een bedrijf beginnen, waar moet ik aan denken?", "kvk", "starting", "information"),
+    ("Wij zoeken subsidie voor onderzoek naar een nieuw materiaal.", "rvo", "innovation", "scheme"),
+    ("Wat wordt het weer morgen in Utrecht?", NO_FAMILY, None, None),
+    ("Tell me a joke about cats.", NO_FAMILY, None, None),
+]
+
+
+def test_pure_python_scores_equal_sklearn_decision_function() -> None:
+    pytest.importorskip("sklearn")
+    from app.devtools.train_model import Config, export, train
+
+    rows = [{"text": t, "family": f, "theme": th, "service": sv, "source": "golden", "file": "mini"}
+            for t, f, th, sv in MINI]
+    trained = train(rows, Config(min_df=1, c=5.0))
+    exact = NeedModel.from_document(export(trained, prune=0.0, digits=None))
+    rounded = NeedModel.from_document(export(trained, prune=0.0))
+    texts = [*(t for t, *_ in MINI[:3]), "Een vraag over btw en een vergunning voor mijn winkel", "zzzz", ""]
+    x = trained.transform(texts)
+    for head in HEADS:
+        sk = trained.heads[head].decision_function(x)
+        lo = sum(len(exact.classes[h]) for h in HEADS[:HEADS.index(head)])
+        for i, text in enumerate(texts):
+            ours = exact.scores(toks(text))[lo:lo + len(exact.classes[head])]
+            assert ours == pytest.approx(sk[i].tolist(), abs=1e-6)
+            near = rounded.scores(toks(text))[lo:lo + len(exact.classes[head])]
+            assert near == pytest.approx(sk[i].tolist(), abs=1e-2)
