@@ -139,8 +139,9 @@ misses: $(STAMP)
 model: $(STAMP)
 	$(BIN)/python -m app.devtools.train_model --out routing_rules/model/need_model.json
 
+# BASELINE=<commit> also compares the routing core with that commit's, in alternating processes.
 bench: $(STAMP)
-	$(BIN)/python -m app.devtools.bench --set $(EVAL_SET)
+	$(BIN)/python -m app.devtools.bench --set $(EVAL_SET) $(if $(BASELINE),--baseline $(BASELINE))
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

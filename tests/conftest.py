@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
 from app.config import PROJECT_ROOT, Settings
@@ -12,6 +13,8 @@ from app.main import create_app
 from app.routing.engine import Router
 
 RULES = PROJECT_ROOT / "routing_rules"
+# The version of the shipped rule set, as ruleset.yaml states it (bumped with every change).
+SHIPPED_VERSION = str(yaml.safe_load((RULES / "ruleset.yaml").read_text(encoding="utf-8"))["version"])
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,8 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import SHIPPED_VERSION
+
 PROBLEM = "application/problem+json"
 
 
@@ -15,7 +17,7 @@ def test_route_answers_in_the_contract_shape(client: TestClient) -> None:
     assert r.status_code == 200
     body = r.json()
     assert body["request_id"] == r.headers["x-request-id"]
-    assert body["ruleset"]["version"] == "2026.11.2" and body["ruleset"]["checksum"].startswith("sha256:")
+    assert body["ruleset"]["version"] == SHIPPED_VERSION and body["ruleset"]["checksum"].startswith("sha256:")
     assert body["language"] == "nl" and body["out_of_scope"] is False and body["outcome"] == "routed"
     assert body["needs"][0]["theme"] == "sustainability" and body["needs"][0]["service"] == "scheme"
     assert body["location"]["municipality"] == {"code": "GM0855", "name": "Tilburg"}
@@ -214,7 +216,7 @@ def test_regions_resolve_errors(client: TestClient, params: dict[str, str], stat
 
 def test_meta_health_and_readiness(client: TestClient) -> None:
     meta = client.get("/").json()
-    assert meta["ruleset"]["version"] == "2026.11.2" and meta["openapi_url"] == "/openapi.json"
+    assert meta["ruleset"]["version"] == SHIPPED_VERSION and meta["openapi_url"] == "/openapi.json"
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["checks"] == {"routing": "ok", "database": "ok"}

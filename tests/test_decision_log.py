@@ -23,7 +23,7 @@ from app.db import normalise_url
 from app.decisions.models import AnswerRow, DecisionRow, FeedbackRow
 from app.decisions.service import purge
 from app.main import create_app
-from tests.conftest import AUTH, fresh_database, settings_for
+from tests.conftest import AUTH, SHIPPED_VERSION, fresh_database, settings_for
 
 PII = ["jan.jansen@example.com", "06-12345678", "NL91ABNA0417164300", "123456782", "5038 AB 12"]
 
@@ -59,7 +59,7 @@ def test_every_answer_is_stored_with_its_trace(fresh_client: TestClient) -> None
     assert any(t["concept"] == "theme.sustainability.core" for t in stored["trace"])
     assert stored["location"] == {"postcode4": "5038", "municipality_code": "GM0855", "province_code": "PV30",
                                   "labour_market_region_code": "AM26", "source": "request"}
-    assert stored["ruleset"]["version"] == "2026.11.2" and stored["ruleset"]["checksum"].startswith("sha256:")
+    assert stored["ruleset"]["version"] == SHIPPED_VERSION and stored["ruleset"]["checksum"].startswith("sha256:")
     assert stored["latency_ms"] > 0
     assert "[e-mail]" in stored["question"] and "[telefoon]" in stored["question"]
     assert not any(p in stored["question"] for p in PII)
@@ -337,7 +337,7 @@ def _seed(db_url: str) -> None:
             answer_id = c.execute(insert(AnswerRow).values(
                 digest=f"seed-{i}", language="nl", outcome=outcome, theme=theme, service="information",
                 provider_id=provider, provider_family=provider.split(":")[0] if provider else None,
-                province_code=province, ruleset_version="2026.11.2", ruleset_checksum="sha256:x",
+                province_code=province, ruleset_version=SHIPPED_VERSION, ruleset_checksum="sha256:x",
                 question=f"vraag {i}", needs=[], routes=[], trace=[])).inserted_primary_key[0]  # type: ignore[index]
             c.execute(insert(DecisionRow).values(
                 request_id=f"seed-{i:04d}", created_at=when, day=when.strftime("%Y-%m-%d"),

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from app.routing.loader import RuleSetError, load_ruleset
-from tests.conftest import RULES, rules_copy
+from tests.conftest import RULES, SHIPPED_VERSION, rules_copy
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -16,7 +16,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_shipped_rules_load_with_version_and_checksum() -> None:
     data = load_ruleset(RULES)
-    assert data.meta.version == "2026.11.2"
+    assert data.meta.version == SHIPPED_VERSION
     assert data.meta.checksum.startswith("sha256:") and len(data.meta.checksum) == 71
 
 

@@ -23,7 +23,7 @@ from tests.test_rulesets import TAX_QUESTION, as_body, variant
 ADMIN = {"Authorization": "Bearer replica-admin-token-0123456789"}
 QUESTIONS = ["Hoe vraag ik de WBSO aan?", TAX_QUESTION, "Ik zoek een investering voor mijn bedrijf in Eindhoven",
              "Waar vind ik personeel?", "Hoe beveilig ik mijn webshop tegen hackers?"]
-NEW = "2026.12.20"
+NEW = "2030.1.20"
 
 
 def test_two_replicas_with_two_workers_each(db_url: str) -> None:

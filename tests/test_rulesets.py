@@ -98,12 +98,12 @@ def test_the_shipped_set_is_published_at_start_and_active(app_client: TestClient
 
 
 def test_publishing_is_immutable_and_idempotent(app_client: TestClient) -> None:
-    files = variant("2026.12.1", row="fallback.kvk", reason_nl="Nieuwe tekst.")
+    files = variant("2030.1.1", row="fallback.kvk", reason_nl="Nieuwe tekst.")
     first = app_client.post("/v1/rulesets", json=as_body(files), headers=ADMIN)
     assert first.status_code == 201 and first.json()["errors"] == 0 and first.json()["activatable"]
     again = app_client.post("/v1/rulesets", json=as_body(files), headers=ADMIN)
     assert again.status_code == 200 and again.json()["created"] is False
-    other = variant("2026.12.1", row="fallback.kvk", reason_nl="Weer een andere tekst.")
+    other = variant("2030.1.1", row="fallback.kvk", reason_nl="Weer een andere tekst.")
     clash = app_client.post("/v1/rulesets", json=as_body(other), headers=ADMIN)
     assert clash.status_code == 409 and clash.headers["content-type"] == "application/problem+json"
 
@@ -121,7 +121,7 @@ def test_unpublishable_files_are_refused(app_client: TestClient, change: dict[st
 
 
 def test_rule_set_endpoints_need_the_rulesets_scope(app_client: TestClient, db_url: str) -> None:
-    body = as_body(variant("2026.12.1"))
+    body = as_body(variant("2030.1.1"))
     none = {"Authorization": ""}  # the client sends the admin key by default
     assert app_client.post("/v1/rulesets", json=body, headers=none).status_code == 401
     assert app_client.post("/v1/rulesets", json=body, headers=none).headers["www-authenticate"].startswith("Bearer")
@@ -146,7 +146,7 @@ def test_admin_tokens_setting_is_checked(tmp_path: Any) -> None:
 
 # -- activation ----------------------------------------------------------------------------
 def test_a_set_with_errors_is_published_but_never_activated(app_client: TestClient) -> None:
-    broken = variant("2026.12.9", valid_from=date(2026, 1, 1), row="fallback.kvk", primary="kvk-new")
+    broken = variant("2030.1.9", valid_from=date(2026, 1, 1), row="fallback.kvk", primary="kvk-new")
     r = app_client.post("/v1/rulesets", json=as_body(broken), headers=ADMIN)
     assert r.status_code == 201 and r.json()["errors"] > 0 and r.json()["activatable"] is False
     assert any("kvk-new" in f["message"] for f in r.json()["findings"])
@@ -160,20 +160,20 @@ def test_a_set_with_errors_is_published_but_never_activated(app_client: TestClie
 
 def test_activate_roll_back_and_unpin_are_audited(app_client: TestClient) -> None:
     rule = tax_rule(app_client)
-    new = variant("2026.12.2", row=rule, reason_nl="Deze aangifte doet u bij de Belastingdienst (v2).")
+    new = variant("2030.1.2", row=rule, reason_nl="Deze aangifte doet u bij de Belastingdienst (v2).")
     assert app_client.post("/v1/rulesets", json=as_body(new), headers=ADMIN).status_code == 201
     follow(app_client)
     assert app_client.get("/v1/rulesets").json()["serving"] == SHIPPED  # valid from 2099: not yet
 
     r = app_client.post("/v1/rulesets/2026.12.2/activate", json={"note": "new tax text"}, headers=ADMIN)
-    assert r.json() == {"from": SHIPPED, "to": "2026.12.2", "action": "activate"}
+    assert r.json() == {"from": SHIPPED, "to": "2030.1.2", "action": "activate"}
     follow(app_client)
     answer = app_client.post("/v1/route", json={"question": TAX_QUESTION}).json()
-    assert answer["ruleset"]["version"] == "2026.12.2" and answer["routes"][0]["reason"].endswith("(v2).")
+    assert answer["ruleset"]["version"] == "2030.1.2" and answer["routes"][0]["reason"].endswith("(v2).")
 
     back = app_client.post(f"/v1/rulesets/{SHIPPED}/activate",
                            headers={"Authorization": "Bearer bert-token-0123456789"})
-    assert back.json() == {"from": "2026.12.2", "to": SHIPPED, "action": "rollback"}
+    assert back.json() == {"from": "2030.1.2", "to": SHIPPED, "action": "rollback"}
     follow(app_client)
     assert app_client.post("/v1/route", json={"question": TAX_QUESTION}).json()["ruleset"]["version"] == SHIPPED
 
@@ -183,9 +183,9 @@ def test_activate_roll_back_and_unpin_are_audited(app_client: TestClient) -> Non
     log = app_client.get("/v1/rulesets/audit", headers=ADMIN).json()["entries"]
     assert [(e["action"], e["actor"], e["from"], e["to"]) for e in reversed(log)] == [
         ("publish", "shipped", None, SHIPPED),
-        ("publish", "anna", None, "2026.12.2"),
-        ("activate", "anna", SHIPPED, "2026.12.2"),
-        ("rollback", "bert", "2026.12.2", SHIPPED),
+        ("publish", "anna", None, "2030.1.2"),
+        ("activate", "anna", SHIPPED, "2030.1.2"),
+        ("rollback", "bert", "2030.1.2", SHIPPED),
         ("unpin", "anna", SHIPPED, SHIPPED),
     ]
     assert log[1]["note"] is None and log[2]["note"] == "new tax text"
@@ -193,14 +193,14 @@ def test_activate_roll_back_and_unpin_are_audited(app_client: TestClient) -> Non
 
 def test_without_a_pin_the_newest_valid_set_is_active(app_client: TestClient, db_url: str) -> None:
     engine = app_client.app.state.engine  # type: ignore[attr-defined]
-    later = variant("2026.12.3", valid_from=date(2026, 1, 2))
+    later = variant("2030.1.3", valid_from=date(2026, 1, 2))
     app_client.post("/v1/rulesets", json=as_body(later), headers=ADMIN)
-    future = variant("2026.12.4", valid_from=date(2099, 1, 1))
+    future = variant("2030.1.4", valid_from=date(2099, 1, 1))
     app_client.post("/v1/rulesets", json=as_body(future), headers=ADMIN)
-    assert store.active_version(engine) == "2026.12.3"
-    assert store.active_version(engine, today=date(2099, 1, 1)) == "2026.12.4"
+    assert store.active_version(engine) == "2030.1.3"
+    assert store.active_version(engine, today=date(2099, 1, 1)) == "2030.1.4"
     follow(app_client)
-    assert app_client.get("/v1/rulesets").json()["serving"] == "2026.12.3"
+    assert app_client.get("/v1/rulesets").json()["serving"] == "2030.1.3"
 
 
 # -- comparing, coverage, spreadsheets ------------------------------------------------------
@@ -208,7 +208,7 @@ def test_diff_lists_rows_and_lexicon_entries(app_client: TestClient) -> None:
     rule = tax_rule(app_client)
     extra = {"id": "test.extra.row", "when": {"theme": "tax", "signal": ["non_eu_founder"]}, "primary": "kvk",
              "also": [], "principle": "P1", "reason": {"nl": "Test.", "en": "Test."}}
-    new = variant("2026.12.5", row=rule, primary="kvk", extra_row=extra,
+    new = variant("2030.1.5", row=rule, primary="kvk", extra_row=extra,
                   cue=("theme.sustainability.weak", "testwoordje"))
     app_client.post("/v1/rulesets", json=as_body(new), headers=ADMIN)
     d = app_client.get(f"/v1/rulesets/{SHIPPED}/diff/2026.12.5").json()
@@ -239,11 +239,11 @@ def test_coverage_and_table_export(app_client: TestClient) -> None:
 
 
 def test_validate_without_publishing(app_client: TestClient) -> None:
-    broken = variant("2026.12.6", row="fallback.kvk", primary="nobody")
+    broken = variant("2030.1.6", row="fallback.kvk", primary="nobody")
     r = app_client.post("/v1/rulesets/validate", json=as_body(broken), headers=ADMIN).json()
     assert r["ok"] is False and r["errors"] >= 1
     assert app_client.get("/v1/rulesets/2026.12.6").status_code == 404
-    ok = app_client.post("/v1/rulesets/validate", json=as_body(variant("2026.12.7")), headers=ADMIN).json()
+    ok = app_client.post("/v1/rulesets/validate", json=as_body(variant("2030.1.7")), headers=ADMIN).json()
     assert ok["ok"] is True
 
 
@@ -258,7 +258,7 @@ def test_simulation_counts_a_hand_made_change_exactly(app_client: TestClient) ->
     app_client.post("/v1/route", json={"question": "Heb ik een terrasvergunning nodig?",
                                        "location": {"postcode": "5038"}})
     assert flush(10)
-    candidate = variant("2026.12.8", row=rule, primary="kvk")
+    candidate = variant("2030.1.8", row=rule, primary="kvk")
     app_client.post("/v1/rulesets", json=as_body(candidate), headers=ADMIN)
     r = app_client.post("/v1/rulesets/2026.12.8/simulate", json={"golden": False}, headers=ADMIN).json()
     # 4 tax questions were logged (3 here, 1 by tax_rule); 2 + 1 others keep their door
@@ -286,7 +286,7 @@ def test_a_second_process_follows_within_five_seconds_without_failed_requests(db
     reason = "Deze aangifte doet u bij de Belastingdienst (v2)."
     with serve("app.main:app", env) as one, serve("app.main:app", env) as two:
         rule = httpx.post(f"{one}/v1/route", json={"question": TAX_QUESTION}).json()["routes"][0]["rule"]
-        files = variant("2026.12.10", row=rule, reason_nl=reason)
+        files = variant("2030.1.10", row=rule, reason_nl=reason)
         assert httpx.post(f"{one}/v1/rulesets", json=as_body(files), headers=ADMIN, timeout=60).status_code == 201
         failures: list[str] = []
         seen: dict[str, list[tuple[float, str, float]]] = {one: [], two: []}  # (sent, version, answered)
@@ -307,7 +307,7 @@ def test_a_second_process_follows_within_five_seconds_without_failed_requests(db
                     body = r.json()
                     version = body["ruleset"]["version"]
                     # never a mix: the v2 version always comes with the v2 text, and only then
-                    if (version == "2026.12.10") != (body["routes"][0]["reason"] == reason):
+                    if (version == "2030.1.10") != (body["routes"][0]["reason"] == reason):
                         failures.append(f"{base}: mixed answer {version}")
                     seen[base].append((started, version, time.monotonic()))
 
@@ -318,16 +318,16 @@ def test_a_second_process_follows_within_five_seconds_without_failed_requests(db
         activated_at = time.monotonic()
         assert httpx.post(f"{one}/v1/rulesets/2026.12.10/activate", headers=ADMIN).status_code == 200
         deadline = activated_at + 5.0
-        while time.monotonic() < deadline and not (seen[two] and seen[two][-1][1] == "2026.12.10"):
+        while time.monotonic() < deadline and not (seen[two] and seen[two][-1][1] == "2030.1.10"):
             time.sleep(0.05)
         time.sleep(0.5)
         stop.set()
         for w in workers:
             w.join()
     assert not failures, failures[:5]
-    first_new = min(done for _, v, done in seen[two] if v == "2026.12.10")
+    first_new = min(done for _, v, done in seen[two] if v == "2030.1.10")
     assert first_new - activated_at < 5.0
     # no flapping back: every request sent after the first new answer got the new set
-    assert all(v == "2026.12.10" for sent, v, _ in seen[two] if sent > first_new)
+    assert all(v == "2030.1.10" for sent, v, _ in seen[two] if sent > first_new)
     assert len(seen[two]) > 50  # it was under load the whole time
     fresh_database(db_url)

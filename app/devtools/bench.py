@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +26,7 @@ from pathlib import Path
 from app.config import get_settings
 from app.devtools.server import migrated_sqlite, serve
 from app.routing.engine import Router
+from app.routing.loader import load_ruleset
 from app.routing.model import LocationInput, RouteInput
 
 
@@ -65,6 +68,89 @@ def bench_core(bodies: list[dict[str, object]], rounds: int) -> dict[str, float]
         "median_us": statistics.median(samples) / 1000,
         "p99_us": samples[int(len(samples) * 0.99) - 1] / 1000,
     }
+
+
+# Measures one checkout's routing core on a labelled set, in a process of its own: run with the
+# checkout as working directory, so each tree's own code and rule set are measured.
+_CORE_SCRIPT = """
+import json, statistics, sys, time
+sys.path.insert(0, ".")
+from app.routing.engine import Router
+from app.routing.loader import load_ruleset
+from app.routing.model import LocationInput, RouteInput
+rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+inputs = [RouteInput(question=r["text"], location=LocationInput(**r["location"]) if r.get("location") else None)
+          for r in rows]
+core = Router.from_directory("routing_rules")
+for inp in inputs:
+    core.route(inp)
+best = None
+for _ in range(int(sys.argv[2])):
+    samples = []
+    for inp in inputs:
+        s = time.perf_counter_ns()
+        core.route(inp)
+        samples.append(time.perf_counter_ns() - s)
+    samples.sort()
+    run = (statistics.median(samples) / 1000, samples[int(len(samples) * 0.99) - 1] / 1000)
+    best = run if best is None else (min(best[0], run[0]), min(best[1], run[1]))
+print(json.dumps(best))
+"""
+
+
+def bench_against(baseline: str, labelled: Path, rounds: int, reps: int = 5) -> dict[str, float]:
+    """The routing core of this checkout against another commit's, in alternating rounds of
+    separate processes (each pinned to one CPU where possible): the lowest median and p99 per
+    question of each, and their ratio. The baseline is checked out with `git archive`, so the
+    working tree is left alone."""
+    root = Path(__file__).resolve().parents[2]
+    pin = [] if not hasattr(os, "sched_setaffinity") else ["taskset", "-c", str(max(os.sched_getaffinity(0)))]
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "baseline"
+        tree.mkdir()
+        archive = subprocess.run(["git", "-C", str(root), "archive", baseline, "app", "routing_rules"],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        best: dict[str, tuple[float, float]] = {}
+        for r in range(rounds):
+            for name, cwd in ((("baseline", tree), ("current", root)) if r % 2 == 0 else
+                              (("current", root), ("baseline", tree))):
+                out = subprocess.run([*pin, sys.executable, "-c", _CORE_SCRIPT, str(labelled.resolve()), str(reps)],
+                                     cwd=cwd, capture_output=True, text=True, check=True).stdout
+                med, p99 = json.loads(out)
+                old = best.get(name, (med, p99))
+                best[name] = (min(old[0], med), min(old[1], p99))
+    return {"baseline_median_us": best["baseline"][0], "baseline_p99_us": best["baseline"][1],
+            "current_median_us": best["current"][0], "current_p99_us": best["current"][1],
+            "median_ratio": best["current"][0] / best["baseline"][0],
+            "p99_ratio": best["current"][1] / best["baseline"][1]}
+
+
+def bench_learned(bodies: list[dict[str, object]], rounds: int) -> dict[str, float]:
+    """The same rule set with the learned model combined (as shipped) and left out, in one
+    process and alternating rounds: what the second opinion costs per question."""
+    data = load_ruleset(get_settings().rules_dir)
+    lexicon = dataclasses.replace(data, thresholds=dataclasses.replace(
+        data.thresholds, learned=dataclasses.replace(data.thresholds.learned, mode="lexicon")))
+    routers = {"combined": Router(data), "lexicon": Router(lexicon)}
+    inputs = [RouteInput(question=str(b["question"]),
+                         location=LocationInput(**loc) if isinstance(loc := b.get("location"), dict) else None)
+              for b in bodies]
+    for router in routers.values():
+        for inp in inputs:
+            router.route(inp)
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        for name, router in routers.items():
+            samples = []
+            for inp in inputs:
+                t = time.perf_counter_ns()
+                router.route(inp)
+                samples.append(time.perf_counter_ns() - t)
+            med = statistics.median(samples) / 1000
+            best[name] = min(best.get(name, med), med)
+    return {"combined_median_us": best["combined"], "lexicon_median_us": best["lexicon"],
+            "ratio": best["combined"] / best["lexicon"]}
 
 
 async def _client(host: str, port: int, requests: list[bytes], stop: float, counts: list[int]) -> None:
@@ -207,11 +293,26 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--log-rounds", type=int, default=7)
     p.add_argument("--connections", type=int, default=16)
+    p.add_argument("--baseline", default=None,
+                   help="a git commit whose routing core to compare with (e.g. the one before a change)")
+    p.add_argument("--baseline-rounds", type=int, default=8)
+    p.add_argument("--core-only", action="store_true", help="skip the HTTP measurements")
     args = p.parse_args()
     bodies = load_questions(Path(args.set))
     core = bench_core(bodies, args.core_rounds)
     print(f"core: {core['questions']} routings, {core['per_second']:.0f} questions/s, "
           f"median {core['median_us']:.0f} µs, p99 {core['p99_us']:.0f} µs per question")
+    learned = bench_learned(bodies, max(5, args.core_rounds // 2))
+    print(f"core: learned model combined {learned['combined_median_us']:.0f} µs vs left out "
+          f"{learned['lexicon_median_us']:.0f} µs median per question: ratio {learned['ratio']:.2f}")
+    if args.baseline and Path(args.set).is_file():
+        cmp = bench_against(args.baseline, Path(args.set), args.baseline_rounds)
+        print(f"core: this checkout vs {args.baseline} (alternating processes, lowest of "
+              f"{args.baseline_rounds // 2} rounds each): median {cmp['current_median_us']:.0f} vs "
+              f"{cmp['baseline_median_us']:.0f} µs, ratio {cmp['median_ratio']:.2f}; p99 "
+              f"{cmp['current_p99_us']:.0f} vs {cmp['baseline_p99_us']:.0f} µs, ratio {cmp['p99_ratio']:.2f}")
+    if args.core_only:
+        return 0
     http = bench_http(bodies, args.seconds, args.rounds, args.connections, args.log_rounds)
     print(f"http: bare endpoint (same request model) {http['bare_rps']:.0f} req/s")
     print(f"http: /v1/route, repeated questions (decision cache) {http['cached_rps']:.0f} req/s: "

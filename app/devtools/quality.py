@@ -162,18 +162,17 @@ def router_answer(router: Router) -> Answer:
 
 
 def model_answer(router: Router, model: NeedModel) -> Answer:
-    """The learned model alone (for comparison, never shipped this way): the first door is the
-    family it finds most likely ("none": out of scope), resolved to the region as the router
-    would; no lexicon, no rules."""
+    """The learned model alone (for comparison, never shipped this way): the doors are the
+    families it finds most likely ("none" first: out of scope), the first resolved to the
+    region as the router would (the request's location, else a place in the text); no lexicon,
+    no decision tables."""
     def answer(row: dict[str, Any]) -> Outcome:
         inp = to_input(row)
-        family, _ = model.predict(tokenize(clean(inp.question or ""))).top("family")
-        if family == NO_FAMILY:
+        ranked = [f for f, _ in model.predict(tokenize(clean(inp.question or ""))).family]
+        if ranked[0] == NO_FAMILY:
             return Outcome(True, (), None, False, None)
-        loc = inp.location
-        location = router.resolve_location(loc.postcode, loc.municipality, loc.province) if loc else None
-        pid, needs_location = router.door_for(family, location)
-        return Outcome(False, (family,), pid, needs_location, None)
+        pid, needs_location = router.door_for(ranked[0], router.locate(inp))
+        return Outcome(False, tuple(f for f in ranked if f != NO_FAMILY)[:3], pid, needs_location, None)
     return answer
 
 

@@ -471,7 +471,11 @@ class Router:
             if pred.top("family")[0] == self._family_of(row1.primary, named):
                 m1, mrow1 = n1, row1  # the model agrees with the lexicon's door
             else:
-                m1, mrow1, cands = self._arbitrate(cands, ev, row_of, named, pred)
+                m1, mrow1, ranked = self._arbitrate(cands, ev, row_of, named, pred)
+                if pred.probability("family", self._family_of(mrow1.primary, named)) < learned.overrule_p:
+                    m1, mrow1 = n1, row1  # too unsure to overrule the lexicon
+                else:
+                    cands = ranked
             if (m1.theme, m1.service) != (n1.theme, n1.service):
                 overruled = (n1, row1)
                 n1, row1 = m1, mrow1
@@ -703,6 +707,12 @@ class Router:
               named: str | None) -> list[_Door]:
         return [self._door(row, "also", round(score * 0.5, 2), (), location, named, target=a)._replace(mandate=True)
                 for a in row.also_for(ctx)]
+
+    def locate(self, inp: RouteInput) -> Location | None:
+        """The location route() would use: the request's, else a postcode or place in the text."""
+        text = clean(inp.question or "")
+        tokens = tokenize(text)
+        return self._location(inp, extract(text, tokens, self.data.language), self.data.geo.find_in_text(tokens))
 
     def door_for(self, target: str, location: Location | None) -> tuple[str, bool]:
         """The concrete door of a provider id or regional family at a location, and whether

@@ -32,6 +32,8 @@ PRINCIPLES = frozenset({"P1", "P2", "P3", "P4", "P5"})
 REGIONAL_BY = ("national", "rom_area", "province", "municipality", "labour_market_region", "finder")
 SCOPES = frozenset({"business", "private", "household", "personal", "offtopic", "injection", "abuse", "smalltalk"})
 REGION_FAMILY_ALIASES = {"$named"}
+# libyaml's safe loader where PyYAML has it (the same documents, several times faster)
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MONEY_ROLES = (RAISE, THRESHOLD, COMPARISON, VALUE)
 
 
@@ -71,6 +73,7 @@ class Learned:
     lexicon_sure: float = 1.0  # lexicon confidence from which the model is not consulted ...
     model_margin: float = 1.0  # ... unless a need with another door scores within this share
     need_sure: float = 99.0  # a phrase naming the need itself with this weight: not consulted
+    overrule_p: float = 0.0  # the model changes the door only with at least this probability for it
     instrument_below: float = 0.0
     instrument_p: float = 0.0
 
@@ -163,7 +166,7 @@ class _Reader:
 
     def yaml(self, rel: str) -> Any:
         try:
-            return yaml.safe_load(self._read(rel).decode("utf-8"))
+            return yaml.load(self._read(rel).decode("utf-8"), Loader=_SAFE_LOADER)
         except FileNotFoundError:
             self.problems.append(f"{rel}: file missing")
         except yaml.YAMLError as e:
@@ -700,16 +703,29 @@ def _learned(r: _Reader, doc: Any) -> Learned:
     return learned
 
 
+_MODELS: dict[str, NeedModel] = {}  # by content digest: rule sets that share a model share it
+
+
 def _model(r: _Reader) -> NeedModel | None:
-    """The learned need model shipped with the rule set (optional: older sets have none)."""
+    """The learned need model shipped with the rule set (optional: older sets have none). A
+    model is immutable apart from its memos of pure functions, so rule sets (versions, tests,
+    validation) with the same model file share one instance instead of parsing 1 MB again."""
     raw = r.optional(MODEL_FILE)
     if raw is None:
         return None
+    digest = hashlib.sha256(raw).hexdigest()
+    model = _MODELS.get(digest)
+    if model is not None:
+        return model
     try:
-        return NeedModel.from_document(json.loads(raw))
+        model = NeedModel.from_document(json.loads(raw))
     except ValueError as e:  # ModelError, or not JSON at all
         r.error(MODEL_FILE, f"not a valid need model: {e}")
         return None
+    if len(_MODELS) >= 4:
+        _MODELS.clear()
+    _MODELS[digest] = model
+    return model
 
 
 # -- the whole rule set ------------------------------------------------------------------------

@@ -1,0 +1,85 @@
+"""The learned model combined with the lexicon (thresholds.yaml `learned`): it only takes part
+where the lexicon is unsure, never decides tier 1 or scope, and where it changes the door the
+answer still names a decision row, its principle and words of the question."""
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from app.routing.engine import Router
+from app.routing.loader import RuleSetData, load_ruleset
+from app.routing.model import RouteInput
+from tests.conftest import RULES
+
+SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.jsonl"))
+
+
+def _mode(data: RuleSetData, mode: str) -> Router:
+    learned = dataclasses.replace(data.thresholds.learned, mode=mode)
+    return Router(dataclasses.replace(data, thresholds=dataclasses.replace(data.thresholds, learned=learned)))
+
+
+@pytest.fixture(scope="module")
+def routers() -> tuple[Router, Router]:
+    data = load_ruleset(RULES)
+    assert data.model is not None and data.thresholds.learned.mode == "combined"
+    return _mode(data, "lexicon"), _mode(data, "combined")
+
+
+@pytest.fixture(scope="module")
+def questions() -> list[str]:
+    return [json.loads(line)["text"] for p in SCENARIOS for line in p.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def test_where_the_model_changes_the_door_the_answer_is_still_explained(
+        routers: tuple[Router, Router], questions: list[str]) -> None:
+    lexicon, combined = routers
+    rows = {r.id: r for r in combined.data.tables.rows}
+    changed = 0
+    for q in questions:
+        a, b = lexicon.route(RouteInput(question=q)), combined.route(RouteInput(question=q))
+        assert a.outcome == "out_of_scope" if b.outcome == "out_of_scope" else True  # scope is the rules'
+        if a.out_of_scope or not b.routes or a.routes[0].provider_id == b.routes[0].provider_id:
+            continue
+        changed += 1
+        first = b.routes[0]
+        assert first.rule in rows and first.principle == rows[first.rule].principle
+        assert first.evidence and all(w.lower() in q.lower() for w in first.evidence), (q, first.evidence)
+        # the lexicon's own choice is kept among the doors
+        assert a.routes[0].family in {r.family for r in b.routes}, q
+    assert changed > 0  # the model does change some doors of these sets
+
+
+def test_a_named_instrument_is_never_overruled(routers: tuple[Router, Router]) -> None:
+    lexicon, combined = routers
+    for q in ("Hoe vraag ik de WBSO aan voor onze ontwikkelaars?",
+              "Moet ik btw rekenen over mijn diensten?",
+              "Waar vraag ik een terrasvergunning aan?",
+              "Our systems were hit by ransomware, who can help?"):
+        assert lexicon.route(RouteInput(question=q)).routes[0] == combined.route(RouteInput(question=q)).routes[0]
+
+
+def test_a_question_of_function_words_is_not_read_by_the_model(routers: tuple[Router, Router]) -> None:
+    lexicon, combined = routers
+    for q in ("Wat is het?", "Hoe zit dat?", "What is it?"):
+        assert lexicon.route(RouteInput(question=q)).routes == combined.route(RouteInput(question=q)).routes
+
+
+def test_without_a_model_file_the_rule_set_falls_back_on_the_lexicon(tmp_path: Path) -> None:
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    (rules / "model" / "need_model.json").unlink()
+    th = rules / "thresholds.yaml"
+    th.write_text(th.read_text(encoding="utf-8").replace("mode: combined", "mode: lexicon"), encoding="utf-8")
+    data = load_ruleset(rules)
+    assert data.model is None
+    assert Router(data).route(RouteInput(question="Welke subsidie is er voor zonnepanelen?")).routes[0].family == "rvo"
+    # combined without a model is refused, naming the file
+    th.write_text(th.read_text(encoding="utf-8").replace("mode: lexicon", "mode: combined"), encoding="utf-8")
+    with pytest.raises(ValueError, match="need_model.json"):
+        load_ruleset(rules)
