@@ -25,7 +25,8 @@ LOG_TEXT = """# log
 
 
 def test_variants_share_their_originals_fold() -> None:
-    rows = [{"id": f"q{i:03d}"} for i in range(200)] + [{"id": f"q{i:03d}-loc{j}"} for i in range(200) for j in (1, 2)]
+    rows = [{"id": f"q{i:03d}"} for i in range(200)]
+    rows += [{"id": f"q{i:03d}-loc{j}"} for i in range(200) for j in (1, 2)]
     for r in rows:
         assert fold_of(r) == fold_of({"id": r["id"].split("-")[0]})
     sizes = [len(split(rows, f)[1]) for f in range(5)]
