@@ -40,7 +40,8 @@ def test_score_follows_the_judges_rules() -> None:
     row = {"id": "q1", "text": "x", "primary": "rom", "acceptable": ["rvo"], "expect_id": "rom:bom",
            "regional": True, "out_of_scope": False, "lang": "nl"}
     assert s.add(row, Outcome(False, ("rom", "kvk"), "rom:bom", False, "nl"))
-    assert not s.add({**row, "id": "q1-loc1"}, Outcome(False, ("rom",), "rom:liof", False, "nl"))  # family right, region wrong
+    # the family right but the region wrong
+    assert not s.add({**row, "id": "q1-loc1"}, Outcome(False, ("rom",), "rom:liof", False, "nl"))
     assert s.add({**row, "id": "q2", "expect_id": None}, Outcome(False, ("rvo",), "rvo", False, "nl"))  # acceptable
     assert not s.add({"id": "o1", "text": "y", "out_of_scope": True, "primary": None}, Outcome(False, ("kvk",), "kvk",
                                                                                                False, None))
