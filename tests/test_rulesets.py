@@ -150,7 +150,7 @@ def test_a_set_with_errors_is_published_but_never_activated(app_client: TestClie
     r = app_client.post("/v1/rulesets", json=as_body(broken), headers=ADMIN)
     assert r.status_code == 201 and r.json()["errors"] > 0 and r.json()["activatable"] is False
     assert any("kvk-new" in f["message"] for f in r.json()["findings"])
-    refused = app_client.post("/v1/rulesets/2026.12.9/activate", headers=ADMIN)
+    refused = app_client.post("/v1/rulesets/2030.1.9/activate", headers=ADMIN)
     assert refused.status_code == 409 and "validation errors" in refused.json()["detail"]
     follow(app_client)  # its valid_from has passed, yet it is not chosen either
     listing = app_client.get("/v1/rulesets").json()
@@ -165,7 +165,7 @@ def test_activate_roll_back_and_unpin_are_audited(app_client: TestClient) -> Non
     follow(app_client)
     assert app_client.get("/v1/rulesets").json()["serving"] == SHIPPED  # valid from 2099: not yet
 
-    r = app_client.post("/v1/rulesets/2026.12.2/activate", json={"note": "new tax text"}, headers=ADMIN)
+    r = app_client.post("/v1/rulesets/2030.1.2/activate", json={"note": "new tax text"}, headers=ADMIN)
     assert r.json() == {"from": SHIPPED, "to": "2030.1.2", "action": "activate"}
     follow(app_client)
     answer = app_client.post("/v1/route", json={"question": TAX_QUESTION}).json()
@@ -211,7 +211,7 @@ def test_diff_lists_rows_and_lexicon_entries(app_client: TestClient) -> None:
     new = variant("2030.1.5", row=rule, primary="kvk", extra_row=extra,
                   cue=("theme.sustainability.weak", "testwoordje"))
     app_client.post("/v1/rulesets", json=as_body(new), headers=ADMIN)
-    d = app_client.get(f"/v1/rulesets/{SHIPPED}/diff/2026.12.5").json()
+    d = app_client.get(f"/v1/rulesets/{SHIPPED}/diff/2030.1.5").json()
     assert [r["id"] for r in d["rows"]["added"]] == ["test.extra.row"]
     assert d["rows"]["removed"] == []
     assert d["rows"]["changed"] == [{"id": rule, "file": d["rows"]["changed"][0]["file"],
@@ -219,7 +219,7 @@ def test_diff_lists_rows_and_lexicon_entries(app_client: TestClient) -> None:
     assert d["lexicon"]["added"] == [{"concept": "theme.sustainability.weak", "file": "lexicon/themes.yaml",
                                       "lang": "nl", "cue": "testwoordje"}]
     assert d["files"]["changed"] == ["ruleset.yaml"]
-    back = app_client.get(f"/v1/rulesets/2026.12.5/diff/{SHIPPED}").json()
+    back = app_client.get(f"/v1/rulesets/2030.1.5/diff/{SHIPPED}").json()
     assert [r["id"] for r in back["rows"]["removed"]] == ["test.extra.row"]
     assert app_client.get(f"/v1/rulesets/{SHIPPED}/diff/nope").status_code == 404
 
@@ -242,7 +242,7 @@ def test_validate_without_publishing(app_client: TestClient) -> None:
     broken = variant("2030.1.6", row="fallback.kvk", primary="nobody")
     r = app_client.post("/v1/rulesets/validate", json=as_body(broken), headers=ADMIN).json()
     assert r["ok"] is False and r["errors"] >= 1
-    assert app_client.get("/v1/rulesets/2026.12.6").status_code == 404
+    assert app_client.get("/v1/rulesets/2030.1.6").status_code == 404
     ok = app_client.post("/v1/rulesets/validate", json=as_body(variant("2030.1.7")), headers=ADMIN).json()
     assert ok["ok"] is True
 
@@ -260,21 +260,21 @@ def test_simulation_counts_a_hand_made_change_exactly(app_client: TestClient) ->
     assert flush(10)
     candidate = variant("2030.1.8", row=rule, primary="kvk")
     app_client.post("/v1/rulesets", json=as_body(candidate), headers=ADMIN)
-    r = app_client.post("/v1/rulesets/2026.12.8/simulate", json={"golden": False}, headers=ADMIN).json()
+    r = app_client.post("/v1/rulesets/2030.1.8/simulate", json={"golden": False}, headers=ADMIN).json()
     # 4 tax questions were logged (3 here, 1 by tax_rule); 2 + 1 others keep their door
     assert r["sources"]["log"] == {"questions": 7, "distinct_inputs": 3, "changed": 4, "skipped": 0, "purged": 0}
     assert r["changed"] == 4
     assert r["matrix"] == [{"from": "belastingdienst", "to": "kvk", "count": 4}]
     assert r["summary"] == ["4 questions would move from belastingdienst to kvk"]
     assert r["examples"][0]["question"] == TAX_QUESTION and r["examples"][0]["count"] == 4
-    with_golden = app_client.post("/v1/rulesets/2026.12.8/simulate", headers=ADMIN).json()
+    with_golden = app_client.post("/v1/rulesets/2030.1.8/simulate", headers=ADMIN).json()
     golden = with_golden["sources"]["golden"]
     assert golden["questions"] >= 200 and golden["changed"] >= 1
     assert all(m["to"] == "kvk" for m in with_golden["matrix"])
-    window = app_client.post("/v1/rulesets/2026.12.8/simulate", headers=ADMIN,
+    window = app_client.post("/v1/rulesets/2030.1.8/simulate", headers=ADMIN,
                              json={"golden": False, "from": "2020-01-01", "to": "2020-12-31"}).json()
     assert window["sources"]["log"]["questions"] == 0 and window["changed"] == 0
-    bad = app_client.post("/v1/rulesets/2026.12.8/simulate", headers=ADMIN, json={"from": "gisteren"})
+    bad = app_client.post("/v1/rulesets/2030.1.8/simulate", headers=ADMIN, json={"from": "gisteren"})
     assert bad.status_code == 422
 
 
@@ -316,7 +316,7 @@ def test_a_second_process_follows_within_five_seconds_without_failed_requests(db
             w.start()
         time.sleep(1.0)
         activated_at = time.monotonic()
-        assert httpx.post(f"{one}/v1/rulesets/2026.12.10/activate", headers=ADMIN).status_code == 200
+        assert httpx.post(f"{one}/v1/rulesets/2030.1.10/activate", headers=ADMIN).status_code == 200
         deadline = activated_at + 5.0
         while time.monotonic() < deadline and not (seen[two] and seen[two][-1][1] == "2030.1.10"):
             time.sleep(0.05)
