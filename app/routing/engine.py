@@ -344,7 +344,7 @@ class Router:
             # a weakly named instrument (a description, a body's name) that the model finds
             # unlikely for its door: decided as a need instead
             pred = model.predict(tokens)
-            door = self._eval(_with(ctx_base, instrument=instruments[0].id)).primary
+            door = self._eval(ctx_base, instrument=instruments[0].id).primary
             if pred.probability("family", self._family_of(door, named)) < learned.instrument_p:
                 instruments = []
         if instruments:
@@ -412,7 +412,7 @@ class Router:
             if orow.primary != row.primary:
                 doors.append(self._door(orow, "also", self._conf(other.weight), other.evidence,
                                         location, named))
-        ctx = _with(ctx_base, instrument=first.id, theme=need[0], service=need[1])
+        ctx = _new(Context, (first.id, need[0], need[1], *ctx_base[3:]))
         cands = candidate_needs(ev, self._themes, self._default_service, self._general)
         second = self._second_need(cands, ev, ctx_base, {_family(d.provider_id) for d in doors},
                                    first.weight + ev.theme.get(need[0], 0.0), exclude=need[0])
@@ -468,7 +468,7 @@ class Router:
         overruled: tuple[NeedCandidate, Row] | None = None  # the lexicon's own choice
         if model is not None and self._consult(n1, row1, cands, row_of, tokens, ev):
             pred = pred or model.predict(tokens)
-            if pred.top("family")[0] == self._family_of(row1.primary, named):
+            if pred.likeliest("family") == self._family_of(row1.primary, named):
                 m1, mrow1 = n1, row1  # the model agrees with the lexicon's door
             else:
                 m1, mrow1, ranked = self._arbitrate(cands, ev, row_of, named, pred)
@@ -519,7 +519,7 @@ class Router:
             needs.append(self._need_result(ev, c))
             doors.append(self._door(r, "also", self._conf(c.score),
                                     ev.words_for(theme_key(c.theme), service_key(c.service)), location, named))
-        ctx = _with(ctx_base, theme=n1.theme, service=n1.service)
+        ctx = _new(Context, (ctx_base.instrument, n1.theme, n1.service, *ctx_base[3:]))
         doors += self._also(row1, ctx, conf1, location, named)
         return _Plan(doors, needs, clarify, outcome)
 
@@ -603,18 +603,19 @@ class Router:
         learned = self.data.thresholds.learned
         if ev.need.get((n1.theme, n1.service), 0.0) >= learned.need_sure:
             return False
-        stop = self.data.language.stopwords
-        if not any(t.norm not in stop["nl"] and t.norm not in stop["en"] and not t.norm.isdigit() for t in tokens):
+        unsure = self._conf(n1.score) < learned.lexicon_sure
+        if not unsure:
+            fam = _family(row1.primary)
+            for c in cands:
+                if c.score < n1.score * (1 - learned.model_margin):
+                    break
+                if c is not n1 and _family(row_of(c.theme, c.service).primary) != fam:
+                    unsure = True
+                    break
+        if not unsure:
             return False
-        if self._conf(n1.score) < learned.lexicon_sure:
-            return True
-        fam = _family(row1.primary)
-        for c in cands:
-            if c.score < n1.score * (1 - learned.model_margin):
-                break
-            if c is not n1 and _family(row_of(c.theme, c.service).primary) != fam:
-                return True
-        return False
+        stop = self.data.language.stopwords
+        return any(t.norm not in stop["nl"] and t.norm not in stop["en"] and not t.norm.isdigit() for t in tokens)
 
     def _family_of(self, target: str, named: str | None) -> str:
         return _family(named) if target == "$named" and named else _family(target)
@@ -687,7 +688,7 @@ class Router:
 
     def _eval(self, ctx: Context, instrument: str | None = None) -> Row:
         if instrument is not None:
-            ctx = _with(ctx, instrument=instrument)
+            ctx = _new(Context, (instrument, *ctx[1:]))
         row = self.data.tables.evaluate(ctx)
         if row is None:  # the shipped tables end in an unconditional fallback; guard anyway
             row = self.data.tables.evaluate(Context(theme=self._general, service=self._default_service))
@@ -699,13 +700,14 @@ class Router:
                           _merge(ev.words_for(theme_key(c.theme), service_key(c.service)), model_words))
 
     def _door(self, row: Row, role: str, score: float, evidence: tuple[str, ...],
-              location: Location | None, named: str | None, target: str | None = None) -> _Door:
+              location: Location | None, named: str | None, target: str | None = None,
+              mandate: bool = False) -> _Door:
         pid, needs_loc, extra = self._resolve(target or row.primary, location, named)
-        return _new(_Door, (pid, _family(pid), needs_loc, row, score, evidence, role, extra, False))
+        return _new(_Door, (pid, _family(pid), needs_loc, row, score, evidence, role, extra, mandate))
 
     def _also(self, row: Row, ctx: Context, score: float, location: Location | None,
               named: str | None) -> list[_Door]:
-        return [self._door(row, "also", round(score * 0.5, 2), (), location, named, target=a)._replace(mandate=True)
+        return [self._door(row, "also", round(score * 0.5, 2), (), location, named, target=a, mandate=True)
                 for a in row.also_for(ctx)]
 
     def locate(self, inp: RouteInput) -> Location | None:
@@ -881,9 +883,6 @@ def _merge(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
 def _family(pid: str) -> str:
     return pid.split(":", 1)[0]
 
-
-def _with(ctx: Context, **kw: Any) -> Context:
-    return ctx._replace(**kw)
 
 
 def matches_of(router: Router, text: str) -> list[Match]:

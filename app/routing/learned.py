@@ -167,6 +167,12 @@ class Prediction:
         best = sorted(range(len(part)), key=part.__getitem__, reverse=True)[:k]
         return tuple((classes[i], part[i] * scale) for i in best)
 
+    def likeliest(self, name: str) -> str:
+        """A head's likeliest class (without ranking the head)."""
+        lo, hi, _ = self._model.layout(name)
+        part = self._exps[lo:hi]
+        return self._model.classes[name][max(range(len(part)), key=part.__getitem__)]
+
     def best(self, name: str) -> float:
         """The probability of a head's likeliest class (without sorting the head)."""
         lo, hi, _ = self._model.layout(name)

@@ -474,14 +474,14 @@ class Lexicon:
                     matched_tokens.update(range(m.first, m.last + 1))
             if tok.space_after_hyphen and i + 1 < len(tokens):
                 raw.extend(self._elision(tokens, i))
+        fuzzy_memo = self._fuzzy_memo
         for i, tok in enumerate(tokens):
-            if i in matched_tokens:
+            if i in matched_tokens or len(tok.norm) < _MIN_FUZZY_LEN:
                 continue
-            for cue in self._fuzzy(tok):
-                raw.append(
-                    Match(cue.concept, cue, tok.start, tok.end, i, i, tok.surface, fuzzy=True)
-                )
-        return _longest_wins(_dedupe(raw))
+            found = fuzzy_memo.get(tok.norm)
+            for cue in (self._fuzzy(tok) if found is None else found):
+                raw.append(_new(Match, (cue.concept, cue, tok.start, tok.end, i, i, tok.surface, True, False, 1.0)))
+        return _longest_wins(_dedupe(raw)) if len(raw) > 1 else raw
 
     def _elision(self, tokens: Sequence[Token], i: int) -> list[Match]:
         """Dutch elision: "energiebesparings- en informatieplicht" means
