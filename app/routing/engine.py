@@ -598,8 +598,9 @@ class Router:
                  row_of: Callable[[str, str], Row], tokens: Sequence[Token], ev: Evidence) -> bool:
         """Ask the learned model when the lexicon is unsure: its best need is weak, or a need
         with another door scores within `model_margin` of it. Not when a phrase names the need
-        itself (a `need:` cue of at least `need_sure`, "hulp bij het aanvragen"), and never for a
-        question of function words only ("Wat is het?"): there is nothing for the model to read."""
+        itself (a `need:` cue of at least `need_sure`, "hulp bij het aanvragen"), and not for a
+        question of fewer than `min_words` content words ("Subsidie?", "Wat is het?"): too little
+        for the model to read, and a vague question gets its clarifying question."""
         learned = self.data.thresholds.learned
         if ev.need.get((n1.theme, n1.service), 0.0) >= learned.need_sure:
             return False
@@ -615,7 +616,8 @@ class Router:
         if not unsure:
             return False
         stop = self.data.language.stopwords
-        return any(t.norm not in stop["nl"] and t.norm not in stop["en"] and not t.norm.isdigit() for t in tokens)
+        content = sum(1 for t in tokens if t.norm not in stop["nl"] and t.norm not in stop["en"] and not t.norm.isdigit())
+        return content >= learned.min_words
 
     def _family_of(self, target: str, named: str | None) -> str:
         return _family(named) if target == "$named" and named else _family(target)
