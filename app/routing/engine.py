@@ -616,7 +616,8 @@ class Router:
         if not unsure:
             return False
         stop = self.data.language.stopwords
-        content = sum(1 for t in tokens if t.norm not in stop["nl"] and t.norm not in stop["en"] and not t.norm.isdigit())
+        content = sum(1 for t in tokens
+                      if t.norm not in stop["nl"] and t.norm not in stop["en"] and not t.norm.isdigit())
         return content >= learned.min_words
 
     def _family_of(self, target: str, named: str | None) -> str:

@@ -73,8 +73,8 @@ class Learned:
     lexicon_sure: float = 1.0  # lexicon confidence from which the model is not consulted ...
     model_margin: float = 1.0  # ... unless a need with another door scores within this share
     need_sure: float = 99.0  # a phrase naming the need itself with this weight: not consulted
-    overrule_p: float = 0.0
-    min_words: float = 1.0  # content words (not function words or numbers) a question needs  # the model changes the door only with at least this probability for it
+    overrule_p: float = 0.0  # the model changes the door only with at least this probability for it
+    min_words: float = 1.0  # content words (not function words or numbers) a question needs
     instrument_below: float = 0.0
     instrument_p: float = 0.0
 
