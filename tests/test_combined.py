@@ -10,7 +10,7 @@ import pytest
 
 from app.routing.engine import Router
 from app.routing.loader import RuleSetData, load_ruleset
-from app.routing.model import RouteInput
+from app.routing.model import LocationInput, RouteInput
 from tests.conftest import RULES
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.jsonl"))
@@ -83,3 +83,20 @@ def test_without_a_model_file_the_rule_set_falls_back_on_the_lexicon(tmp_path: P
     th.write_text(th.read_text(encoding="utf-8").replace("mode: lexicon", "mode: combined"), encoding="utf-8")
     with pytest.raises(ValueError, match=r"need_model\.json"):
         load_ruleset(rules)
+
+
+def test_the_model_does_not_take_a_question_naming_its_place_to_a_national_door(
+        routers: tuple[Router, Router]) -> None:
+    _, combined = routers
+    assert combined.data.thresholds.learned.regional_p > 0
+    q = "Ik wil een bedrijventerrein in Emmen herontwikkelen, welke lening of subsidie is er?"
+    unguarded = dataclasses.replace(combined.data.thresholds.learned, regional_p=0.0)
+    free = Router(dataclasses.replace(combined.data, thresholds=dataclasses.replace(
+        combined.data.thresholds, learned=unguarded)))
+    assert free.route(RouteInput(question=q)).routes[0].family == "rvo"  # what the model alone wants
+    d = combined.route(RouteInput(question=q))
+    assert d.routes[0].provider_id == "rom:nom"  # Emmen is in Drenthe: the lexicon's regional door
+    assert "rvo" in {r.family for r in d.routes}  # the model's national door stays as "also"
+    # a place given by the client (not named in the question) leaves the model free
+    elsewhere = RouteInput(question=q.replace(" in Emmen", ""), location=LocationInput(municipality="Emmen"))
+    assert combined.route(elsewhere).routes[0].family == free.route(elsewhere).routes[0].family

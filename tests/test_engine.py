@@ -115,6 +115,15 @@ def test_vague_question_gets_one_clarifying_question_with_options(router: Router
     assert d.routes[0].provider_id == "kvk"
 
 
+def test_clarify_options_of_one_theme_among_others_are_told_apart(router: Router) -> None:
+    # growth/scheme and growth/capital next to another theme: the theme alone would read twice
+    d = route(router, "We want to expand our workshop in Breda, can we get a loan or a grant?")
+    [c] = [c for c in d.clarify if c.field == "need"]
+    labels = [o.label for o in c.options]
+    assert len(set(labels)) == len(labels) >= 2
+    assert len({o.needs for o in c.options}) == len(c.options)
+
+
 def test_structured_needs_route_without_a_question(router: Router) -> None:
     d = router.route(RouteInput(needs=(("labour_market", "staff"),), language="en"))
     assert d.routes[0].provider_id == "wsp" and d.routes[0].needs_location

@@ -79,6 +79,8 @@ def check(decision: Decision) -> None:
         assert n.theme in DATA.taxonomy.themes and n.service in DATA.taxonomy.services
     for c in decision.clarify:
         assert c.field in ("need", "location")
+        labels = [o.label for o in c.options]
+        assert len(set(labels)) == len(labels), labels  # every option can be told apart
     list(decision.trace)  # the explanation renders
 
 

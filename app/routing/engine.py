@@ -427,6 +427,14 @@ class Router:
                 needs.append(self._need_result(ev, cand))
         return _Plan(doors, needs, [], "routed")
 
+    def _local_to_national(self, row: Row, other: Row, location: Location | None) -> bool:
+        """Whether `other` would take a question that names its own place from the regional door
+        the lexicon found for it to a national one: the model knows words, not where the firm is."""
+        if location is None or location.source != "text":
+            return False
+        families = self.data.directory.families
+        return families[_family(row.primary)].regional and not families[_family(other.primary)].regional
+
     def _second_need(self, cands: Sequence[NeedCandidate], ev: Evidence, ctx: Context, families: set[str],
                      first_score: float, exclude: str) -> tuple[NeedCandidate, Row] | None:
         """A second, distinct need next to a named instrument ("... een terras. En kan ik subsidie
@@ -472,7 +480,9 @@ class Router:
                 m1, mrow1 = n1, row1  # the model agrees with the lexicon's door
             else:
                 m1, mrow1, ranked = self._arbitrate(cands, ev, row_of, named, pred)
-                if pred.probability("family", self._family_of(mrow1.primary, named)) < learned.overrule_p:
+                p_model = pred.probability("family", self._family_of(mrow1.primary, named))
+                if p_model < learned.overrule_p or (
+                        p_model < learned.regional_p and self._local_to_national(row1, mrow1, location)):
                     m1, mrow1 = n1, row1  # too unsure to overrule the lexicon
                 else:
                     cands = ranked
@@ -809,11 +819,18 @@ class Router:
                 if t != n1.theme:
                     options.append((str(t), self._default_service))
         options = options[: th.max_clarify_options]
-        same_theme = len({t for t, _ in options}) == 1
-        labels = [
-            str((tax.services[s] if same_theme else tax.themes[t])["clarify"][language])
-            for t, s in options
-        ]
+        themes = [t for t, _ in options]
+        same_theme = len(set(themes)) == 1
+
+        def label(t: str, s: str) -> str:
+            service = str(tax.services[s]["clarify"][language])
+            if same_theme:
+                return service
+            theme = str(tax.themes[t]["clarify"][language])
+            # two options of one theme among others: the kind of help tells them apart
+            return f"{theme}: {service}" if themes.count(t) > 1 else theme
+
+        labels = [label(t, s) for t, s in options]
         tmpl = (self.data.messages.get("clarify") or {}).get("service" if same_theme else "theme") or {}
         joiner = f" {(self.data.messages.get('clarify') or {}).get('or', {}).get(language, '/')} "
         listing = joiner.join([", ".join(labels[:-1]), labels[-1]]) if len(labels) > 1 else labels[0]
