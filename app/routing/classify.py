@@ -9,7 +9,6 @@ inflate a score. Positions are kept to break ties in favour of what was named fi
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from app.routing.lexicon import Match
@@ -23,22 +22,29 @@ class InstrumentHit(NamedTuple):
     provider: str | None
 
 
-@dataclass
 class Evidence:
-    theme: dict[str, float] = field(default_factory=dict)
-    service: dict[str, float] = field(default_factory=dict)
-    need: dict[tuple[str, str], float] = field(default_factory=dict)
-    first_pos: dict[str, int] = field(default_factory=dict)
-    words: dict[str, list[str]] = field(default_factory=dict)
-    instruments: dict[str, InstrumentHit] = field(default_factory=dict)
-    signals: set[str] = field(default_factory=set)
-    signal_words: dict[str, list[str]] = field(default_factory=dict)
-    scope: dict[str, float] = field(default_factory=dict)
-    scope_words: dict[str, list[str]] = field(default_factory=dict)
-    business: float = 0.0
-    topic_concepts: list[str] = field(default_factory=list)
-    roles: dict[str, float] = field(default_factory=dict)
-    role_words: dict[str, list[str]] = field(default_factory=dict)
+    """What the matched cues say, summed per theme, service, need, instrument, scope and role,
+    with the words that said it. A plain class: one is made per question, and a dataclass's
+    fifteen default factories cost more than the literals."""
+
+    __slots__ = ("business", "first_pos", "instruments", "need", "role_words", "roles", "scope", "scope_words",
+                 "service", "signal_words", "signals", "theme", "topic_concepts", "words")
+
+    def __init__(self) -> None:
+        self.theme: dict[str, float] = {}
+        self.service: dict[str, float] = {}
+        self.need: dict[tuple[str, str], float] = {}
+        self.first_pos: dict[str, int] = {}
+        self.words: dict[str, list[str]] = {}
+        self.instruments: dict[str, InstrumentHit] = {}
+        self.signals: set[str] = set()
+        self.signal_words: dict[str, list[str]] = {}
+        self.scope: dict[str, float] = {}
+        self.scope_words: dict[str, list[str]] = {}
+        self.business = 0.0
+        self.topic_concepts: list[str] = []
+        self.roles: dict[str, float] = {}
+        self.role_words: dict[str, list[str]] = {}
 
     def _note(self, key: str, pos: int, word: str) -> None:
         first = self.first_pos.get(key)

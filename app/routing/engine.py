@@ -83,6 +83,7 @@ class Router:
         self._themes = tuple(data.taxonomy.themes)
         self._services = tuple(data.taxonomy.services)
         self._phase_profile: Mapping[str, Mapping[str, Any]] = (data.profile.get("phase") or {})
+        self._confs: dict[float, float] = {}  # score -> confidence, memoised (scores repeat)
         self._marker_starts = frozenset(mk[0] for mk in data.language.example_markers)
         self._general = data.taxonomy.fallback_theme
         self._default_service = data.taxonomy.default_service
@@ -691,7 +692,13 @@ class Router:
         return best
 
     def _conf(self, score: float) -> float:
-        return round(1.0 - math.exp(-max(score, 0.0) / self.data.thresholds.confidence_scale), 2)
+        conf = self._confs.get(score)
+        if conf is None:
+            conf = round(1.0 - math.exp(-max(score, 0.0) / self.data.thresholds.confidence_scale), 2)
+            if len(self._confs) > 4096:
+                self._confs.clear()
+            self._confs[score] = conf
+        return conf
 
     def _need_row(self, ctx: Context, theme: str, service: str) -> Row:
         """The row of a need in a context (the hot path of tier 2: a plain constructor, not

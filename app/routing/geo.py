@@ -99,6 +99,8 @@ class Geo:
     _regions: dict[str, RegionName] = field(default_factory=dict, init=False)
     _override_of: dict[str, RomOverride] = field(default_factory=dict, init=False)
     _first_words: frozenset[str] = field(default_factory=frozenset, init=False)
+    # first word of a name -> the word counts of the names it starts, longest first
+    _lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, init=False)
     _province_by_name: dict[str, str] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
@@ -119,7 +121,7 @@ class Geo:
                 by_name.setdefault(alias, code)
         self._by_name = by_name
         self._regions = {fold(n): r for r in self.region_names for n in r.names}
-        self._first_words = frozenset(k.split(" ")[0] for k in [*by_name, *self._regions])
+        self._index_names()
         self._override_of = {c: o for o in self.rom_overrides for c in o.codes}
 
     # -- lookups by name or code ---------------------------------------------------------------
@@ -129,7 +131,16 @@ class Geo:
             self._by_name.setdefault(fold(name), code)
             if code.startswith("PV"):
                 self._province_by_name.setdefault(fold(name), code)
-        self._first_words = frozenset(k.split(" ")[0] for k in [*self._by_name, *self._regions])
+        self._index_names()
+
+    def _index_names(self) -> None:
+        lengths: dict[str, set[int]] = {}
+        for name in [*self._by_name, *self._regions]:
+            words = name.split(" ")
+            if len(words) <= _MAX_NAME_WORDS:
+                lengths.setdefault(words[0], set()).add(len(words))
+        self._lengths = {w: tuple(sorted(ks, reverse=True)) for w, ks in lengths.items()}
+        self._first_words = frozenset(self._lengths)
 
     def municipality(self, value: str) -> Municipality:
         v = value.strip()
@@ -224,11 +235,14 @@ class Geo:
 
     def place_at(self, tokens: Sequence[Token], i: int) -> TextPlace | None:
         """The place whose name starts at token i (the longest name), if any."""
-        if i < 0 or i >= len(tokens) or tokens[i].norm not in self._first_words:
+        lengths = self._lengths.get(tokens[i].norm) if 0 <= i < len(tokens) else None
+        if lengths is None:
             return None
-        n = len(tokens)
-        for k in range(min(_MAX_NAME_WORDS, n - i), 0, -1):
-            key = " ".join(t.norm for t in tokens[i : i + k])
+        left = len(tokens) - i
+        for k in lengths:
+            if k > left:
+                continue
+            key = " ".join([t.norm for t in tokens[i : i + k]]) if k > 1 else tokens[i].norm
             region = self._regions.get(key)
             code = self._by_name.get(key)
             if region is None and code is None:

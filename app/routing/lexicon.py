@@ -223,15 +223,15 @@ def _forms(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=65536)
-def _starts(text: str) -> tuple[str, ...]:
-    """Every beginning of the word from two letters on (for the phrase pre-check)."""
-    return tuple(text[:k] for k in range(2, len(text) + 1))
-
-
-@lru_cache(maxsize=65536)
 def _present(text: str) -> frozenset[str]:
     """What a word offers the phrase pre-check: its forms and its beginnings."""
     return frozenset(_forms(text) + _starts(text))
+
+
+@lru_cache(maxsize=65536)
+def _starts(text: str) -> tuple[str, ...]:
+    """Every beginning of the word from two letters on (for the phrase pre-check)."""
+    return tuple(text[:k] for k in range(2, len(text) + 1))
 
 
 _FULL = (0, -1)
@@ -342,6 +342,10 @@ class Lexicon:
         self.vocabulary = frozenset(vocabulary)
         self._max_suffix = max((len(k) for k in idx.suffix), default=0)
         self._memo: dict[tuple[str, str], _Hits] = {}
+        # The phrase pre-check only ever asks about words some phrase requires: a word offers
+        # just those of its forms and beginnings (mostly none), memoised per word.
+        self._required = frozenset(w for cue in self.cues for w in cue.required)
+        self._offers: dict[str, frozenset[str]] = {}
         self._fuzzy_memo: dict[str, tuple[Cue, ...]] = {}
 
     # -- candidate lookup -------------------------------------------------------------------
@@ -409,7 +413,7 @@ class Lexicon:
         if memo is not None:
             return memo
         out: list[Cue] = []
-        for d in _deletes(norm) | {norm}:
+        for d in sorted(_deletes(norm) | {norm}):  # sorted: the same order in every process
             for word, cue in self._idx.fuzzy.get(d, ()):
                 if word != norm and _osa_distance_le1(word, norm) and cue not in out:
                     out.append(cue)
@@ -464,8 +468,10 @@ class Lexicon:
             phrases: list[tuple[Cue, tuple[int, int]]] = list(hits.open)
             if hits.keys:
                 if present is None:
-                    present = set().union(*[_present(t.norm) for t in tokens])
-                for k in hits.keys & present:
+                    present = self._present(tokens)
+                keys = hits.keys & present
+                # sorted: set order varies between processes, and so would the trace
+                for k in (sorted(keys) if len(keys) > 1 else keys):
                     phrases.extend(c for c in hits.keyed[k] if c[0].required <= present)
             for cue, off in phrases:
                 m = self._match_from(cue, tokens, i, off)
@@ -482,6 +488,21 @@ class Lexicon:
             for cue in (self._fuzzy(tok) if found is None else found):
                 raw.append(_new(Match, (cue.concept, cue, tok.start, tok.end, i, i, tok.surface, True, False, 1.0)))
         return _longest_wins(_dedupe(raw)) if len(raw) > 1 else raw
+
+    def _present(self, tokens: Sequence[Token]) -> set[str]:
+        """The required words (of any phrase) the question offers as a word form or start."""
+        offers = self._offers
+        parts = []
+        for t in tokens:
+            got = offers.get(t.norm)
+            if got is None:
+                got = self._required.intersection(_present(t.norm))
+                if len(offers) > 100_000:
+                    offers.clear()
+                offers[t.norm] = got
+            if got:
+                parts.append(got)
+        return set().union(*parts)
 
     def _elision(self, tokens: Sequence[Token], i: int) -> list[Match]:
         """Dutch elision: "energiebesparings- en informatieplicht" means
@@ -523,13 +544,19 @@ def merge(a: Sequence[Match], b: Sequence[Match]) -> list[Match]:
 
 
 def _dedupe(matches: list[Match]) -> list[Match]:
-    seen: set[tuple[str, int, int]] = set()
+    """One match per concept and span; of two cues over the same words, the one without a gap
+    ("energy saving information obligation" over "energy saving ... obligation"): it covers
+    the words inside it, so the answer never depends on which cue was tried first."""
+    at: dict[tuple[str, int, int], int] = {}
     out: list[Match] = []
     for m in matches:
         key = (m.concept.id, m.start, m.end)
-        if key not in seen:
-            seen.add(key)
+        i = at.get(key)
+        if i is None:
+            at[key] = len(out)
             out.append(m)
+        elif out[i].gapped and not m.gapped:
+            out[i] = m
     return out
 
 

