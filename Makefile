@@ -79,7 +79,7 @@ constraints:
 
 run: $(STAMP)
 	$(BIN)/python -m app migrate
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --http app.server:BoundedHttpToolsProtocol
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests migrations

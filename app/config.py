@@ -77,6 +77,14 @@ class Settings(BaseSettings):
     referral_retention_days: int = Field(default=90, ge=1, le=3650)  # after closing: contact details go
     # Longest a request may take before it is answered 503 (seconds).
     request_timeout_s: float = Field(default=10.0, ge=0.1, le=300)
+    # Request heads, enforced by the HTTP protocol (app.server) before the app sees a request:
+    # longer URLs get 414, larger or more headers 431, a head not complete in time 408.
+    max_request_line_bytes: int = Field(default=8 * 1024, ge=256, le=1024 * 1024)  # the URL
+    max_header_line_bytes: int = Field(default=8 * 1024, ge=256, le=1024 * 1024)  # one header
+    max_header_bytes: int = Field(default=32 * 1024, ge=1024, le=4 * 1024 * 1024)  # all headers
+    max_header_count: int = Field(default=100, ge=8, le=10_000)
+    # From a connection's opening, or a request's first byte, until its headers are complete.
+    header_timeout_s: float = Field(default=10.0, ge=0.1, le=300)
     # Deprecation of /v1 (RFC 9745 / RFC 8594): when set, every /v1 answer carries Deprecation,
     # Sunset and a Link to the migration notes. Unset while /v1 is current.
     v1_deprecated_on: date | None = None

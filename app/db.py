@@ -36,10 +36,20 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def without_nul(value: str) -> str:
-    """PostgreSQL text and JSONB cannot hold NUL characters; nothing is lost by dropping them.
-    (NUL in a path or query is refused by app.middleware; this is for texts in bodies.)"""
-    return value.replace("\x00", "")
+# NUL becomes a space: PostgreSQL text and JSONB cannot hold it, and dropping it would join two
+# words ("foo\x00bar" is read as two words by the router). Bidirectional controls are dropped:
+# stored questions and notes are shown to agents, where an override (U+202E) can make a text
+# read as something else ("Trojan Source"). Nothing of the meaning is lost.
+_STORABLE = str.maketrans({"\x00": " ", **dict.fromkeys(
+    ["\u061c", "\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))])})
+
+
+def storable(value: str) -> str:
+    """A client's text as it may be stored and shown: see _STORABLE. (NUL in a path or query is
+    refused by app.middleware; this is for texts in bodies.)"""
+    if value.isascii() and "\x00" not in value:
+        return value
+    return value.translate(_STORABLE)
 
 
 def normalise_url(url: str) -> str:

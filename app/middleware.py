@@ -8,13 +8,13 @@ import asyncio
 import json
 import re
 import time
+import uuid
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
 
 import structlog
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from ulid import ULID
 
 from app.observability import HTTP_LATENCY, HTTP_REQUESTS
 from app.problems import PROBLEM_JSON
@@ -41,9 +41,17 @@ def deprecation_headers(deprecated_on: date | None, sunset_on: date | None, link
     return out
 
 
+def new_request_id() -> str:
+    """The server's own handle of a request, and of the decision it gets: a random UUID (122
+    random bits), so nobody can guess another client's decision or claim one in advance."""
+    return str(uuid.uuid4())
+
+
 class RequestContext:
-    """Sets scope["state"]["request_id"] (a client's X-Request-ID when well-formed, else a
-    new ULID) and echoes it as X-Request-ID; refuses bodies over `max_body` bytes with 413."""
+    """Sets scope["state"]["request_id"] to a new server-owned id (`new_request_id`); a
+    client's well-formed X-Request-ID is only a correlation id (scope["state"]["correlation_id"]),
+    logged with every line and echoed as X-Request-ID — never a record's key. Without one the
+    server's id is echoed. Refuses bodies over `max_body` bytes with 413."""
 
     def __init__(self, app: ASGIApp, max_body: int, large_bodies: tuple[str, int] | None = None,
                  v1_headers: list[tuple[bytes, bytes]] | None = None) -> None:
@@ -57,24 +65,29 @@ class RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        rid = None
+        correlation = None
         length = None
         ctype = None
         chunked = False
         for k, v in scope["headers"]:
             if k == b"x-request-id":
                 cand = v.decode("latin-1")
-                rid = cand if _SAFE_ID.match(cand) else None
+                correlation = cand if _SAFE_ID.match(cand) else None
             elif k == b"content-length":
                 length = v
             elif k == b"content-type":
                 ctype = v
             elif k == b"transfer-encoding":
                 chunked = True
-        rid = rid or str(ULID())
-        scope.setdefault("state", {})["request_id"] = rid
-        structlog.contextvars.bind_contextvars(request_id=rid)
-        extra = [(b"x-request-id", rid.encode())]
+        rid = new_request_id()
+        state = scope.setdefault("state", {})
+        state["request_id"] = rid
+        if correlation is not None:
+            state["correlation_id"] = correlation
+            structlog.contextvars.bind_contextvars(request_id=rid, correlation_id=correlation)
+        else:
+            structlog.contextvars.bind_contextvars(request_id=rid)
+        extra = [(b"x-request-id", (correlation or rid).encode())]
         if self.v1_headers and scope["path"].startswith("/v1/"):
             extra += self.v1_headers
 

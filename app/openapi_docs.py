@@ -44,7 +44,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "status": {"type": "integer", "minimum": 400, "maximum": 599, "description": "The HTTP status code"},
         "detail": {"type": "string", "description": "What went wrong with this request, for a human"},
         "instance": {"type": "string", "description": "The path of the request"},
-        "request_id": {"type": "string", "description": "The X-Request-ID of the request (for support)"},
+        "request_id": {"type": "string", "description": "The server's id of the request (for support)"},
         "errors": {
             "type": "array",
             "description": "One entry per invalid field",

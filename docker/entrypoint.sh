@@ -42,7 +42,7 @@ case "$cmd" in
     rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
     export PROMETHEUS_MULTIPROC_DIR
     exec uvicorn app.main:app --host 0.0.0.0 --port "${PORT:-8000}" \
-      --workers "${WEB_CONCURRENCY:-2}" --proxy-headers \
+      --workers "${WEB_CONCURRENCY:-2}" --http app.server:BoundedHttpToolsProtocol --proxy-headers \
       --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" "$@"
     ;;
   worker)

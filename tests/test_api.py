@@ -1,6 +1,7 @@
 """The HTTP API as in api-contract.md, including every bad input a client can send."""
 
 import json
+import uuid
 
 import pytest
 from fastapi.testclient import TestClient
@@ -58,11 +59,15 @@ def test_explain_adds_the_trace(client: TestClient) -> None:
     assert "trace" not in client.post("/v1/route", json={"question": "Wat is de KOR?"}).json()
 
 
-def test_client_request_id_is_echoed_when_well_formed(client: TestClient) -> None:
+def test_a_client_request_id_is_echoed_as_correlation_id_never_the_decision_key(client: TestClient) -> None:
     r = client.post("/v1/route", json={"question": "Wat is de KOR?"}, headers={"X-Request-ID": "call-12345678"})
-    assert r.headers["x-request-id"] == "call-12345678" and r.json()["request_id"] == "call-12345678"
+    assert r.headers["x-request-id"] == "call-12345678"  # echoed for the caller's own logs
+    handle = r.json()["request_id"]
+    assert handle != "call-12345678" and uuid.UUID(handle).version == 4  # the server's, unguessable
+    assert client.get(f"/v1/decisions/{handle}").status_code == 200
+    assert client.get("/v1/decisions/call-12345678").status_code == 404
     r = client.post("/v1/route", json={"question": "Wat is de KOR?"}, headers={"X-Request-ID": "<bad id>"})
-    assert r.headers["x-request-id"] != "<bad id>"
+    assert r.headers["x-request-id"] == r.json()["request_id"] != "<bad id>"
 
 
 @pytest.mark.parametrize(("body", "field"), [

@@ -97,6 +97,10 @@ def test_a_revoked_key_stops_working_when_the_cache_expires(app_client: TestClie
     ({"name": "x-portal", "kind": "portal", "scopes": ["everything"]}, "unknown scope"),
     ({"name": "x-portal", "kind": "portal", "origins": ["portal.example/path"]}, "not an origin"),
     ({"name": "x-portal", "kind": "portal", "rate_limit": 0}, "rate limit"),
+    # a portal's key is public in its web page; only an admin client holds `admin`
+    ({"name": "x-portal", "kind": "portal", "scopes": ["admin"]}, "may not hold scope"),
+    ({"name": "x-portal", "kind": "portal", "scopes": ["route", "decisions"]}, "may not hold scope"),
+    ({"name": "x-centre", "kind": "call_centre", "scopes": ["admin"]}, "may not hold scope"),
 ])
 def test_bad_clients_are_refused(app_client: TestClient, kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(store.ClientError, match=message):
@@ -166,7 +170,8 @@ def _call(c: TestClient, method: str, path: str, headers: dict[str, str]) -> htt
 
 def test_every_endpoint_enforces_its_scope(app_client: TestClient) -> None:
     engine = engine_of(app_client)
-    keys = {scope: store.create(engine, f"only-{scope}", "portal", scopes=[scope]).key for scope in SCOPES}
+    keys = {scope: store.create(engine, f"only-{scope}", "admin" if scope == "admin" else "call_centre",
+                                scopes=[scope]).key for scope in SCOPES}
     routes = _routes(app_client)
     assert {a.scope for _, _, a in routes} >= {None, "route", "feedback", "decisions", "stats", "rulesets"}
     for method, path, access in routes:

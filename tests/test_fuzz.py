@@ -36,6 +36,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app import middleware
 from app.main import create_app
 from app.routing.engine import Router
 from tests.conftest import AUTH, RULES, fresh_database, settings_for
@@ -45,7 +46,7 @@ MAX_EXAMPLES = 40  # random cases per operation, after its examples and the cove
 KEYLESS_EXAMPLES = 8
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
-KNOWN_DECISION = "fuzz-known-decision-0001"  # an X-Request-ID becomes the decision's request_id
+KNOWN_DECISION = "fuzz-known-decision-0001"  # the fixture's decision (its server id pinned for the test)
 REFERRAL: dict[str, str] = {}  # the referral the fixture makes: its id is only known then
 
 _rules = Router.from_directory(RULES)
@@ -140,8 +141,9 @@ def service(db_url: str) -> Iterator[TestClient]:
     publishes the shipped rule set at start-up and follows the active one, as in production."""
     fresh_database(db_url)
     with TestClient(create_app(settings_for(db_url)), headers=AUTH) as client:
-        logged = client.post("/v1/route", json={"question": "Hoe schrijf ik mijn bedrijf in bij de KVK?"},
-                             headers={"X-Request-ID": KNOWN_DECISION})
+        with pytest.MonkeyPatch.context() as mp:  # ids are random: pin this one, for the dictionaries
+            mp.setattr(middleware, "new_request_id", lambda: KNOWN_DECISION)
+            logged = client.post("/v1/route", json={"question": "Hoe schrijf ik mijn bedrijf in bij de KVK?"})
         assert logged.status_code == 200 and logged.json()["request_id"] == KNOWN_DECISION
         assert client.app.state.decision_log.writer.flush(10)  # type: ignore[attr-defined]
         referral = client.post("/v1/referrals", json={"decision_id": KNOWN_DECISION, "provider_id": "kvk",

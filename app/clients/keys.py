@@ -22,6 +22,16 @@ DEFAULT_SCOPES: dict[str, tuple[str, ...]] = {
 }
 
 
+# What each kind may hold at most: `admin` only an admin client, and a portal only `route` (its
+# key sits in a public web page, so anyone can read it).
+MAX_SCOPES: dict[str, tuple[str, ...]] = {
+    "provider_site": tuple(s for s in SCOPES if s != "admin"),
+    "call_centre": tuple(s for s in SCOPES if s != "admin"),
+    "portal": ("route",),
+    "admin": SCOPES,
+}
+
+
 def new_key() -> str:
     return KEY_PREFIX + secrets.token_urlsafe(32)
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.clients.keys import DEFAULT_SCOPES, KINDS, SCOPES, digest, new_key, shown_prefix
+from app.clients.keys import DEFAULT_SCOPES, KINDS, MAX_SCOPES, SCOPES, digest, new_key, shown_prefix
 from app.clients.models import ClientRow
 from app.config import ORIGIN_PATTERN
 
@@ -36,6 +36,10 @@ def _check(name: str, kind: str, scopes: list[str], origins: list[str], rate_lim
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
         raise ClientError(f"unknown scope(s) {', '.join(unknown)}; known: {', '.join(SCOPES)}")
+    beyond = [s for s in scopes if s not in MAX_SCOPES[kind]]
+    if beyond:
+        raise ClientError(f"a {kind} client may not hold scope(s) {', '.join(beyond)} "
+                          f"(at most: {', '.join(MAX_SCOPES[kind])})")
     for origin in origins:
         if not ORIGIN_PATTERN.match(origin):
             raise ClientError(f"not an origin (scheme://host[:port]): {origin!r}")

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from app.db import PreJSON, without_nul
+from app.db import PreJSON, storable
 from app.decisions.scrub import Scrubber
 from app.routing.model import Decision
 
@@ -72,7 +72,7 @@ def decision_fields(d: Decision, question: str | None, ruleset_version: str, rul
         loc.source if loc else None,
         ruleset_version,
         ruleset_checksum,
-        scrubber.scrub(without_nul(question)) if question is not None else None,
+        scrubber.scrub(storable(question)) if question is not None else None,
         _json([{"theme": n.theme, "service": n.service, "score": n.score, "evidence": list(n.evidence)}
                for n in d.needs]),
         _json([{"rank": r.rank, "role": r.role, "provider_id": r.provider_id, "family": r.family,

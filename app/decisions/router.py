@@ -29,11 +29,12 @@ def _wait_for(request: Request, request_id: str) -> None:
 
 
 @router.get("/v1/decisions/{request_id}", operation_id="get_decision", response_model=DecisionOut,
-            summary="A stored decision with its full trace (rules, evidence, rule-set version)",
+            summary="A stored decision with its full trace (rules, evidence, rule-set version): "
+                    "one the client made, or one routed to its provider's door",
             responses={404: _PROBLEM})
-def get_decision(request_id: str, request: Request, _: Caller = Depends(DECISIONS)) -> dict[str, Any]:
+def get_decision(request_id: str, request: Request, caller: Caller = Depends(DECISIONS)) -> dict[str, Any]:
     _wait_for(request, request_id)
-    found = service.get_decision(request.app.state.engine, request_id)
+    found = service.get_decision(request.app.state.engine, request_id, caller)
     if found is None:
         raise HTTPException(404, f"no decision with request_id {request_id!r}")
     return found
@@ -49,10 +50,8 @@ def give_feedback(request_id: str, body: FeedbackIn, request: Request,
     if body.actual_provider_id is not None and directory.get(body.actual_provider_id) is None:
         raise HTTPException(422, f"unknown provider id {body.actual_provider_id!r}; see GET /v1/providers")
     _wait_for(request, request_id)
-    # One feedback per decision per source: the client, or for the bootstrap administrators
-    # and anonymous callers (never, as feedback needs a key) the declared channel.
-    source = f"client:{caller.name}" if caller.name else f"channel:{body.channel}"
-    result = service.upsert_feedback(request.app.state.engine, request_id, source, body.correct,
+    # One feedback per decision per client, on decisions it may act on (app.decisions.access).
+    result = service.upsert_feedback(request.app.state.engine, request_id, caller, body.correct,
                                      body.actual_provider_id, body.channel, body.note, request.app.state.scrubber)
     if result is None:
         raise HTTPException(404, f"no decision with request_id {request_id!r}")

@@ -9,7 +9,9 @@ from sqlalchemy import Engine, case, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db import without_nul
+from app.clients.auth import Caller
+from app.db import storable
+from app.decisions.access import feedback_source, may_act_on, view
 from app.decisions.models import AnswerRow, DecisionRow, FeedbackRow
 from app.decisions.scrub import Scrubber
 
@@ -42,15 +44,19 @@ def _feedback_dict(f: FeedbackRow, request_id: str) -> dict[str, Any]:
             "created_at": _iso(f.created_at), "updated_at": _iso(f.updated_at)}
 
 
-def get_decision(engine: Engine, request_id: str) -> dict[str, Any] | None:
+def get_decision(engine: Engine, request_id: str, caller: Caller) -> dict[str, Any] | None:
+    """A decision with its trace and feedback, as far as `caller` may see it; None when there
+    is no such decision for this caller."""
     with Session(engine) as s:
         d = s.scalar(select(DecisionRow).where(DecisionRow.request_id == request_id))
         if d is None:
             return None
         a = s.get_one(AnswerRow, d.answer_id)
+        if not may_act_on(caller, d.client, a.routes):
+            return None
         feedback = s.scalars(select(FeedbackRow).where(FeedbackRow.decision_id == d.id)
                              .order_by(FeedbackRow.id)).all()
-        return {
+        found: dict[str, Any] = {
             "request_id": d.request_id,
             "created_at": _iso(d.created_at),
             "client": d.client,
@@ -71,19 +77,33 @@ def get_decision(engine: Engine, request_id: str) -> dict[str, Any] | None:
             "latency_ms": d.latency_ms,
             "feedback": [_feedback_dict(f, d.request_id) for f in feedback],
         }
+    return view(caller, found)
 
 
-def upsert_feedback(engine: Engine, request_id: str, source: str, correct: bool,
+def decision_for(s: Session, request_id: str, caller: Caller) -> int | None:
+    """The row id of a decision `caller` may act on (app.decisions.access), else None: a
+    decision the caller may not see is treated as one that does not exist."""
+    if "\x00" in request_id:  # no id holds one, and PostgreSQL cannot even compare with one
+        return None
+    found = s.execute(select(DecisionRow.id, DecisionRow.client, AnswerRow.routes)
+                      .join(AnswerRow, DecisionRow.answer_id == AnswerRow.id)
+                      .where(DecisionRow.request_id == request_id)).first()
+    if found is None or not may_act_on(caller, found.client, found.routes):
+        return None
+    return int(found.id)
+
+
+def upsert_feedback(engine: Engine, request_id: str, caller: Caller, correct: bool,
                     actual_provider_id: str | None, channel: str, note: str | None,
                     scrubber: Scrubber) -> tuple[dict[str, Any], bool] | None:
-    """Store one client's feedback on a decision; a repeat replaces it. (result, created) or
-    None when the decision does not exist."""
-    source, channel = without_nul(source), without_nul(channel)
-    clean_note = scrubber.scrub(without_nul(note)) if note else None
+    """Store one client's feedback on a decision it may act on; a repeat replaces it.
+    (result, created) or None when there is no such decision for this caller."""
+    source, channel = storable(feedback_source(caller)), storable(channel)
+    clean_note = scrubber.scrub(storable(note)) if note else None
     for _attempt in range(2):  # a concurrent first insert by the same source: retry as update
         now = datetime.now(UTC)
         with Session(engine) as s:
-            decision_id = s.scalar(select(DecisionRow.id).where(DecisionRow.request_id == request_id))
+            decision_id = decision_for(s, request_id, caller)
             if decision_id is None:
                 return None
             row = s.scalar(select(FeedbackRow).where(FeedbackRow.decision_id == decision_id,

@@ -34,7 +34,8 @@ def serve(app: str, env: dict[str, str] | None = None, timeout: float = 30.0,
     starts) to those CPUs."""
     port = free_port()
     cmd = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-           "--no-access-log", "--log-level", "warning", "--workers", str(workers)]
+           "--no-access-log", "--log-level", "warning", "--workers", str(workers),
+           "--http", "app.server:BoundedHttpToolsProtocol"]
 
     def pin() -> None:
         if cpus:

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from ulid import ULID
 
 from app.clients.auth import Caller
-from app.db import without_nul
-from app.decisions.models import DecisionRow
+from app.db import storable
+from app.decisions.service import decision_for
 from app.pages import envelope
 from app.referrals.intake import Webhook
 from app.referrals.models import OutboxRow, ReferralEventRow, ReferralRow
@@ -118,7 +118,7 @@ def _visible(caller: Caller) -> Any:
 
 
 def _text(value: str | None) -> str | None:
-    return without_nul(value) if value else value
+    return storable(value) if value else value
 
 
 def _hash(new: NewReferral) -> str:
@@ -169,8 +169,7 @@ def create(engine: Engine, caller: Caller, new: NewReferral, idempotency_key: st
         if found is not None:
             return found, False
     with Session(engine) as s:
-        if ("\x00" in new.decision_id  # no request id holds one, and PostgreSQL cannot compare with one
-                or s.scalar(select(DecisionRow.id).where(DecisionRow.request_id == new.decision_id)) is None):
+        if decision_for(s, new.decision_id, caller) is None:  # only a decision the caller may act on
             raise Invalid(f"no decision with request_id {new.decision_id!r}", "decision_id")
         try:
             ref = _insert(s, decision_id=new.decision_id, provider_id=new.provider_id,

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db import without_nul
+from app.db import storable
 from app.routing.loader import content_checksum
 from app.rulesets.models import RuleSetAuditRow, RuleSetPinRow, RuleSetRow
 
@@ -95,18 +95,18 @@ def meta_of(files: Files) -> Meta:
         raise PublishError("ruleset.yaml needs valid_from as a date (YYYY-MM-DD)")
     if isinstance(valid_from, datetime):
         valid_from = valid_from.date()
-    author, note = without_nul(str(doc.get("author") or ""))[:128], without_nul(str(doc.get("note") or ""))
+    author, note = storable(str(doc.get("author") or ""))[:128], storable(str(doc.get("note") or ""))
     return Meta(version, valid_from, author, note, checksum(files))
 
 
 def _without_nul(value: Any) -> Any:
     """Findings quote file content (YAML can hold "\\0"): every text in them without NUL."""
     if isinstance(value, str):
-        return without_nul(value)
+        return storable(value)
     if isinstance(value, list):
         return [_without_nul(v) for v in value]
     if isinstance(value, dict):
-        return {without_nul(str(k)): _without_nul(v) for k, v in value.items()}
+        return {storable(str(k)): _without_nul(v) for k, v in value.items()}
     return value
 
 
@@ -122,7 +122,7 @@ class Published:
 def _audit(s: Session, actor: str, action: str, from_version: str | None, to_version: str | None,
            note: str | None = None) -> None:
     s.add(RuleSetAuditRow(at=datetime.now(UTC), actor=actor[:64], action=action, from_version=from_version,
-                          to_version=to_version, note=without_nul(note) if note is not None else None))
+                          to_version=to_version, note=storable(note) if note is not None else None))
 
 
 def publish(engine: Engine, files: Files, actor: str, validator: Validator, _retry: bool = True) -> Published:
