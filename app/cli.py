@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from app.clients.cli import add_commands as add_client_commands
-from app.config import get_settings
+from app.config import db_timeouts, get_settings
 from app.routing.engine import Router
 from app.routing.explain import decision_dict
 from app.routing.model import CompanyInput, InvalidInput, LocationInput, RouteInput
@@ -106,7 +106,7 @@ def _worker(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     configure_logging(settings.log_level)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, db_timeouts(settings))
     if args.retry_dead:
         print(f"{retry_dead(engine)} dead deliveries will be tried again")
     webhooks = webhooks_for(settings, Router.from_directory(settings.rules_dir))

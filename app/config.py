@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.db import Timeouts
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_HASH_SECRET = "development-only-hash-secret"
 ORIGIN_PATTERN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
@@ -64,6 +66,25 @@ class Settings(BaseSettings):
     # Where rate-limit counters live: "database" (shared by all workers and replicas),
     # "redis://host:6379" (needs the redis extra) or "memory://" (one process only).
     rate_limit_storage: str = Field(default="database", pattern=r"^(database|memory://.*|redis(\+\w+)?://.+)$")
+    # What the service waits for its database at most (seconds): a connection, a free pooled
+    # connection, a statement and a lock (PostgreSQL; the lock one is SQLite's busy timeout too),
+    # and how long a transaction may stay idle. A hung server is caught by these and by the
+    # budgets of the request path (rate limits, key lookups, readiness).
+    db_connect_timeout_s: float = Field(default=3.0, ge=1, le=60)
+    db_pool_timeout_s: float = Field(default=3.0, ge=0.1, le=60)
+    db_statement_timeout_s: float = Field(default=15.0, ge=0, le=3600)
+    db_lock_timeout_s: float = Field(default=5.0, ge=0, le=600)
+    db_idle_in_transaction_timeout_s: float = Field(default=60.0, ge=0, le=3600)
+    # A request waits at most this long for the shared counter store; past it the request is
+    # counted per process (the shared count still lands) and answered. Not a few milliseconds:
+    # under load a shared write can take tens of them, and each answer given locally near the
+    # limit can let a request too many through (the limit is exact only through the store).
+    rate_limit_budget_s: float = Field(default=0.25, ge=0.001, le=5)
+    # A key not in the worker's cache is looked up in the database within this budget (503 past it).
+    key_lookup_budget_s: float = Field(default=1.0, ge=0.01, le=10)
+    # Per IP and worker, in memory: requests with a key that needs a database lookup or was
+    # refused (unknown, revoked). A flood of random keys is refused (429) without database cost.
+    unverified_key_rate_limit: int = Field(default=120, ge=1, le=1_000_000)
     # Referrals (app.referrals): intake webhooks, the delivery worker and retention.
     intake_file: Path | None = None  # default: <rules_dir>/intake.yaml
     referral_worker: bool = True  # deliver from a thread of each API process; off: python -m app worker
@@ -142,6 +163,12 @@ class Settings(BaseSettings):
         if not (self.rules_dir / "ruleset.yaml").is_file():
             raise ValueError(f"rules_dir {self.rules_dir} holds no ruleset.yaml")
         return self
+
+
+def db_timeouts(settings: Settings) -> Timeouts:
+    """The serving process's database timeouts (app.db.Timeouts) from its settings."""
+    return Timeouts(settings.db_connect_timeout_s, settings.db_pool_timeout_s, settings.db_statement_timeout_s,
+                    settings.db_lock_timeout_s, settings.db_idle_in_transaction_timeout_s)
 
 
 @lru_cache(maxsize=1)

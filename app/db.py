@@ -3,12 +3,15 @@ PostgreSQL (psycopg 3) through the same models and migrations."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Engine, MetaData, create_engine, event, text
+from sqlalchemy import JSON, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -60,13 +63,26 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, **kw: Any) -> Engine:
+@dataclass(frozen=True)
+class Timeouts:
+    """What a serving process waits for the database at most (seconds; 0 = no limit). Tools
+    and migrations run without a statement limit; the service sets all of them (app.config)."""
+
+    connect: float = 3.0
+    pool: float = 30.0  # waiting for a free connection of the pool
+    statement: float = 0.0  # PostgreSQL statement_timeout (a hung SQLite has no equivalent)
+    lock: float = 0.0  # PostgreSQL lock_timeout; SQLite's busy timeout
+    idle_in_transaction: float = 0.0  # PostgreSQL: a transaction left open is cut after this
+
+
+def make_engine(url: str, timeouts: Timeouts | None = None, **kw: Any) -> Engine:
+    t = timeouts or Timeouts()
     url = normalise_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, hide_parameters=True, connect_args={"timeout": 2.0},
+        engine = create_engine(url, hide_parameters=True, connect_args={"timeout": t.lock or 2.0},
                                json_serializer=_json_dumps, json_deserializer=orjson.loads, **kw)
 
         @event.listens_for(engine, "connect")
@@ -79,15 +95,24 @@ def make_engine(url: str, **kw: Any) -> Engine:
             cur.close()
 
         return engine
+    settings = [f"-c {name}={int(seconds * 1000)}" for name, seconds in (
+        ("statement_timeout", t.statement), ("lock_timeout", t.lock),
+        ("idle_in_transaction_session_timeout", t.idle_in_transaction)) if seconds > 0]
+    connect: dict[str, Any] = {"connect_timeout": max(1, round(t.connect))}
+    if settings:
+        connect["options"] = " ".join(settings)
+    if "poolclass" not in kw:
+        kw["pool_timeout"] = t.pool
     # hide_parameters: a database error must never print a question into a log line
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args={"connect_timeout": 3},
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect,
                          json_serializer=_json_dumps, json_deserializer=orjson.loads, **kw)
 
 
-def ping(engine: Engine) -> bool:
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+def unavailable(exc: BaseException) -> bool:
+    """Whether a database error means "the database cannot serve right now" (gone, hung past a
+    timeout, pool exhausted, schema not migrated) rather than a bug: the client may retry."""
+    if isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)):
         return True
-    except Exception:  # any driver error means "not reachable"
-        return False
+    orig = getattr(exc, "orig", None)
+    return isinstance(exc, ProgrammingError) and (
+        getattr(orig, "sqlstate", None) == "42P01" or "no such table" in str(orig))  # undefined table

@@ -3,6 +3,7 @@ routing core once (rule tables are validated at start-up: a broken table never s
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -13,11 +14,12 @@ from app import __version__
 from app.clients.auth import Authenticator
 from app.clients.cors import ClientCORS
 from app.clients.ratelimit import make_limiter
-from app.config import Settings, get_settings
+from app.config import Settings, db_timeouts, get_settings
 from app.db import make_engine
 from app.decisions.log import DecisionLog
 from app.decisions.router import router as decisions_router
 from app.decisions.scrub import Scrubber
+from app.meta.readiness import DatabaseProbe, migrations_head
 from app.meta.router import router as meta_router
 from app.middleware import Deadline, RequestContext, deprecation_headers
 from app.observability import configure_logging, ruleset_served
@@ -43,12 +45,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_level)
         app.state.settings = settings
-        app.state.engine = make_engine(settings.database_url)
+        app.state.engine = make_engine(settings.database_url, db_timeouts(settings))
+        app.state.database_probe = DatabaseProbe(app.state.engine, migrations_head())
         app.state.scrubber = Scrubber(settings.hash_secret)
         app.state.auth = Authenticator(app.state.engine, settings.admin_tokens,
                                        make_limiter(settings.rate_limit_storage, app.state.engine),
                                        settings.allow_anonymous, settings.anonymous_rate_limit,
-                                       settings.admin_rate_limit)
+                                       settings.admin_rate_limit, settings.unverified_key_rate_limit,
+                                       settings.rate_limit_budget_s, settings.key_lookup_budget_s)
+        await asyncio.to_thread(app.state.auth.refresh_origins)  # CORS knows the portals from the start
         dlog = None
         if settings.decision_log:
             dlog = DecisionLog(app.state.engine, app.state.scrubber, settings.decision_queue_size,

@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from app.db import unavailable
 from app.routing.model import InvalidInput
+
+log = structlog.get_logger("wegwijzer.http")
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -89,6 +94,14 @@ def install(app: FastAPI) -> None:
                        request_id=getattr(request.state, "request_id", None),
                        headers=dict(exc.headers) if exc.headers else None)
 
+    async def database(request: Request, exc: Exception) -> Response:
+        if not unavailable(exc):
+            raise exc  # a bug, not an outage: logged and answered 500 like any other
+        # The database is gone, hung past its timeouts or not migrated: the client may retry.
+        log.warning("database_unavailable", path=request.url.path, error=type(exc).__name__)
+        return problem(503, "the database is unavailable right now; please retry", instance=request.url.path,
+                       request_id=getattr(request.state, "request_id", None), headers={"Retry-After": "5"})
+
     async def unexpected(request: Request, exc: Exception) -> Response:
         # Never a stack trace or an internal path in a response; the log has the details.
         return problem(500, "An unexpected error occurred; it has been logged.",
@@ -98,4 +111,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(InvalidInput, invalid_input)
     app.add_exception_handler(RequestValidationError, validation)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(SQLAlchemyError, database)
     app.add_exception_handler(Exception, unexpected)

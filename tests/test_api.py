@@ -224,7 +224,8 @@ def test_meta_health_and_readiness(client: TestClient) -> None:
     assert meta["ruleset"]["version"] == SHIPPED_VERSION and meta["openapi_url"] == "/openapi.json"
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
-    assert ready.status_code == 200 and ready.json()["checks"] == {"routing": "ok", "database": "ok"}
+    assert ready.status_code == 200 and ready.json()["checks"] == {
+        "routing": "ok", "database": "ok", "decision_log": "ok", "referral_outbox": "ok"}
 
 
 def test_openapi_operation_ids_and_problem_responses(client: TestClient) -> None:

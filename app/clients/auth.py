@@ -12,13 +12,16 @@ so that a test can check that every route declares its access.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import structlog
 from fastapi import HTTPException, Request
+from limits.storage import MemoryStorage
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
@@ -29,6 +32,9 @@ from app.clients.store import active_origins, find_by_key_hash
 
 log = structlog.get_logger("wegwijzer.access")
 _CACHE_S = 5.0  # a revoked key stops working within this many seconds on every worker
+KNOWN_KEYS_CACHED = 10_000
+UNKNOWN_KEYS_CACHED = 10_000
+MAX_STUCK = 4  # shared rate-limit calls past their budget and still running: then count locally
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="wegwijzer"'}
 
 
@@ -56,7 +62,9 @@ ANONYMOUS = Caller()
 
 @dataclass
 class Authenticator:
-    """Resolves keys to callers, with a short cache so that a request costs no database read."""
+    """Resolves keys to callers, with a short cache so that a request costs no database read.
+    Known keys and unknown ones are cached apart: unknown ones in a bounded LRU, so a flood of
+    random keys never pushes a valid key out."""
 
     engine: Engine
     config_admins: dict[str, str]  # name -> token, from WEGWIJZER_ADMIN_TOKENS (bootstrap)
@@ -64,10 +72,16 @@ class Authenticator:
     allow_anonymous: bool
     anonymous_rate_limit: int
     admin_rate_limit: int
-    _cache: dict[str, tuple[float, Caller | None]] = field(default_factory=dict)
+    unverified_rate_limit: int = 120  # per IP and minute: keys that need a lookup or were refused
+    rate_limit_budget_s: float = 0.25
+    key_lookup_budget_s: float = 1.0
+    guard: RateLimiter = field(default_factory=lambda: RateLimiter(MemoryStorage()))  # in process
+    _cache: dict[str, tuple[float, Caller | None]] = field(default_factory=dict)  # known keys
+    _unknown: OrderedDict[str, float] = field(default_factory=OrderedDict)  # digest -> until
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _admins: dict[str, Caller] = field(default_factory=dict)
     _origins: tuple[float, frozenset[str]] = (0.0, frozenset())
+    _refreshing: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
         self._admins = {digest(token): Caller(name, "admin", frozenset(SCOPES), (), self.admin_rate_limit)
@@ -81,10 +95,28 @@ class Authenticator:
         admin = self._admins.get(h)
         if admin is not None:
             return True, admin
+        now = time.monotonic()
         hit = self._cache.get(h)
-        if hit is not None and hit[0] > time.monotonic():
+        if hit is not None and hit[0] > now:
             return True, hit[1]
+        until = self._unknown.get(h)
+        if until is not None and until > now:
+            return True, None
         return False, None
+
+    def _remember(self, h: str, found: Caller | None, until: float) -> None:
+        with self._lock:
+            if found is None:
+                self._unknown[h] = until
+                self._unknown.move_to_end(h)
+                while len(self._unknown) > UNKNOWN_KEYS_CACHED:
+                    self._unknown.popitem(last=False)
+                self._cache.pop(h, None)
+            else:
+                if len(self._cache) > KNOWN_KEYS_CACHED:  # only real clients' keys are ever here
+                    self._cache.clear()
+                self._cache[h] = (until, found)
+                self._unknown.pop(h, None)
 
     def caller(self, key: str) -> Caller | None:
         """The client of `key`, or None. Raises KeysUnavailable when the database cannot say
@@ -100,34 +132,42 @@ class Authenticator:
             stale = self._cache.get(h)
             if stale is None:
                 raise KeysUnavailable from e
-            with self._lock:
-                self._cache[h] = (now + _CACHE_S, stale[1])
+            self._remember(h, stale[1], now + _CACHE_S)
             return stale[1]
         found = None
         if row is not None and row.revoked_at is None:
             found = Caller(row.name, row.kind, frozenset(row.scopes), tuple(row.origins), row.rate_limit,
                            row.provider_id)
-        with self._lock:
-            if len(self._cache) > 10_000:  # bounded: unknown keys are cached too
-                self._cache.clear()
-            self._cache[h] = (now + _CACHE_S, found)
+        self._remember(h, found, now + _CACHE_S)
         return found
 
     def client_origins(self) -> frozenset[str]:
-        """Origins of all active clients (for CORS), refreshed every few seconds."""
+        """Origins of all active clients (for CORS). Called on the event loop for a request with
+        an Origin, so it never waits on the database: it answers the last known set and, when
+        that is older than a few seconds, refreshes it in a background thread (one at a time)."""
         at, origins = self._origins
-        now = time.monotonic()
-        if now - at > _CACHE_S:
-            with contextlib.suppress(Exception):  # keep the last known set when the database hiccups
-                origins = active_origins(self.engine)
-            self._origins = (now, origins)
+        if time.monotonic() - at > _CACHE_S and not self._refreshing.is_set():
+            self._refreshing.set()
+            threading.Thread(target=self.refresh_origins, name="cors-origins", daemon=True).start()
         return origins
 
+    def refresh_origins(self) -> None:
+        """Read the active clients' origins (blocking); keeps the last known set on a failure."""
+        try:
+            with contextlib.suppress(Exception):  # the database hiccups: try again in a few seconds
+                self._origins = (time.monotonic(), active_origins(self.engine))
+                return
+            self._origins = (time.monotonic(), self._origins[1])
+        finally:
+            self._refreshing.clear()
+
     def forget(self) -> None:
-        """Drop cached keys and origins (after creating or revoking a client in-process)."""
+        """Drop cached keys and re-read the origins (after creating or revoking a client
+        in-process)."""
         with self._lock:
             self._cache.clear()
-        self._origins = (0.0, frozenset())
+            self._unknown.clear()
+        self.refresh_origins()
 
 
 def presented_key(request: Request) -> str | None:
@@ -172,10 +212,20 @@ class Access:
             request.state.caller = ANONYMOUS
             return ANONYMOUS
         known, caller = auth.cached(key)
+        if caller is None:
+            # A key to look up, or one refused before: limited per IP first, in process, so a
+            # flood of random keys costs neither a database trip nor a thread.
+            ip = request.client.host if request.client else "unknown"
+            verdict = auth.guard.hit(f"unverified:{ip}", auth.unverified_rate_limit)
+            if not verdict.allowed:
+                log.info("access_refused", status=429, reason="unverified_keys", scope=self.scope)
+                raise HTTPException(429, "too many requests with unknown or unchecked client keys; "
+                                         f"retry after {verdict.retry_after} s",
+                                    headers={"Retry-After": str(verdict.retry_after)})
         if not known:
             try:
-                caller = await run_in_threadpool(auth.caller, key)
-            except KeysUnavailable:
+                caller = await asyncio.wait_for(run_in_threadpool(auth.caller, key), auth.key_lookup_budget_s)
+            except (KeysUnavailable, TimeoutError):
                 log.warning("access_unverifiable", scope=self.scope)
                 raise HTTPException(503, "the client key cannot be checked right now; please retry",
                                     headers={"Retry-After": "5"}) from None
@@ -200,8 +250,18 @@ class Access:
         limiter = auth.limiter
         verdict = limiter.try_local(bucket, per_minute)
         if verdict is None:
-            verdict = (limiter.hit(bucket, per_minute) if limiter.in_memory
-                       else await run_in_threadpool(limiter.hit, bucket, per_minute))
+            if limiter.in_memory:
+                verdict = limiter.hit(bucket, per_minute)
+            elif limiter.stuck >= MAX_STUCK:  # the store hangs: no thread per request on top
+                verdict = limiter.hit_local(bucket, per_minute)
+            else:
+                shared = asyncio.ensure_future(run_in_threadpool(limiter.hit, bucket, per_minute))
+                try:
+                    verdict = await asyncio.wait_for(asyncio.shield(shared), auth.rate_limit_budget_s)
+                except TimeoutError:
+                    # Past the budget: answer from this worker's count; the shared count still lands.
+                    limiter.note_stuck(shared)
+                    verdict = limiter.hit_local(bucket, per_minute)
         if not verdict.allowed:
             raise HTTPException(429, f"rate limit of {verdict.limit} requests per minute reached; "
                                      f"retry after {verdict.retry_after} s",

@@ -8,6 +8,7 @@ for high traffic; install `limits[redis]`), or `memory://` (one process only: de
 
 from __future__ import annotations
 
+import asyncio
 import math
 import random
 import threading
@@ -137,6 +138,7 @@ class RateLimiter:
         self._down_until = 0.0
         self._local: dict[str, _Local] = {}
         self._lock = threading.Lock()
+        self._stuck = 0
 
     def _item(self, per_minute: int) -> RateLimitItemPerMinute:
         item = self._items.get(per_minute)
@@ -156,6 +158,26 @@ class RateLimiter:
                 return None
             st.pending += 1
         return Verdict(True, per_minute)
+
+    @property
+    def stuck(self) -> int:
+        """Shared-store calls that ran past their budget and have not finished yet."""
+        return self._stuck
+
+    def note_stuck(self, call: asyncio.Future[Verdict]) -> None:
+        """A shared-store call ran past its budget: counted until it finishes."""
+        with self._lock:
+            self._stuck += 1
+
+        def done(_: asyncio.Future[Verdict]) -> None:
+            with self._lock:
+                self._stuck -= 1
+
+        call.add_done_callback(done)
+
+    def hit_local(self, bucket: str, per_minute: int) -> Verdict:
+        """Count one request in this process only (no I/O): when the shared store is slow."""
+        return self._hit(self.fallback, self._item(per_minute), bucket)
 
     def hit(self, bucket: str, per_minute: int) -> Verdict:
         item = self._item(per_minute)

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from app import __version__
 from app.clients.auth import Access
-from app.db import ping
+from app.meta.readiness import background_state
 from app.observability import QUEUE_DEPTH, registry
 from app.routing.engine import Router
 from app.routing.model import RouteInput
@@ -55,7 +55,7 @@ class Readiness(BaseModel):
 
 @router.get("/readyz", operation_id="readyz", response_model=Readiness,
             responses={503: {"model": Readiness, "description": "Not ready: a check failed"}},
-            summary="Readiness: rules loaded, a canned question routes, database reachable")
+            summary="Readiness: rules loaded, a canned question routes, database at the migrations' head")
 async def readyz(request: Request) -> JSONResponse:
     core: Router = request.app.state.answers.router
     canned = core.data.messages.get("readiness") or {}
@@ -66,7 +66,12 @@ async def readyz(request: Request) -> JSONResponse:
         checks["routing"] = "ok" if got == canned.get("expect") else f"unexpected door {got}"
     except Exception as e:  # readiness must report, not crash
         checks["routing"] = f"error: {type(e).__name__}"
-    checks["database"] = "ok" if ping(request.app.state.engine) else "unreachable"
+    checks["database"] = await request.app.state.database_probe.state()
+    dlog = request.app.state.decision_log
+    if dlog is not None:
+        checks["decision_log"] = background_state(dlog.writer)
+    if request.app.state.outbox is not None:
+        checks["referral_outbox"] = background_state(request.app.state.outbox)
     ok = all(v == "ok" for v in checks.values())
     return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks,
                          "ruleset": core.version}, status_code=200 if ok else 503)
