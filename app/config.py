@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     # "redis://host:6379" (needs the redis extra) or "memory://" (one process only).
     rate_limit_storage: str = Field(default="database", pattern=r"^(database|memory://.*|redis(\+\w+)?://.+)$")
     # What the service waits for its database at most (seconds): a connection, a free pooled
-    # connection, a statement and a lock (PostgreSQL; the lock one is SQLite's busy timeout too),
+    # connection, a statement and a lock (PostgreSQL; SQLite waits 2 s for a lock),
     # and how long a transaction may stay idle. A hung server is caught by these and by the
     # budgets of the request path (rate limits, key lookups, readiness).
     db_connect_timeout_s: float = Field(default=3.0, ge=1, le=60)

@@ -3,6 +3,7 @@ PostgreSQL (psycopg 3) through the same models and migrations."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import orjson
 from sqlalchemy import JSON, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase
 
@@ -71,7 +72,7 @@ class Timeouts:
     connect: float = 3.0
     pool: float = 30.0  # waiting for a free connection of the pool
     statement: float = 0.0  # PostgreSQL statement_timeout (a hung SQLite has no equivalent)
-    lock: float = 0.0  # PostgreSQL lock_timeout; SQLite's busy timeout
+    lock: float = 0.0  # PostgreSQL lock_timeout (SQLite waits 2 s for a lock, always)
     idle_in_transaction: float = 0.0  # PostgreSQL: a transaction left open is cut after this
 
 
@@ -82,7 +83,7 @@ def make_engine(url: str, timeouts: Timeouts | None = None, **kw: Any) -> Engine
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, hide_parameters=True, connect_args={"timeout": t.lock or 2.0},
+        engine = create_engine(url, hide_parameters=True, connect_args={"timeout": 2.0},
                                json_serializer=_json_dumps, json_deserializer=orjson.loads, **kw)
 
         @event.listens_for(engine, "connect")
@@ -108,11 +109,19 @@ def make_engine(url: str, timeouts: Timeouts | None = None, **kw: Any) -> Engine
                          json_serializer=_json_dumps, json_deserializer=orjson.loads, **kw)
 
 
+def missing_table(exc: BaseException) -> str | None:
+    """The driver's message when `exc` says a table does not exist (an unmigrated schema):
+    SQLite's "no such table: ...", PostgreSQL's undefined_table (SQLSTATE 42P01, psycopg's
+    `UndefinedTable`: 'relation "..." does not exist'). None for any other error."""
+    orig: object = getattr(exc, "orig", None) or exc
+    if getattr(orig, "sqlstate", None) == "42P01":
+        return (str(orig).splitlines() or ["undefined table"])[0]
+    if isinstance(orig, sqlite3.OperationalError) and str(orig).startswith("no such table"):
+        return str(orig)
+    return None
+
+
 def unavailable(exc: BaseException) -> bool:
     """Whether a database error means "the database cannot serve right now" (gone, hung past a
     timeout, pool exhausted, schema not migrated) rather than a bug: the client may retry."""
-    if isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)):
-        return True
-    orig = getattr(exc, "orig", None)
-    return isinstance(exc, ProgrammingError) and (
-        getattr(orig, "sqlstate", None) == "42P01" or "no such table" in str(orig))  # undefined table
+    return isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)) or missing_table(exc) is not None

@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(ClientCORS, configured=settings.cors_origins, registered=registered_origins)
     app.add_middleware(RequestContext, max_body=settings.max_body_bytes,
-                       large_bodies=("/v1/rulesets", settings.max_ruleset_bytes),
+                       large_bodies=("/v1/rulesets", settings.max_ruleset_bytes, "rulesets"),
                        v1_headers=deprecation_headers(settings.v1_deprecated_on, settings.v1_sunset_on,
                                                       settings.v1_migration_url))
     # /v1/route first: routes are matched in order, and it takes nearly all the traffic.

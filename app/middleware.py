@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from email.utils import format_datetime
 
 import structlog
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -53,11 +54,11 @@ class RequestContext:
     logged with every line and echoed as X-Request-ID — never a record's key. Without one the
     server's id is echoed. Refuses bodies over `max_body` bytes with 413."""
 
-    def __init__(self, app: ASGIApp, max_body: int, large_bodies: tuple[str, int] | None = None,
+    def __init__(self, app: ASGIApp, max_body: int, large_bodies: tuple[str, int, str] | None = None,
                  v1_headers: list[tuple[bytes, bytes]] | None = None) -> None:
         self.app = app
         self.max_body = max_body
-        # (path prefix, limit): uploads of whole rule sets are far larger than a question
+        # (path prefix, limit, scope): uploads of whole rule sets are far larger than a question
         self.large_bodies = large_bodies
         self.v1_headers = v1_headers or []
 
@@ -120,7 +121,16 @@ class RequestContext:
             return
 
         max_body = self.max_body
-        if self.large_bodies is not None and scope["path"].startswith(self.large_bodies[0]):
+        if (self.large_bodies is not None and scope["path"].startswith(self.large_bodies[0])
+                and (chunked or _over(length, max_body))):
+            # Whole rule sets are far larger than a question: only for a key that may send them,
+            # checked before a byte of the body is read.
+            refused = await _upload_refusal(scope, self.large_bodies[2])
+            if refused is not None:
+                code, title, detail, headers = refused
+                await _problem(scope, send_with_id, rid, code, title, detail, headers)
+                _observe(scope, status, t0)
+                return
             max_body = self.large_bodies[1]
         if length is not None:
             try:
@@ -161,6 +171,39 @@ class RequestContext:
     async def _too_large(self, scope: Scope, send: Send, rid: str, max_body: int) -> None:
         await _problem(scope, send, rid, 413, "Request body too large",
                        f"the request body is larger than {max_body} bytes")
+
+
+def _over(length: bytes | None, limit: int) -> bool:
+    try:
+        return length is not None and int(length) > limit
+    except ValueError:
+        return False
+
+
+async def _upload_refusal(scope: Scope, needed: str) -> tuple[int, str, str, list[tuple[bytes, bytes]]] | None:
+    """None when the request's key holds `needed` (from the key cache, else a lookup in a thread
+    within its budget); else the answer (status, title, detail, headers), as app.clients.auth
+    would give it after reading the body."""
+    headers = dict(scope["headers"])
+    raw = headers.get(b"authorization", b"").decode("latin-1")
+    key = raw.partition(" ")[2].strip() if raw.lower().startswith("bearer ") else \
+        headers.get(b"x-api-key", b"").decode("latin-1").strip()
+    challenge = [(b"www-authenticate", b'Bearer realm="wegwijzer"')]
+    if not key:
+        return 401, "Unauthorized", f"this endpoint needs a client key with scope '{needed}'", challenge
+    auth = scope["app"].state.auth
+    known, caller = auth.cached(key)
+    if not known:
+        try:
+            caller = await asyncio.wait_for(run_in_threadpool(auth.caller, key), auth.key_lookup_budget_s)
+        except Exception:  # the key store is unavailable or out of time
+            return (503, "Service unavailable", "the client key cannot be checked right now; please retry",
+                    [(b"retry-after", b"5")])
+    if caller is None:
+        return 401, "Unauthorized", "unknown or revoked client key", challenge
+    if not caller.may(needed):
+        return 403, "Forbidden", f"this client key lacks scope '{needed}'", []
+    return None
 
 
 def _observe(scope: Scope, status: int, t0: float) -> None:

@@ -16,7 +16,8 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histo
 DECISIONS_QUEUED = Counter("wegwijzer_decision_log_queued_total", "Decisions handed to the log writer")
 DECISIONS_WRITTEN = Counter("wegwijzer_decision_log_written_total", "Decisions written to the database")
 DECISIONS_DROPPED = Counter("wegwijzer_decision_log_dropped_total",
-                            "Decisions not logged (buffer full, row refused by the database, gone at shutdown)")
+                            "Decisions not logged, each counted once (buffer full, row refused by the database, "
+                            "request id taken by another decision, still queued at shutdown)")
 DECISION_WRITE_ERRORS = Counter("wegwijzer_decision_log_write_errors_total", "Failed batch writes (retried)")
 # With several uvicorn workers, PROMETHEUS_MULTIPROC_DIR makes /metrics add up all workers
 # (docker/entrypoint.sh sets it): counters and histograms are summed; these gauges say how.

@@ -190,3 +190,31 @@ def test_unknown_keys_never_push_a_valid_key_out_of_the_cache(db_url: str, monke
     assert known and caller is not None and caller.name == "centre"  # still cached: no lookup needed
     engine.dispose()
     fresh_database(db_url)
+
+
+def test_a_replay_stops_at_its_deadline() -> None:
+    from app.routing.engine import Router
+    from app.routing.model import RouteInput
+    from app.rules.simulate import Case, OutOfTime, simulate
+    from tests.conftest import RULES
+
+    router = Router.from_directory(RULES)
+    cases = [Case(RouteInput(question=f"Wat is de KOR? ({i})"), 1, "log", f"q{i}") for i in range(100_000)]
+    t0 = time.monotonic()
+    with pytest.raises(OutOfTime):
+        simulate(router, router, cases, deadline=time.monotonic() + 0.2)
+    assert time.monotonic() - t0 < 5  # not the minutes 100,000 questions twice would take
+
+
+def test_a_large_rule_set_body_needs_a_key_that_may_send_it(db_url: str) -> None:
+    fresh_database(db_url)
+    big = {"files": {"ruleset.yaml": "x" * 1_000_000}}
+    with TestClient(create_app(settings_for(db_url, ruleset_follow=False))) as c:
+        centre = store.create(c.app.state.engine, "centre", "call_centre").key  # type: ignore[attr-defined]
+        for headers, status in ((NO_KEY, 401), ({"Authorization": "Bearer wwz_not-a-key"}, 401),
+                                ({"Authorization": f"Bearer {centre}"}, 403)):
+            r = c.post("/v1/rulesets/validate", json=big, headers=headers)  # refused before the body is read
+            assert r.status_code == status and r.headers["content-type"] == "application/problem+json"
+        r = c.post("/v1/rulesets/validate", json=big, headers=AUTH)  # an admin's key: read and checked
+        assert r.status_code != 413
+    fresh_database(db_url)

@@ -11,6 +11,10 @@ Failures are retried with exponential backoff and full jitter (`base_s * 2**atte
 `cap_s`, a random fraction of it) up to `max_attempts`; then the row is `dead`, visible in the
 referral's `delivery` and in the metrics, and an operator can retry it (`python -m app worker
 --retry-dead`).
+
+A missing table (a database never migrated) is not an outage to wait out: the worker logs one
+error, sets `Worker.fatal` (readiness reports it) and only looks again every `fatal_recheck_s`,
+silently; once the schema is there it clears `fatal` and delivers as usual.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from prometheus_client import Counter, Gauge
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
+from app.db import missing_table
 from app.referrals.intake import Webhook
 from app.referrals.models import OutboxRow, ReferralRow
 from app.referrals.service import mark_delivered
@@ -177,7 +182,8 @@ class Worker:
     """The delivery loop, in a thread of the service (default) or as `python -m app worker`."""
 
     def __init__(self, engine: Engine, webhooks: Mapping[str, Webhook], policy: Policy | None = None,
-                 poll_s: float = 1.0, client: Callable[[], httpx.Client] | None = None) -> None:
+                 poll_s: float = 1.0, client: Callable[[], httpx.Client] | None = None,
+                 fatal_recheck_s: float = 2.0) -> None:
         self.engine = engine
         self.webhooks = webhooks
         self.policy = policy or Policy()
@@ -187,6 +193,9 @@ class Worker:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self.fatal_recheck_s = fatal_recheck_s
+        # Why the worker cannot deliver (the schema is missing), for readiness; None when working.
+        self.fatal: str | None = None
 
     def run_once(self, http: httpx.Client) -> int:
         """Lease and deliver one batch; how many rows were handled."""
@@ -210,9 +219,20 @@ class Worker:
                     if time.monotonic() - last_count > 10:
                         count_states(self.engine)
                         last_count = time.monotonic()
-                except Exception as e:  # the database may be away for a while: keep trying
-                    log.warning("outbox_error", error=type(e).__name__)
-                    handled = 0
+                except Exception as e:
+                    why = missing_table(e)
+                    if why is None:  # the database may be away for a while: keep trying
+                        log.warning("outbox_error", error=type(e).__name__)
+                        handled = 0
+                    else:  # never migrated: say so once, then only look again now and then
+                        if self.fatal is None:
+                            self.fatal = why
+                            log.error("outbox_schema_missing", error=why, hint="run `python -m app migrate`")
+                        self._stop.wait(self.fatal_recheck_s)
+                        continue
+                if self.fatal is not None:
+                    log.info("outbox_schema_found")
+                    self.fatal = None
                 if not handled:
                     self._wake.wait(self.poll_s)
                     self._wake.clear()

@@ -7,6 +7,7 @@ questions would move from KVK to the ROM" counts questions asked, not distinct t
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -49,14 +50,23 @@ def golden_cases(directory: Path) -> list[Case]:
     return cases
 
 
-def simulate(baseline: Router, candidate: Router, cases: Iterable[Case], examples: int = 10) -> dict[str, Any]:
+class OutOfTime(Exception):
+    """The replay passed its deadline (the caller has been answered already): stop working."""
+
+
+def simulate(baseline: Router, candidate: Router, cases: Iterable[Case], examples: int = 10,
+             deadline: float | None = None) -> dict[str, Any]:
+    """Replay `cases` under both routers. Past `deadline` (time.monotonic()) it raises OutOfTime
+    instead of running on for minutes after the request was given up."""
     totals: Counter[str] = Counter()
     changed: Counter[str] = Counter()
     distinct: Counter[str] = Counter()
     skipped: Counter[str] = Counter()
     matrix: Counter[tuple[str, str]] = Counter()
     moved: list[tuple[int, Case, str, str]] = []
-    for case in cases:
+    for n, case in enumerate(cases):
+        if deadline is not None and n % 64 == 0 and time.monotonic() > deadline:
+            raise OutOfTime(f"stopped after {n} cases")
         try:
             before, after = first_door(baseline, case.input), first_door(candidate, case.input)
         except InvalidInput:  # e.g. a municipality the candidate's region tables no longer know

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ from app.problems import PROBLEM_JSON
 from app.routing.engine import Router
 from app.routing.loader import RuleSetError
 from app.rules.diff import diff
-from app.rules.simulate import Case, golden_cases, log_case, simulate, summary
+from app.rules.simulate import Case, OutOfTime, golden_cases, log_case, simulate, summary
 from app.rules.spreadsheet import export_table
 from app.rulesets import store
 from app.rulesets.models import RuleSetRow
@@ -187,6 +188,7 @@ def diff_rulesets(a: str, b: str, request: Request) -> dict[str, Any]:
              responses={**_ADMIN, 404: _PROBLEM, 422: _PROBLEM},
              summary="Replay logged questions (and the golden scenarios) under this set before activating it")
 def simulate_ruleset(version: str, request: Request, body: SimulateIn | None = None) -> dict[str, Any]:
+    started = time.monotonic()
     body = body or SimulateIn()
     start, end = moment(body.from_, "from", False), moment(body.to, "to", True)
     if start and end and start >= end:
@@ -201,7 +203,13 @@ def simulate_ruleset(version: str, request: Request, body: SimulateIn | None = N
     cases: list[Case] = [log_case(*r) for r in rows]
     if body.golden:
         cases += golden_cases(request.app.state.settings.scenarios_dir)
-    result = simulate(baseline, candidate, cases, body.examples)
+    settings = request.app.state.settings
+    try:  # the request's deadline answers 503; the replay stops with it instead of running on
+        result = simulate(baseline, candidate, cases, body.examples,
+                          deadline=started + settings.request_timeout_s)
+    except OutOfTime:
+        raise HTTPException(503, "the replay took longer than the request deadline; choose a shorter period",
+                            headers={"Retry-After": "1"}) from None
     result["sources"].setdefault("log", {"questions": 0, "distinct_inputs": 0, "changed": 0, "skipped": 0})
     result["sources"]["log"]["purged"] = purged
     return {**result, "summary": summary(result), "from": start.isoformat() if start else None,
