@@ -6,11 +6,9 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import socket
 import sqlite3
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -24,6 +22,7 @@ from app.decisions.models import AnswerRow, DecisionRow, FeedbackRow
 from app.decisions.service import purge
 from app.main import create_app
 from tests.conftest import AUTH, SHIPPED_VERSION, fresh_database, settings_for
+from tests.pgproxy import Proxy
 
 PII = ["jan.jansen@example.com", "06-12345678", "NL91ABNA0417164300", "123456782", "5038 AB 12"]
 
@@ -149,68 +148,6 @@ def test_a_repeated_x_request_id_is_a_correlation_id_and_every_answer_is_logged(
 
 
 # -- the database goes away ----------------------------------------------------------------
-class _Proxy:
-    """A TCP proxy to PostgreSQL that the test can take down and bring back."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        self.port = s.getsockname()[1]
-        s.close()
-        self._server: socket.socket | None = None
-        self._conns: list[socket.socket] = []
-        self._stop = threading.Event()
-        self._acceptor: threading.Thread | None = None
-
-    def up(self) -> None:
-        self._stop.clear()
-        srv = socket.socket()
-        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        srv.bind(("127.0.0.1", self.port))
-        srv.listen(16)
-        srv.settimeout(0.2)
-        self._server = srv
-        self._acceptor = threading.Thread(target=self._accept, daemon=True)
-        self._acceptor.start()
-
-    def down(self) -> None:
-        self._stop.set()
-        if self._acceptor:  # a socket closed under a blocked accept() keeps listening until it returns
-            self._acceptor.join()
-            self._acceptor = None
-        if self._server:
-            self._server.close()
-            self._server = None
-        for c in self._conns:
-            with suppress(OSError):
-                c.shutdown(socket.SHUT_RDWR)
-            c.close()
-        self._conns.clear()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                client, _ = self._server.accept()  # type: ignore[union-attr]
-            except (TimeoutError, OSError):
-                continue
-            upstream = socket.create_connection(self.target)
-            self._conns += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    def _pipe(self, a: socket.socket, b: socket.socket) -> None:
-        try:
-            while data := a.recv(65536):
-                b.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (a, b):
-                with suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-
-
 @contextmanager
 def outage_setup(db_url: str) -> Iterator[tuple[str, object, object]]:
     """(the URL the app uses, take-down, bring-back) for this database."""
@@ -231,7 +168,7 @@ def outage_setup(db_url: str) -> Iterator[tuple[str, object, object]]:
         url = normalise_url(db_url)
         host_port = url.split("@", 1)[1].split("/", 1)[0]
         host, port = host_port.rsplit(":", 1)
-        proxy = _Proxy((host, int(port)))
+        proxy = Proxy((host, int(port)))
         proxy.up()
         try:
             yield url.replace(host_port, f"127.0.0.1:{proxy.port}"), proxy.down, proxy.up

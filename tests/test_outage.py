@@ -19,10 +19,11 @@ from app.clients import auth as auth_module
 from app.clients import store
 from app.clients.auth import UNKNOWN_KEYS_CACHED, Authenticator
 from app.clients.ratelimit import make_limiter
-from app.db import make_engine
+from app.db import make_engine, normalise_url
 from app.main import create_app
 from app.meta.readiness import migrations_head
-from tests.conftest import AUTH, fresh_database, migrate, settings_for
+from tests.conftest import AUTH, TEST_DATABASE_URL, fresh_database, migrate, settings_for
+from tests.pgproxy import Proxy
 
 NO_KEY = {"Authorization": ""}
 
@@ -217,4 +218,40 @@ def test_a_large_rule_set_body_needs_a_key_that_may_send_it(db_url: str) -> None
             assert r.status_code == status and r.headers["content-type"] == "application/problem+json"
         r = c.post("/v1/rulesets/validate", json=big, headers=AUTH)  # an admin's key: read and checked
         assert r.status_code != 413
+    fresh_database(db_url)
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="a hung PostgreSQL server (proxy that stops forwarding)")
+def test_a_hung_postgresql_server_leaves_routing_answering(db_url: str) -> None:
+    """The real thing on PostgreSQL: connections stay open and nothing comes back (no error, no
+    server-side timeout can fire). Routing keeps answering, readiness says 503 within a second."""
+    fresh_database(db_url)
+    url = normalise_url(db_url)
+    host_port = url.split("@", 1)[1].split("/", 1)[0]
+    host, port = host_port.rsplit(":", 1)
+    proxy = Proxy((host, int(port)))
+    proxy.up()
+    settings = settings_for(url.replace(host_port, f"127.0.0.1:{proxy.port}"), ruleset_follow=False,
+                            anonymous_rate_limit=500)
+    try:
+        with TestClient(create_app(settings), headers=NO_KEY) as c:
+            assert c.post("/v1/route", json={"question": "Wat is de KOR?"}).status_code == 200
+            proxy.stall()
+            took = []
+            for i in range(12):
+                r, s = _timed(lambda i=i: c.post("/v1/route", json={"question": f"Wat is de KOR? ({i})"}))
+                assert r.status_code == 200
+                took.append(s)
+            assert max(took) < 2.0, took
+            r, s = _timed(lambda: c.get("/readyz"))
+            assert r.status_code == 503 and s < 3.0
+            proxy.resume()
+            deadline = time.monotonic() + 15
+            while c.get("/readyz").status_code != 200:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+            assert c.app.state.decision_log.writer.flush(15)  # type: ignore[attr-defined]
+    finally:
+        proxy.resume()
+        proxy.down()
     fresh_database(db_url)
