@@ -302,7 +302,9 @@ def test_console_without_a_key_explains_the_refusal_and_goes_to_the_key_field(si
         "(de dienst meldt: this endpoint needs a client key with scope 'feedback'). "
         "Vul de sleutel van uw beheerder in.")
     assert is_focused(page, "#api-key") and field.get_attribute("aria-invalid") == "true"
-    assert site.decision(rid)["feedback"] == []
+    # asked without a key, the decision is anonymous: no client's key reads it or gives it feedback
+    assert httpx.get(f"{site.api}/v1/decisions/{rid}", headers={"Authorization": f"Bearer {site.key}"}
+                     ).status_code == 404
 
     # the stored decision needs a key as well: the same explanation, the same place to fix it
     page.locator("#fb-status").evaluate("e => { e.textContent = ''; }")
@@ -311,12 +313,16 @@ def test_console_without_a_key_explains_the_refusal_and_goes_to_the_key_field(si
     assert "needs a client key with scope 'decisions'" in status.inner_text()
     assert is_focused(page, "#api-key")
 
-    # with the key typed in, the same shortcut now records the feedback
+    # with the key typed in, the same shortcut asks again as the agent's client and records the
+    # feedback on that decision, whose id the console now shows
     page.keyboard.type(site.key)
     assert field.get_attribute("aria-invalid") is None
     page.keyboard.press("Alt+J")
     page.wait_for_selector("#fb-status:text-is('Feedback opgeslagen.')")
-    assert [f["source"] for f in site.decision(rid)["feedback"]] == [f"client:{CENTRE}"]
+    own = page.locator(".trace code").inner_text()
+    assert own != rid
+    assert [f["source"] for f in site.decision(own)["feedback"]] == [f"client:{CENTRE}"]
+    assert site.decision(own)["client"] == CENTRE
 
 
 def test_console_shows_why_a_key_without_the_feedback_scope_is_refused(site: Site, page: Any) -> None:

@@ -316,12 +316,12 @@
     status.classList.toggle("error", Boolean(error));
   }
 
-  function post(body) {
+  function post(body, signal) {
     return call("/v1/route", {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-Wegwijzer-Channel": CHANNEL },
       body: JSON.stringify(body),
-      signal: state.pending.signal,
+      signal: signal === undefined ? state.pending.signal : signal,
     });
   }
 
@@ -349,17 +349,19 @@
     state.pending = ctl;
     say(t("busy"));
     try {
-      let { res, data } = await post(body);
+      let sent = body;
+      let { res, data } = await post(sent);
       // A name that is not a municipality may be a province ("Friesland", "Zeeland").
       if (res.status === 422 && location && location.municipality && !/^GM/.test(location.municipality)) {
-        ({ res, data } = await post({ ...body, location: { province: location.municipality } }));
+        sent = { ...body, location: { province: location.municipality } };
+        ({ res, data } = await post(sent));
       }
       if (ctl !== state.pending) return;
       if (!res.ok) {
         if (!refusal(res, data, (text) => say(text, true))) say(`${t("refused")} ${data.detail || res.status}`, true);
         return;
       }
-      state.answer = { data, question };
+      state.answer = { data, question, body: sent, key: state.key };
       render(data, question);
       const first = document.querySelector("#clarify-location");
       if (first) first.focus();
@@ -552,7 +554,7 @@
                                  "aria-controls": "fb-other", "aria-keyshortcuts": "Alt+N" },
       t("wrong"), " ", el("kbd", { text: "Alt+N" }));
     const right = el("button", { type: "button", id: "fb-right", class: "primary", "aria-keyshortcuts": "Alt+J",
-                                 onclick: () => send(data.request_id, { correct: true }, status) },
+                                 onclick: () => send(data, { correct: true }, status) },
       t("correct"), " ", el("kbd", { text: "Alt+J" }));
     wrong.addEventListener("click", () => {
       other.hidden = !other.hidden;
@@ -568,7 +570,7 @@
         provider.focus();
         return;
       }
-      send(data.request_id, { correct: false, actual_provider_id: id, note: note.value.trim() || null }, status);
+      send(data, { correct: false, actual_provider_id: id, note: note.value.trim() || null }, status);
     });
     return el("section", { class: "feedback", "aria-labelledby": "fb-title" },
       el("h3", { id: "fb-title", text: t("feedbackTitle") }),
@@ -577,7 +579,7 @@
       status,
       el("p", { class: "trace" }, `${t("request")}: `, el("code", { text: data.request_id }), " · ",
         el("a", { id: "decision-link", href: decisionUrl(data.request_id), target: "_blank", rel: "noopener",
-                  text: t("decision"), onclick: (e) => openDecision(e, data.request_id, status) })));
+                  text: t("decision"), onclick: (e) => openDecision(e, data, status) })));
   }
 
   function decisionUrl(requestId) {
@@ -589,7 +591,31 @@
     status.textContent = text;
   }
 
-  async function send(requestId, body, status) {
+  /**
+   * A decision belongs to the client that asked (only it may give feedback or read it back). An
+   * agent who asked before typing the key asked anonymously: ask the same again with the key, so
+   * that the feedback lands on the agent's own decision, and show its id.
+   */
+  async function ownDecision(data) {
+    const answer = state.answer;
+    if (!state.key || !answer || answer.data !== data || answer.key === state.key) return;
+    try {
+      const { res, data: fresh } = await post(answer.body, null);
+      if (!res.ok || !fresh.request_id) return;
+      answer.key = state.key;
+      data.request_id = fresh.request_id;
+      const code = document.querySelector(".feedback .trace code");
+      if (code) code.textContent = fresh.request_id;
+      const link = $("decision-link");
+      if (link) link.setAttribute("href", decisionUrl(fresh.request_id));
+    } catch {
+      /* the feedback call below reports what went wrong */
+    }
+  }
+
+  async function send(data, body, status) {
+    await ownDecision(data);
+    const requestId = data.request_id;
     const payload = JSON.stringify({ channel: CHANNEL, ...body });
     const once = () => call(`${decisionUrl(requestId)}/feedback`,
                             { method: "POST", headers: { "Content-Type": "application/json" }, body: payload });
@@ -609,10 +635,11 @@
   }
 
   /** The stored decision needs the key, which a plain link cannot send: fetch it, show it in a new tab. */
-  async function openDecision(e, requestId, status) {
+  async function openDecision(e, answer, status) {
     e.preventDefault();
     try {
-      const { res, data } = await call(decisionUrl(requestId));
+      await ownDecision(answer);
+      const { res, data } = await call(decisionUrl(answer.request_id));
       if (!res.ok) {
         if (!refusal(res, data, (text) => tell(status, `${t("decisionRefused")} ${text}`, true))) {
           tell(status, `${t("decisionRefused")} ${data.detail || res.status}`, true);
