@@ -22,7 +22,7 @@ from app.decisions.scrub import Scrubber
 from app.meta.readiness import DatabaseProbe, migrations_head
 from app.meta.router import router as meta_router
 from app.middleware import Deadline, RequestContext, deprecation_headers
-from app.observability import configure_logging, ruleset_served
+from app.observability import configure_logging, ruleset_served, watch_event_loop
 from app.openapi_docs import install as install_openapi_docs
 from app.problems import install as install_problems
 from app.providers.router import router as providers_router
@@ -85,9 +85,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.outbox = Worker(app.state.engine, app.state.webhooks, outbox_policy(settings),
                                       settings.referral_poll_s)
             app.state.outbox.start()
+        lag_watch = asyncio.create_task(watch_event_loop(settings.event_loop_tick_s), name="event-loop-lag")
         try:
             yield
         finally:
+            lag_watch.cancel()
             if app.state.outbox is not None:
                 app.state.outbox.stop()
             if follower is not None:

@@ -6,6 +6,7 @@ keys or other personal data.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -33,6 +34,23 @@ HTTP_LATENCY = Histogram("wegwijzer_http_request_duration_seconds", "Time to ans
 DECISIONS = Counter("wegwijzer_decisions_total", "Routing answers by outcome and first door", ["outcome", "provider"])
 RULESET = Gauge("wegwijzer_ruleset_active", "1 for the rule-set version a worker serves (per pid with several "
                 "workers)", ["version"], multiprocess_mode="liveall")
+
+
+# How late a periodic tick of each worker's event loop runs: anything that blocks the loop (a
+# synchronous call, a long computation, a garbage collection of a large heap) shows up here.
+EVENT_LOOP_LAG = Histogram("wegwijzer_event_loop_lag_seconds",
+                           "How late a periodic tick of the event loop ran (stalls of a worker)",
+                           buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0))
+
+
+async def watch_event_loop(interval_s: float) -> None:
+    """Sleep `interval_s` at a time and record how much later than asked the loop woke up
+    (runs until cancelled; a task of the lifespan)."""
+    loop = asyncio.get_running_loop()
+    while True:
+        start = loop.time()
+        await asyncio.sleep(interval_s)
+        EVENT_LOOP_LAG.observe(max(0.0, loop.time() - start - interval_s))
 
 
 def registry() -> CollectorRegistry:

@@ -69,3 +69,28 @@ def test_metrics_add_up_all_worker_processes(db_url: str, tmp_path: Path) -> Non
     for text in scrapes:
         assert _value(text, "wegwijzer_http_requests_total", route="/v1/themes", method="GET", status="200") == 40
     fresh_database(db_url)
+
+
+def test_a_stalled_event_loop_shows_in_the_lag_histogram(db_url: str) -> None:
+    """wegwijzer_event_loop_lag_seconds: a tick that runs late because something blocked the
+    loop lands in the high buckets (here a synchronous 0.4 s sleep run on the loop itself)."""
+    import time
+
+    from app.main import create_app
+    from tests.conftest import settings_for
+
+    fresh_database(db_url)
+    with TestClient(create_app(settings_for(db_url, ruleset_follow=False, event_loop_tick_s=0.02))) as c:
+        def slow_ticks() -> float:
+            text = c.get("/metrics").text
+            return (_value(text, "wegwijzer_event_loop_lag_seconds_bucket", le="+Inf")
+                    - _value(text, "wegwijzer_event_loop_lag_seconds_bucket", le="0.25"))
+
+        time.sleep(0.2)  # a few ticks on time
+        before = slow_ticks()
+        c.portal.call(time.sleep, 0.4)  # type: ignore[union-attr]  # blocks the event loop itself
+        time.sleep(0.1)
+        assert slow_ticks() - before >= 1
+        text = c.get("/metrics").text
+        assert _value(text, "wegwijzer_event_loop_lag_seconds_bucket", le="0.005") >= 1  # on-time ticks too
+    fresh_database(db_url)
