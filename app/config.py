@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # Where rate-limit counters live: "database" (shared by all workers and replicas),
     # "redis://host:6379" (needs the redis extra) or "memory://" (one process only).
     rate_limit_storage: str = Field(default="database", pattern=r"^(database|memory://.*|redis(\+\w+)?://.+)$")
+    # Freeze the long-lived heap out of the garbage collector after start-up (app.main.freeze_heap);
+    # off only for processes that build many apps (the test suite).
+    freeze_heap: bool = True
     # How often each worker's event loop is timed (wegwijzer_event_loop_lag_seconds).
     event_loop_tick_s: float = Field(default=0.25, ge=0.01, le=60)
     # What the service waits for its database at most (seconds): a connection, a free pooled

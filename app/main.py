@@ -4,6 +4,7 @@ routing core once (rule tables are validated at start-up: a broken table never s
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -38,6 +39,19 @@ from app.rulesets.router import router as rulesets_router
 from app.web.router import make_router as make_web_router
 
 
+def freeze_heap(refreeze: bool = False) -> None:
+    """Move everything alive now (the routing core, rule tables, the learned model: ~90,000
+    objects that never change) out of the cyclic garbage collector's sight. A full collection
+    walks every tracked object and holds the GIL while it does: 17-40 ms with the core loaded,
+    ~1 ms frozen (measured on this machine), i.e. a stall of the whole worker now and then.
+    After a rule-set change the heap is unfrozen, collected once and frozen again, so an old
+    set's cyclic garbage is not kept forever."""
+    if refreeze:
+        gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -67,6 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.answers = AnswerCache(router, settings.decision_cache_size,
                                             describe=dlog.fields if dlog else None)
             ruleset_served(router.version, previous.router.version if previous is not None else None)
+            if previous is not None and settings.freeze_heap:  # the old set may now be garbage
+                freeze_heap(refreeze=True)
 
         shipped = read_rule_files(settings.rules_dir)
         shipped_router = Router.from_files(shipped)
@@ -85,6 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.outbox = Worker(app.state.engine, app.state.webhooks, outbox_policy(settings),
                                       settings.referral_poll_s)
             app.state.outbox.start()
+        if settings.freeze_heap:
+            freeze_heap()
         lag_watch = asyncio.create_task(watch_event_loop(settings.event_loop_tick_s), name="event-loop-lag")
         try:
             yield

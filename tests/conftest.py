@@ -59,8 +59,9 @@ AUTH = {"Authorization": f"Bearer {TEST_ADMIN[1]}"}
 
 def settings_for(url: str, **kw: object) -> Settings:
     """Test settings: limits out of the way unless a test sets its own."""
+    # freeze_heap off: frozen cyclic garbage of the suite's many apps would never be freed
     base: dict[str, object] = {"admin_tokens": dict([TEST_ADMIN]), "anonymous_rate_limit": 1_000_000,
-                               "admin_rate_limit": 1_000_000}
+                               "admin_rate_limit": 1_000_000, "freeze_heap": False}
     return Settings(database_url=url, environment="test", **{**base, **kw})  # type: ignore[arg-type]
 
 

@@ -94,3 +94,19 @@ def test_a_stalled_event_loop_shows_in_the_lag_histogram(db_url: str) -> None:
         text = c.get("/metrics").text
         assert _value(text, "wegwijzer_event_loop_lag_seconds_bucket", le="0.005") >= 1  # on-time ticks too
     fresh_database(db_url)
+
+
+def test_the_long_lived_heap_is_frozen_out_of_the_garbage_collector(db_url: str) -> None:
+    """gc.freeze() after start-up: a full collection no longer walks the routing core (in a
+    process of its own: the suite's own processes keep it off)."""
+    import os
+    import subprocess
+    import sys
+
+    fresh_database(db_url)
+    script = ("import gc\nfrom fastapi.testclient import TestClient\nfrom app.main import create_app\n"
+              "with TestClient(create_app()):\n    print(gc.get_freeze_count())\n")
+    env = {**os.environ, "DATABASE_URL": db_url, "WEGWIJZER_RULESET_FOLLOW": "false"}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1], timeout=120).stdout
+    assert int(out.strip().splitlines()[-1]) > 50_000
