@@ -255,3 +255,19 @@ def test_a_hung_postgresql_server_leaves_routing_answering(db_url: str) -> None:
         proxy.resume()
         proxy.down()
     fresh_database(db_url)
+
+
+def test_concurrent_requests_on_one_bucket_share_trips_and_stay_exact(db_url: str) -> None:
+    """Single-flight counting: one trip per bucket at a time in a worker, the requests that
+    arrive meanwhile ride the next one together; exactly the limit passes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    fresh_database(db_url)
+    settings = settings_for(db_url, ruleset_follow=False, anonymous_rate_limit=40)
+    with TestClient(create_app(settings), headers=NO_KEY) as c:
+        counting = c.app.state.auth.counting  # type: ignore[attr-defined]
+        with ThreadPoolExecutor(16) as pool:
+            codes = list(pool.map(lambda _: c.get("/v1/themes").status_code, range(100)))
+        assert codes.count(200) == 40 and codes.count(429) == 60, codes
+        assert counting.trips < 100  # fewer writes than requests
+    fresh_database(db_url)

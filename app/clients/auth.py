@@ -27,14 +27,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from app.clients.keys import SCOPES, digest
-from app.clients.ratelimit import RateLimiter
+from app.clients.ratelimit import RateLimiter, SharedCounting
 from app.clients.store import active_origins, find_by_key_hash
 
 log = structlog.get_logger("wegwijzer.access")
 _CACHE_S = 5.0  # a revoked key stops working within this many seconds on every worker
 KNOWN_KEYS_CACHED = 10_000
 UNKNOWN_KEYS_CACHED = 10_000
-MAX_STUCK = 4  # shared rate-limit calls past their budget and still running: then count locally
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="wegwijzer"'}
 
 
@@ -84,6 +83,7 @@ class Authenticator:
     _refreshing: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
+        self.counting = SharedCounting(self.limiter, self.rate_limit_budget_s)
         self._admins = {digest(token): Caller(name, "admin", frozenset(SCOPES), (), self.admin_rate_limit)
                         for name, token in self.config_admins.items()}
 
@@ -247,21 +247,7 @@ class Access:
 
     @staticmethod
     async def _limit(auth: Authenticator, bucket: str, per_minute: int) -> None:
-        limiter = auth.limiter
-        verdict = limiter.try_local(bucket, per_minute)
-        if verdict is None:
-            if limiter.in_memory:
-                verdict = limiter.hit(bucket, per_minute)
-            elif limiter.stuck >= MAX_STUCK:  # the store hangs: no thread per request on top
-                verdict = limiter.hit_local(bucket, per_minute)
-            else:
-                shared = asyncio.ensure_future(run_in_threadpool(limiter.hit, bucket, per_minute))
-                try:
-                    verdict = await asyncio.wait_for(asyncio.shield(shared), auth.rate_limit_budget_s)
-                except TimeoutError:
-                    # Past the budget: answer from this worker's count; the shared count still lands.
-                    limiter.note_stuck(shared)
-                    verdict = limiter.hit_local(bucket, per_minute)
+        verdict = auth.limiter.try_local(bucket, per_minute) or await auth.counting.hit(bucket, per_minute)
         if not verdict.allowed:
             raise HTTPException(429, f"rate limit of {verdict.limit} requests per minute reached; "
                                      f"retry after {verdict.retry_after} s",

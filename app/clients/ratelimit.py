@@ -13,7 +13,7 @@ import math
 import random
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import structlog
 from limits import RateLimitItemPerMinute
@@ -21,6 +21,7 @@ from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 
 log = structlog.get_logger("wegwijzer.ratelimit")
 
@@ -138,7 +139,6 @@ class RateLimiter:
         self._down_until = 0.0
         self._local: dict[str, _Local] = {}
         self._lock = threading.Lock()
-        self._stuck = 0
 
     def _item(self, per_minute: int) -> RateLimitItemPerMinute:
         item = self._items.get(per_minute)
@@ -159,25 +159,41 @@ class RateLimiter:
             st.pending += 1
         return Verdict(True, per_minute)
 
-    @property
-    def stuck(self) -> int:
-        """Shared-store calls that ran past their budget and have not finished yet."""
-        return self._stuck
-
-    def note_stuck(self, call: asyncio.Future[Verdict]) -> None:
-        """A shared-store call ran past its budget: counted until it finishes."""
-        with self._lock:
-            self._stuck += 1
-
-        def done(_: asyncio.Future[Verdict]) -> None:
-            with self._lock:
-                self._stuck -= 1
-
-        call.add_done_callback(done)
-
     def hit_local(self, bucket: str, per_minute: int) -> Verdict:
         """Count one request in this process only (no I/O): when the shared store is slow."""
         return self._hit(self.fallback, self._item(per_minute), bucket)
+
+    @property
+    def store_down(self) -> bool:
+        """The shared store failed lately: count per process without trying it (`OUTAGE_S`)."""
+        return time.monotonic() < self._down_until
+
+    def store_failed(self, e: Exception) -> None:
+        self._down_until = time.monotonic() + self.OUTAGE_S
+        log.warning("rate_limit_store_unavailable", error=type(e).__name__, fallback="per_process",
+                    retry_in_s=self.OUTAGE_S)
+
+    def count(self, bucket: str, per_minute: int, amount: int) -> tuple[int, int, float]:
+        """One trip to the shared store (blocking): add `amount` requests to the bucket, plus
+        what a high limit let through locally since its last trip. Returns (the count after
+        it, how many were added, when the window ends: 0.0 when nothing was over the limit)."""
+        item = self._item(per_minute)
+        taken = 0
+        st = None
+        if per_minute >= self.LOCAL_MIN_LIMIT:
+            with self._lock:
+                st = self._local.get(bucket)
+                if st is None:
+                    if len(self._local) > 100_000:  # bounded: forget idle buckets now and then
+                        self._local.clear()
+                    st = self._local[bucket] = _Local(0, 0, 0.0)
+                taken, st.pending = st.pending, 0
+        key = item.key_for(bucket)
+        hits = self.storage.incr(key, item.get_expiry(), amount=taken + amount)
+        if st is not None:
+            with self._lock:
+                st.synced, st.at = hits, time.monotonic()
+        return hits, taken + amount, (self.storage.get_expiry(key) if hits > item.amount else 0.0)
 
     def hit(self, bucket: str, per_minute: int) -> Verdict:
         item = self._item(per_minute)
@@ -187,27 +203,15 @@ class RateLimiter:
                 return self._sync(item, bucket)
             return self._hit(self.strategy if shared else self.fallback, item, bucket)
         except Exception as e:
-            self._down_until = time.monotonic() + self.OUTAGE_S
-            log.warning("rate_limit_store_unavailable", error=type(e).__name__, fallback="per_process",
-                        retry_in_s=self.OUTAGE_S)
+            self.store_failed(e)
             return self._hit(self.fallback, item, bucket)
 
     def _sync(self, item: RateLimitItemPerMinute, bucket: str) -> Verdict:
         """This request plus what was let through locally since the last trip, in one write."""
-        with self._lock:
-            st = self._local.get(bucket)
-            if st is None:
-                if len(self._local) > 100_000:  # bounded: forget idle buckets now and then
-                    self._local.clear()
-                st = self._local[bucket] = _Local(0, 0, 0.0)
-            taken, st.pending = st.pending, 0
-        key = item.key_for(bucket)
-        hits = self.storage.incr(key, item.get_expiry(), amount=taken + 1)
-        with self._lock:
-            st.synced, st.at = hits, time.monotonic()
+        hits, _, reset = self.count(bucket, item.amount, 1)
         if hits <= item.amount:
             return Verdict(True, item.amount)
-        return Verdict(False, item.amount, max(1, math.ceil(self.storage.get_expiry(key) - time.time())))
+        return Verdict(False, item.amount, max(1, math.ceil(reset - time.time())))
 
     @staticmethod
     def _hit(strategy: FixedWindowRateLimiter, item: RateLimitItemPerMinute, bucket: str) -> Verdict:
@@ -224,3 +228,78 @@ def make_limiter(storage: str, engine: Engine) -> RateLimiter:
     if not isinstance(found, Storage):
         raise ValueError(f"not a synchronous rate-limit storage: {storage!r}")
     return RateLimiter(found)
+
+
+@dataclass
+class _Flight:
+    waiting: list[asyncio.Future[Verdict]] = field(default_factory=list)  # for the next trip
+    since: float | None = None  # loop time the running trip started; None: no trip running
+    unannounced: int = 0  # answered locally while a trip hung: added by the next trip
+    task: asyncio.Task[None] | None = None  # the running trips (kept: the loop holds tasks weakly)
+
+
+class SharedCounting:
+    """Counting in the shared store from the event loop, single-flight per bucket and worker.
+
+    At most one trip per bucket runs at a time; requests that arrive meanwhile ride the next trip
+    together (one write adds them all) and each learns its place in the window from the count the
+    trip returns: request i of a group of k allowed iff count - k + 1 + i <= limit. That is as
+    exact as one write per request, without a herd of writes on one row. A request waits at most
+    `budget_s` for its trip (then it is answered from the worker's own count, and the shared
+    count still lands); while a trip hangs past the budget, requests do not queue behind it at
+    all, and are added to the store by the next trip that gets through."""
+
+    def __init__(self, limiter: RateLimiter, budget_s: float) -> None:
+        self.limiter = limiter
+        self.budget_s = budget_s
+        self._flights: dict[str, _Flight] = {}
+        self.trips = 0  # shared-store writes made (for tests and benchmarks)
+
+    async def hit(self, bucket: str, per_minute: int) -> Verdict:
+        limiter = self.limiter
+        if limiter.in_memory or limiter.store_down:
+            return limiter.hit(bucket, per_minute)
+        loop = asyncio.get_running_loop()
+        flight = self._flights.get(bucket)
+        if flight is None:
+            if len(self._flights) > 100_000:  # bounded: idle buckets are forgotten
+                self._flights = {k: f for k, f in self._flights.items() if f.since is not None}
+            flight = self._flights[bucket] = _Flight()
+        if flight.since is not None and loop.time() - flight.since > self.budget_s:
+            flight.unannounced += 1  # the store hangs: answer here, count it later
+            return limiter.hit_local(bucket, per_minute)
+        answer: asyncio.Future[Verdict] = loop.create_future()
+        flight.waiting.append(answer)
+        if flight.since is None:
+            flight.since = loop.time()
+            flight.task = loop.create_task(self._fly(bucket, per_minute, flight))
+        try:
+            return await asyncio.wait_for(asyncio.shield(answer), self.budget_s)
+        except TimeoutError:
+            return limiter.hit_local(bucket, per_minute)
+
+    async def _fly(self, bucket: str, per_minute: int, flight: _Flight) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while flight.waiting or flight.unannounced:
+                group, flight.waiting = flight.waiting, []
+                early, flight.unannounced = flight.unannounced, 0
+                flight.since = loop.time()
+                try:
+                    hits, added, reset = await run_in_threadpool(
+                        self.limiter.count, bucket, per_minute, early + len(group))
+                except Exception as e:
+                    self.limiter.store_failed(e)
+                    for answer in group:
+                        if not answer.done():
+                            answer.set_result(self.limiter.hit_local(bucket, per_minute))
+                    continue
+                self.trips += 1
+                first = hits - added + 1 + (added - len(group))  # the group comes last in the trip
+                retry = max(1, math.ceil(reset - time.time())) if reset else 0
+                for i, answer in enumerate(group):
+                    if not answer.done():
+                        allowed = first + i <= per_minute
+                        answer.set_result(Verdict(allowed, per_minute, 0 if allowed else retry))
+        finally:
+            flight.since = flight.task = None
