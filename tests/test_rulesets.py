@@ -331,3 +331,41 @@ def test_a_second_process_follows_within_five_seconds_without_failed_requests(db
     assert all(v == "2030.1.10" for sent, v, _ in seen[two] if sent > first_new)
     assert len(seen[two]) > 50  # it was under load the whole time
     fresh_database(db_url)
+
+
+def test_a_slow_check_never_installs_a_set_after_a_newer_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two checks at once (the follower thread, and a tool catching up): the one that read the
+    active version before a rollback and is still loading that set must not install it after
+    the rollback's check installed the shipped set."""
+    from types import SimpleNamespace
+
+    from app.rulesets import follower as follower_mod
+
+    active = {"version": "2030.9.9"}
+    loading = threading.Event()
+
+    def slow_load(_files: object) -> object:
+        loading.set()
+        time.sleep(0.3)
+        return SimpleNamespace(version="2030.9.9")
+
+    from app.routing.engine import Router
+    from app.rulesets import store as store_mod
+
+    monkeypatch.setattr(store_mod, "active_version", lambda _e: active["version"])
+    monkeypatch.setattr(store_mod, "files_of", lambda _e, _v: {"ruleset.yaml": b""})
+    monkeypatch.setattr(Router, "from_files", staticmethod(slow_load))
+    shipped: Any = SimpleNamespace(version="2026.1.1")
+    served: dict[str, Any] = {"router": shipped}
+
+    def install(router: Any) -> None:
+        served["router"] = router
+
+    f = follower_mod.RuleFollower(None, lambda: str(served["router"].version), install, shipped)  # type: ignore[arg-type]
+    first = threading.Thread(target=f.check)
+    first.start()
+    assert loading.wait(5)
+    active["version"] = shipped.version  # the rollback, while the first check is still loading
+    f.check()
+    first.join()
+    assert served["router"].version == shipped.version

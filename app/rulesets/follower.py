@@ -35,6 +35,7 @@ class RuleFollower:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="ruleset-follower", daemon=True)
         self._db_down_since: float | None = None
+        self._checking = threading.Lock()
 
     def start(self) -> None:
         self._thread.start()
@@ -48,7 +49,13 @@ class RuleFollower:
             self.check()
 
     def check(self) -> bool:
-        """Install the active set if it is not the one served. True when it switched."""
+        """Install the active set if it is not the one served. True when it switched. One check
+        at a time: a check that read the active version before an activation, and loads it for
+        a while, must not install it after a later check installed the newer one."""
+        with self._checking:
+            return self._check()
+
+    def _check(self) -> bool:
         try:
             version = store.active_version(self.engine)
             if version is None:
