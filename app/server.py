@@ -224,3 +224,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self.transport.write(self._problem(408, f"the request head was not complete within "
                                                     f"{self._limits.timeout_s:g} seconds"))
         self.transport.close()
+
+
+# Read when uvicorn imports this protocol: settings that do not validate stop the server at start,
+# instead of failing every connection later (which would leave it open without an answer).
+limits()

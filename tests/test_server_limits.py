@@ -175,3 +175,18 @@ def test_limits_follow_the_settings_in_every_worker(db: str) -> None:
             assert _status(_exchange(port, _get("/healthz?q=" + "a" * 20_000))) == 200
             _problem(_exchange(port, _get(headers=b"X-Big: " + b"a" * 2 * MB + b"\r\n")), 431)
             _problem(_exchange(port, _get(headers=b"X-Big: " + b"a" * 70_000 + b"\r\n")), 431)
+
+
+def test_settings_that_do_not_validate_stop_the_server_at_start() -> None:
+    """Not every connection later: a protocol that cannot read its limits would leave each one
+    open without an answer (seen with an out-of-range WEGWIJZER_ANONYMOUS_RATE_LIMIT)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "WEGWIJZER_MAX_HEADER_COUNT": "not a number"}
+    done = subprocess.run([sys.executable, "-m", "uvicorn", "app.devtools.bare:app", "--port", "0",
+                           "--http", "app.server:BoundedHttpToolsProtocol"],
+                          env=env, capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode != 0 and "max_header_count" in done.stderr
