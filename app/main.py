@@ -20,7 +20,7 @@ from app.db import make_engine
 from app.decisions.log import DecisionLog
 from app.decisions.router import router as decisions_router
 from app.decisions.scrub import Scrubber
-from app.meta.readiness import DatabaseProbe, migrations_head
+from app.meta.readiness import DatabaseProbe
 from app.meta.router import router as meta_router
 from app.middleware import Deadline, RequestContext, deprecation_headers
 from app.observability import configure_logging, ruleset_served, watch_event_loop
@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         configure_logging(settings.log_level)
         app.state.settings = settings
         app.state.engine = make_engine(settings.database_url, db_timeouts(settings))
-        app.state.database_probe = DatabaseProbe(app.state.engine, migrations_head())
+        app.state.database_probe = DatabaseProbe(app.state.engine)
         app.state.scrubber = Scrubber(settings.hash_secret)
         app.state.auth = Authenticator(app.state.engine, settings.admin_tokens,
                                        make_limiter(settings.rate_limit_storage, app.state.engine),

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.clients.auth import LACKS_SCOPE, NEEDS_KEY, UNCHECKABLE, UNKNOWN_KEY, key_of
 from app.observability import HTTP_LATENCY, HTTP_REQUESTS
 from app.problems import PROBLEM_JSON
 
@@ -185,24 +186,25 @@ async def _upload_refusal(scope: Scope, needed: str) -> tuple[int, str, str, lis
     within its budget); else the answer (status, title, detail, headers), as app.clients.auth
     would give it after reading the body."""
     headers = dict(scope["headers"])
-    raw = headers.get(b"authorization", b"").decode("latin-1")
-    key = raw.partition(" ")[2].strip() if raw.lower().startswith("bearer ") else \
-        headers.get(b"x-api-key", b"").decode("latin-1").strip()
     challenge = [(b"www-authenticate", b'Bearer realm="wegwijzer"')]
+    try:
+        key = key_of(headers.get(b"authorization", b"").decode("latin-1") or None,
+                     headers[b"x-api-key"].decode("latin-1") if b"x-api-key" in headers else None)
+    except ValueError as e:
+        return 401, "Unauthorized", str(e), challenge
     if not key:
-        return 401, "Unauthorized", f"this endpoint needs a client key with scope '{needed}'", challenge
+        return 401, "Unauthorized", NEEDS_KEY.format(scope=needed), challenge
     auth = scope["app"].state.auth
     known, caller = auth.cached(key)
     if not known:
         try:
             caller = await asyncio.wait_for(run_in_threadpool(auth.caller, key), auth.key_lookup_budget_s)
         except Exception:  # the key store is unavailable or out of time
-            return (503, "Service unavailable", "the client key cannot be checked right now; please retry",
-                    [(b"retry-after", b"5")])
+            return 503, "Service unavailable", UNCHECKABLE, [(b"retry-after", b"5")]
     if caller is None:
-        return 401, "Unauthorized", "unknown or revoked client key", challenge
+        return 401, "Unauthorized", UNKNOWN_KEY, challenge
     if not caller.may(needed):
-        return 403, "Forbidden", f"this client key lacks scope '{needed}'", []
+        return 403, "Forbidden", LACKS_SCOPE.format(scope=needed), []
     return None
 
 

@@ -78,3 +78,12 @@ class Proxy:
             for s in (a, b):
                 with suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
+
+
+def proxied(url: str) -> tuple[Proxy, str]:
+    """A proxy (up) in front of the PostgreSQL server of `url`, and the URL that goes through it."""
+    host_port = url.split("@", 1)[1].split("/", 1)[0]
+    host, port = host_port.rsplit(":", 1)
+    proxy = Proxy((host, int(port)))
+    proxy.up()
+    return proxy, url.replace(host_port, f"127.0.0.1:{proxy.port}")

@@ -22,7 +22,7 @@ from app.decisions.models import AnswerRow, DecisionRow, FeedbackRow
 from app.decisions.service import purge
 from app.main import create_app
 from tests.conftest import AUTH, SHIPPED_VERSION, fresh_database, settings_for
-from tests.pgproxy import Proxy
+from tests.pgproxy import proxied
 
 PII = ["jan.jansen@example.com", "06-12345678", "NL91ABNA0417164300", "123456782", "5038 AB 12"]
 
@@ -165,13 +165,9 @@ def outage_setup(db_url: str) -> Iterator[tuple[str, object, object]]:
 
         yield db_url, down, up
     else:
-        url = normalise_url(db_url)
-        host_port = url.split("@", 1)[1].split("/", 1)[0]
-        host, port = host_port.rsplit(":", 1)
-        proxy = Proxy((host, int(port)))
-        proxy.up()
+        proxy, url = proxied(normalise_url(db_url))
         try:
-            yield url.replace(host_port, f"127.0.0.1:{proxy.port}"), proxy.down, proxy.up
+            yield url, proxy.down, proxy.up
         finally:
             proxy.down()
 

@@ -23,7 +23,7 @@ from app.db import make_engine, normalise_url
 from app.main import create_app
 from app.meta.readiness import migrations_head
 from tests.conftest import AUTH, TEST_DATABASE_URL, fresh_database, migrate, settings_for
-from tests.pgproxy import Proxy
+from tests.pgproxy import proxied
 
 NO_KEY = {"Authorization": ""}
 
@@ -69,19 +69,31 @@ def _timed(call: Any) -> tuple[Any, float]:
     return r, time.monotonic() - t0
 
 
-def test_a_hung_database_leaves_routing_answering_and_readiness_saying_so(hung: tuple[TestClient, Hang]) -> None:
-    c, hang = hung
-    assert c.post("/v1/route", json={"question": "Wat is de KOR?"}).status_code == 200
-    assert c.get("/readyz").status_code == 200
-    hang.start()
-    # routing: the rate-limit counter store hangs; past its budget a request is counted in the
-    # worker, and once a few calls hang no request waits on it at all (the deadline is 10 s)
+def _routing_keeps_answering(c: TestClient) -> list[float]:
+    """Twelve new questions while the database hangs: all answered, none near the 10 s deadline
+    (the rate-limit store is past its budget: requests are counted in the worker)."""
     took = []
     for i in range(12):
         r, s = _timed(lambda i=i: c.post("/v1/route", json={"question": f"Wat is de KOR? ({i})"}))
         assert r.status_code == 200
         took.append(s)
     assert max(took) < 2.0, took
+    return took
+
+
+def _until_ready(c: TestClient, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while c.get("/readyz").status_code != 200:  # back once the database answers
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+
+
+def test_a_hung_database_leaves_routing_answering_and_readiness_saying_so(hung: tuple[TestClient, Hang]) -> None:
+    c, hang = hung
+    assert c.post("/v1/route", json={"question": "Wat is de KOR?"}).status_code == 200
+    assert c.get("/readyz").status_code == 200
+    hang.start()
+    took = _routing_keeps_answering(c)
     assert sorted(took)[len(took) // 2] < 0.5, took  # most answers do not wait at all
     # readiness: 503 within about a second, saying why; a second probe does not pile up
     for _ in range(2):
@@ -94,10 +106,7 @@ def test_a_hung_database_leaves_routing_answering_and_readiness_saying_so(hung: 
                                                           "Access-Control-Request-Method": "POST"}))
     assert s < 1.0 and r.status_code == 400
     hang.stop()
-    deadline = time.monotonic() + 10
-    while c.get("/readyz").status_code != 200:  # back once the database answers
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    _until_ready(c, 10)
 
 
 def test_a_stopped_database_makes_database_endpoints_503_with_retry_after(db_url: str,
@@ -226,30 +235,17 @@ def test_a_hung_postgresql_server_leaves_routing_answering(db_url: str) -> None:
     """The real thing on PostgreSQL: connections stay open and nothing comes back (no error, no
     server-side timeout can fire). Routing keeps answering, readiness says 503 within a second."""
     fresh_database(db_url)
-    url = normalise_url(db_url)
-    host_port = url.split("@", 1)[1].split("/", 1)[0]
-    host, port = host_port.rsplit(":", 1)
-    proxy = Proxy((host, int(port)))
-    proxy.up()
-    settings = settings_for(url.replace(host_port, f"127.0.0.1:{proxy.port}"), ruleset_follow=False,
-                            anonymous_rate_limit=500)
+    proxy, url = proxied(normalise_url(db_url))
+    settings = settings_for(url, ruleset_follow=False, anonymous_rate_limit=500)
     try:
         with TestClient(create_app(settings), headers=NO_KEY) as c:
             assert c.post("/v1/route", json={"question": "Wat is de KOR?"}).status_code == 200
             proxy.stall()
-            took = []
-            for i in range(12):
-                r, s = _timed(lambda i=i: c.post("/v1/route", json={"question": f"Wat is de KOR? ({i})"}))
-                assert r.status_code == 200
-                took.append(s)
-            assert max(took) < 2.0, took
+            _routing_keeps_answering(c)
             r, s = _timed(lambda: c.get("/readyz"))
             assert r.status_code == 503 and s < 3.0
             proxy.resume()
-            deadline = time.monotonic() + 15
-            while c.get("/readyz").status_code != 200:
-                assert time.monotonic() < deadline
-                time.sleep(0.2)
+            _until_ready(c, 15)
             assert c.app.state.decision_log.writer.flush(15)  # type: ignore[attr-defined]
     finally:
         proxy.resume()

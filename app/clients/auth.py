@@ -170,15 +170,30 @@ class Authenticator:
         self.refresh_origins()
 
 
-def presented_key(request: Request) -> str | None:
-    auth = request.headers.get("authorization")
-    if auth:
-        scheme, _, value = auth.partition(" ")
+# What a refused caller is told (here and by app.middleware, which checks rule-set uploads before
+# their body is read).
+NEEDS_KEY = "this endpoint needs a client key with scope '{scope}'"
+UNKNOWN_KEY = "unknown or revoked client key"
+LACKS_SCOPE = "this client key lacks scope '{scope}'"
+UNCHECKABLE = "the client key cannot be checked right now; please retry"
+
+
+def key_of(authorization: str | None, api_key: str | None) -> str | None:
+    """The key a request presents (`Authorization: Bearer` first, else `X-API-Key`); ValueError
+    for an Authorization header that is not a bearer token."""
+    if authorization:
+        scheme, _, value = authorization.partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
-            raise HTTPException(401, "use Authorization: Bearer <key> or X-API-Key: <key>", headers=_CHALLENGE)
+            raise ValueError("use Authorization: Bearer <key> or X-API-Key: <key>")
         return value.strip()
-    key = request.headers.get("x-api-key")
-    return key.strip() if key is not None else None
+    return api_key.strip() if api_key is not None else None
+
+
+def presented_key(request: Request) -> str | None:
+    try:
+        return key_of(request.headers.get("authorization"), request.headers.get("x-api-key"))
+    except ValueError as e:
+        raise HTTPException(401, str(e), headers=_CHALLENGE) from None
 
 
 def _own_origin(request: Request) -> str:
@@ -206,7 +221,7 @@ class Access:
         key = presented_key(request)
         if not key:
             if not (self.anonymous and auth.allow_anonymous):
-                raise self._refuse(401, f"this endpoint needs a client key with scope '{self.scope}'", "no_key")
+                raise self._refuse(401, NEEDS_KEY.format(scope=self.scope), "no_key")
             ip = request.client.host if request.client else "unknown"
             await self._limit(auth, f"ip:{ip}", auth.anonymous_rate_limit)
             request.state.caller = ANONYMOUS
@@ -227,12 +242,12 @@ class Access:
                 caller = await asyncio.wait_for(run_in_threadpool(auth.caller, key), auth.key_lookup_budget_s)
             except (KeysUnavailable, TimeoutError):
                 log.warning("access_unverifiable", scope=self.scope)
-                raise HTTPException(503, "the client key cannot be checked right now; please retry",
+                raise HTTPException(503, UNCHECKABLE,
                                     headers={"Retry-After": "5"}) from None
         if caller is None:
-            raise self._refuse(401, "unknown or revoked client key", "unknown_key")
+            raise self._refuse(401, UNKNOWN_KEY, "unknown_key")
         if not caller.may(self.scope):
-            raise self._refuse(403, f"this client key lacks scope '{self.scope}'", "scope", caller.name)
+            raise self._refuse(403, LACKS_SCOPE.format(scope=self.scope), "scope", caller.name)
         origin = request.headers.get("origin")
         if caller.origins and origin and origin not in caller.origins and origin != _own_origin(request):
             raise self._refuse(403, "this client key may not be used from this web origin", "origin", caller.name)

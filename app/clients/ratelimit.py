@@ -99,6 +99,11 @@ class Verdict:
     retry_after: int = 0  # seconds, when refused
 
 
+def verdict(allowed: bool, limit: int, reset: float) -> Verdict:
+    """A refusal carries the seconds until the window ends (`reset`, Unix time)."""
+    return Verdict(True, limit) if allowed else Verdict(False, limit, max(1, math.ceil(reset - time.time())))
+
+
 @dataclass
 class _Local:
     """A bucket as one worker knows it: the shared count at its last trip to the store, and
@@ -133,8 +138,8 @@ class RateLimiter:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
         self.in_memory = isinstance(storage, MemoryStorage)  # no I/O: no need for a thread
-        self.strategy = FixedWindowRateLimiter(storage)
-        self.fallback = self.strategy if self.in_memory else FixedWindowRateLimiter(MemoryStorage())
+        # per process: the storage itself when that is memory, else a memory stand-in for outages
+        self.fallback = FixedWindowRateLimiter(storage if self.in_memory else MemoryStorage())
         self._items: dict[int, RateLimitItemPerMinute] = {}
         self._down_until = 0.0
         self._local: dict[str, _Local] = {}
@@ -160,7 +165,8 @@ class RateLimiter:
         return Verdict(True, per_minute)
 
     def hit_local(self, bucket: str, per_minute: int) -> Verdict:
-        """Count one request in this process only (no I/O): when the shared store is slow."""
+        """Count one request in this process only (no I/O): memory storage, or the shared store
+        is down or slow."""
         return self._hit(self.fallback, self._item(per_minute), bucket)
 
     @property
@@ -173,10 +179,10 @@ class RateLimiter:
         log.warning("rate_limit_store_unavailable", error=type(e).__name__, fallback="per_process",
                     retry_in_s=self.OUTAGE_S)
 
-    def count(self, bucket: str, per_minute: int, amount: int) -> tuple[int, int, float]:
+    def count(self, bucket: str, per_minute: int, amount: int) -> tuple[int, float]:
         """One trip to the shared store (blocking): add `amount` requests to the bucket, plus
         what a high limit let through locally since its last trip. Returns (the count after
-        it, how many were added, when the window ends: 0.0 when nothing was over the limit)."""
+        it, when the window ends: 0.0 when nothing was over the limit)."""
         item = self._item(per_minute)
         taken = 0
         st = None
@@ -193,25 +199,19 @@ class RateLimiter:
         if st is not None:
             with self._lock:
                 st.synced, st.at = hits, time.monotonic()
-        return hits, taken + amount, (self.storage.get_expiry(key) if hits > item.amount else 0.0)
+        return hits, (self.storage.get_expiry(key) if hits > item.amount else 0.0)
 
     def hit(self, bucket: str, per_minute: int) -> Verdict:
-        item = self._item(per_minute)
-        shared = time.monotonic() >= self._down_until
+        """Count one request (blocking): in the shared store, or in this process while the
+        store is down (and always, for memory storage)."""
+        if self.in_memory or self.store_down:
+            return self.hit_local(bucket, per_minute)
         try:
-            if shared and not self.in_memory and per_minute >= self.LOCAL_MIN_LIMIT:
-                return self._sync(item, bucket)
-            return self._hit(self.strategy if shared else self.fallback, item, bucket)
+            hits, reset = self.count(bucket, per_minute, 1)
         except Exception as e:
             self.store_failed(e)
-            return self._hit(self.fallback, item, bucket)
-
-    def _sync(self, item: RateLimitItemPerMinute, bucket: str) -> Verdict:
-        """This request plus what was let through locally since the last trip, in one write."""
-        hits, _, reset = self.count(bucket, item.amount, 1)
-        if hits <= item.amount:
-            return Verdict(True, item.amount)
-        return Verdict(False, item.amount, max(1, math.ceil(reset - time.time())))
+            return self.hit_local(bucket, per_minute)
+        return verdict(hits <= per_minute, per_minute, reset)
 
     @staticmethod
     def _hit(strategy: FixedWindowRateLimiter, item: RateLimitItemPerMinute, bucket: str) -> Verdict:
@@ -286,7 +286,7 @@ class SharedCounting:
                 early, flight.unannounced = flight.unannounced, 0
                 flight.since = loop.time()
                 try:
-                    hits, added, reset = await run_in_threadpool(
+                    hits, reset = await run_in_threadpool(
                         self.limiter.count, bucket, per_minute, early + len(group))
                 except Exception as e:
                     self.limiter.store_failed(e)
@@ -295,11 +295,9 @@ class SharedCounting:
                             answer.set_result(self.limiter.hit_local(bucket, per_minute))
                     continue
                 self.trips += 1
-                first = hits - added + 1 + (added - len(group))  # the group comes last in the trip
-                retry = max(1, math.ceil(reset - time.time())) if reset else 0
+                first = hits - len(group) + 1  # the group comes last in the trip
                 for i, answer in enumerate(group):
                     if not answer.done():
-                        allowed = first + i <= per_minute
-                        answer.set_result(Verdict(allowed, per_minute, 0 if allowed else retry))
+                        answer.set_result(verdict(first + i <= per_minute, per_minute, reset))
         finally:
             flight.since = flight.task = None

@@ -19,7 +19,9 @@ from app.db import unavailable
 
 @lru_cache(maxsize=1)
 def migrations_head() -> str:
-    """The newest revision of migrations/ (read once: the files do not change while serving)."""
+    """The newest revision of migrations/ (read once: the files do not change while serving).
+    Importing Alembic and reading the scripts takes ~0.7 s, so it is done off the start-up path,
+    by the first probe."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
@@ -29,10 +31,11 @@ def migrations_head() -> str:
     return str(heads[0])
 
 
-def schema_state(engine: Engine, head: str) -> str:
+def schema_state(engine: Engine) -> str:
     """"ok", or why the database cannot serve this code (blocking: call it in a thread)."""
     from alembic.runtime.migration import MigrationContext
 
+    head = migrations_head()
     try:
         with engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_heads()
@@ -49,15 +52,15 @@ class DatabaseProbe:
     """`await probe.state()`: schema_state within `budget_s`, at most one check in flight (a
     probe that arrives while one is running waits on that one)."""
 
-    def __init__(self, engine: Engine, head: str, budget_s: float = 1.0) -> None:
+    def __init__(self, engine: Engine, budget_s: float = 1.0) -> None:
         self.engine = engine
-        self.head = head
         self.budget_s = budget_s
         self._running: asyncio.Future[str] | None = None
 
     async def state(self) -> str:
+        await run_in_threadpool(migrations_head)  # once, outside the budget: no database in it
         if self._running is None or self._running.done():
-            self._running = asyncio.ensure_future(run_in_threadpool(schema_state, self.engine, self.head))
+            self._running = asyncio.ensure_future(run_in_threadpool(schema_state, self.engine))
         try:
             return await asyncio.wait_for(asyncio.shield(self._running), self.budget_s)
         except TimeoutError:
