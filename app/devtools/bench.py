@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 
 from app.config import get_settings
+from app.devtools.growth import bench_growth
+from app.devtools.load import bench_load, report
 from app.devtools.server import migrated_sqlite, serve
 from app.routing.engine import Router
 from app.routing.loader import load_ruleset
@@ -297,6 +299,12 @@ def main() -> int:
                    help="a git commit whose routing core to compare with (e.g. the one before a change)")
     p.add_argument("--baseline-rounds", type=int, default=8)
     p.add_argument("--core-only", action="store_true", help="skip the HTTP measurements")
+    p.add_argument("--growth-factor", type=int, default=10,
+                   help="grow the lexicon and the decision rows this many times for the growth check (0: skip)")
+    p.add_argument("--load-seconds", type=float, default=8.0, help="seconds per wrk run (0: skip the load runs)")
+    p.add_argument("--load-rounds", type=int, default=2)
+    p.add_argument("--load-connections", default="8,32")
+    p.add_argument("--no-install", action="store_true", help="do not install wrk when it is missing")
     args = p.parse_args()
     bodies = load_questions(Path(args.set))
     core = bench_core(bodies, args.core_rounds)
@@ -311,6 +319,14 @@ def main() -> int:
               f"{args.baseline_rounds // 2} rounds each): median {cmp['current_median_us']:.0f} vs "
               f"{cmp['baseline_median_us']:.0f} µs, ratio {cmp['median_ratio']:.2f}; p99 "
               f"{cmp['current_p99_us']:.0f} vs {cmp['baseline_p99_us']:.0f} µs, ratio {cmp['p99_ratio']:.2f}")
+    if args.growth_factor > 1:
+        inputs = [RouteInput(question=str(b["question"]),
+                             location=LocationInput(**loc) if isinstance(loc := b.get("location"), dict) else None)
+                  for b in bodies]
+        g = bench_growth(str(get_settings().rules_dir), inputs, args.growth_factor, max(5, args.core_rounds // 2))
+        print(f"core: growth x{args.growth_factor} ({g['shipped_cues']:.0f} -> {g['grown_cues']:.0f} cues, "
+              f"{g['shipped_rows']:.0f} -> {g['grown_rows']:.0f} decision rows, same answers): median "
+              f"{g['grown_median_us']:.0f} vs {g['shipped_median_us']:.0f} µs per question, ratio {g['ratio']:.2f}")
     if args.core_only:
         return 0
     http = bench_http(bodies, args.seconds, args.rounds, args.connections, args.log_rounds)
@@ -327,6 +343,14 @@ def main() -> int:
     workers = bench_workers(bodies, args.seconds, max(4, args.rounds), args.connections * 2)
     print(f"http: /v1/route with 1 worker {workers['one_rps']:.0f} req/s, with 2 workers {workers['two_rps']:.0f} "
           f"req/s on {os.cpu_count()} CPUs (load generator on the same CPUs): ratio {workers['ratio']:.2f}")
+    if args.load_seconds > 0:
+        conns = tuple(int(c) for c in args.load_connections.split(","))
+        load = bench_load(bodies, args.load_seconds, args.load_rounds, conns, install=not args.no_install)
+        if load is None:
+            print("load: wrk is not installed (apt-get install wrk); the load runs are skipped")
+        else:
+            for line in report(load):
+                print(line)
     return 0
 
 
