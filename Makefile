@@ -127,12 +127,13 @@ check: test
 eval: $(STAMP)
 	$(BIN)/python -m app.devtools.evaluate report --set $(EVAL_SET)
 
-# Record fold FOLD's score before reading its misses (refused once they were read), then read them.
+# Record fold FOLD's score (or a further labelled file's: SET=eval/fresh/a.jsonl) before reading
+# its misses (refused once they were read), then read them.
 first-look: $(STAMP)
-	$(BIN)/python -m app.devtools.evaluate first-look --fold $(FOLD) --note "$(NOTE)"
+	$(BIN)/python -m app.devtools.evaluate first-look $(if $(SET),--set $(SET),--fold $(FOLD)) --note "$(NOTE)"
 
 misses: $(STAMP)
-	$(BIN)/python -m app.devtools.evaluate misses --fold $(FOLD)
+	$(BIN)/python -m app.devtools.evaluate misses $(if $(SET),--set $(SET),--fold $(FOLD))
 
 # The learned need model: cross-validated on train's folds, then trained on everything and
 # written to routing_rules/model/need_model.json (scikit-learn, a dev dependency).

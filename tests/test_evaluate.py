@@ -1,6 +1,8 @@
 """The honest-measurement tools: folds by original question, the judge's scoring rules in
 process, and the first-look log that refuses a fold whose misses were read."""
 
+import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -54,7 +56,7 @@ def test_the_log_is_read_back(tmp_path: Path) -> None:
     assert looks == [{"date": "2026-12-01", "ruleset": "2026.12.1", "fold": "0", "mode": "lexicon", "n": "10",
                       "top1": "0.900", "top3": "1.000", "region": "–", "oos_p": "–", "oos_r": "–",
                       "note": "round 1"}]
-    assert evaluate.read_folds(LOG_TEXT) == {0: "2026-12-02"}
+    assert evaluate.read_folds(LOG_TEXT) == {"0": "2026-12-02"}
 
 
 def test_a_read_fold_gets_no_first_look(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -75,4 +77,25 @@ def test_appending_keeps_both_tables(tmp_path: Path, monkeypatch: pytest.MonkeyP
     evaluate._append("## Folds read", "| 2026-12-03 | 1 | 2026.12.2 |")
     text = log.read_text(encoding="utf-8")
     assert [look["fold"] for look in evaluate.first_looks(text)] == ["0", "1"]
-    assert evaluate.read_folds(text) == {0: "2026-12-02", 1: "2026-12-03"}
+    assert evaluate.read_folds(text) == {"0": "2026-12-02", "1": "2026-12-03"}
+
+
+def test_a_further_set_is_logged_under_its_name_and_refused_once_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "eval-log.md"
+    log.write_text(LOG_TEXT, encoding="utf-8")
+    monkeypatch.setattr(evaluate, "LOG", log)
+    fresh = tmp_path / "fresh" / "x.jsonl"
+    fresh.parent.mkdir()
+    fresh.write_text(json.dumps({"id": "x1", "text": "Hoe vraag ik de WBSO aan?", "lang": "nl", "primary": "rvo",
+                                 "acceptable": [], "regional": False, "out_of_scope": False}) + "\n",
+                     encoding="utf-8")
+    assert evaluate.main(["first-look", "--set", str(fresh), "--note", "first"]) == 0
+    looks = [look for look in evaluate.first_looks(log.read_text(encoding="utf-8")) if look["fold"] == "fresh-x"]
+    assert {look["mode"] for look in looks} == {"lexicon", "model", "combined"}
+    assert all(look["top1"] == "1.000" for look in looks)
+    assert evaluate.main(["misses", "--set", str(fresh)]) == 0
+    assert evaluate.read_folds(log.read_text(encoding="utf-8"))["fresh-x"] == date.today().isoformat()
+    capsys.readouterr()
+    assert evaluate.main(["first-look", "--set", str(fresh)]) == 1
+    assert "measures memory" in capsys.readouterr().err

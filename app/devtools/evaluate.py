@@ -1,8 +1,8 @@
 """`make eval`: how well the routing generalises, measured honestly.
 
     python -m app.devtools.evaluate                 # dev and train, folds, the first-look log
-    python -m app.devtools.evaluate first-look --fold N [--note TEXT]
-    python -m app.devtools.evaluate misses --fold N [--set FILE]
+    python -m app.devtools.evaluate first-look (--fold N | --set FILE) [--note TEXT]
+    python -m app.devtools.evaluate misses (--fold N | --set FILE)
 
 Three figures, and which one to believe:
 
@@ -72,12 +72,18 @@ def _table(section: str, text: str) -> list[list[str]]:
     return [r for r in rows[2:]]  # header and |---| rule
 
 
-def read_folds(text: str) -> dict[int, str]:
-    """Fold -> the date its misses were first read."""
-    out: dict[int, str] = {}
+def read_folds(text: str) -> dict[str, str]:
+    """Fold ("0".."k-1", or the name of a further labelled set) -> the date its misses were first read."""
+    out: dict[str, str] = {}
     for r in _table(_READ, text):
-        out.setdefault(int(r[1]), r[0])
+        out.setdefault(r[1], r[0])
     return out
+
+
+def set_name(path: Path) -> str:
+    """How a further labelled set is named in the log: its file name without .jsonl, prefixed by
+    its folder ("fresh/a.jsonl" -> "fresh-a")."""
+    return f"{path.parent.name}-{path.stem}"
 
 
 def first_looks(text: str) -> list[dict[str, str]]:
@@ -138,17 +144,24 @@ def fold_scores(data: RuleSetData, rows: Sequence[dict[str, Any]], fold: int, k:
 
 # -- commands ------------------------------------------------------------------------------------
 def cmd_first_look(args: argparse.Namespace) -> int:
+    """Record the score of a train fold (with a model trained without it) or of a further labelled
+    set (`--set`, with the shipped model), before its misses are read."""
+    fold = set_name(args.set) if args.set else str(args.fold)
     text = LOG.read_text(encoding="utf-8")
     read = read_folds(text)
-    if args.fold in read:
-        print(f"fold {args.fold}: its misses were read on {read[args.fold]}; a score now measures memory, "
+    if fold in read:
+        print(f"{fold}: its misses were read on {read[fold]}; a score now measures memory, "
               "not routing. No first look recorded.", file=sys.stderr)
         return 1
     data = load_ruleset(get_settings().rules_dir)
-    scores = fold_scores(data, load_rows(TRAIN), args.fold, args.k)
+    if args.set:
+        rows = load_rows(args.set)
+        scores = {mode: score(rows, answer) for mode, answer in mode_answers(data, data.model).items()}
+    else:
+        scores = fold_scores(data, load_rows(TRAIN), args.fold, args.k)
     for mode, s in scores.items():
         m = s.metrics()
-        line = (f"| {date.today().isoformat()} | {data.meta.version} | {args.fold} | {mode} | {m['n']} | "
+        line = (f"| {date.today().isoformat()} | {data.meta.version} | {fold} | {mode} | {m['n']} | "
                 f"{_fmt(m['top1'])} | {_fmt(m['top3'])} | {_fmt(m['region_exact'])} | "
                 f"{_fmt(m['oos_precision'])} | {_fmt(m['oos_recall'])} | {args.note} |")
         _append(_FIRST_LOOK, line)
@@ -157,8 +170,9 @@ def cmd_first_look(args: argparse.Namespace) -> int:
 
 
 def cmd_misses(args: argparse.Namespace) -> int:
-    """A fold's misses as its first look saw them: the lexicon alone, and combined with a model
-    trained without the fold (the shipped model has learned the fold's questions)."""
+    """Misses as the first look saw them: the lexicon alone, and combined with the model (for a
+    train fold one trained without the fold: the shipped model has learned its questions).
+    Records that they were read."""
     rows = load_rows(args.set or TRAIN)
     if args.set is None:
         _, rows = split(rows, args.fold, args.k)
@@ -169,10 +183,10 @@ def cmd_misses(args: argparse.Namespace) -> int:
         print(f"== {mode}: {s.metrics()}")
         for rid, text, what in s.misses:
             print(f"MISS {rid} {what} | {text}")
-    if args.set is None:
-        text = LOG.read_text(encoding="utf-8")
-        if args.fold not in read_folds(text):
-            _append(_READ, f"| {date.today().isoformat()} | {args.fold} | {data.meta.version} |")
+    fold = set_name(args.set) if args.set else str(args.fold)
+    text = LOG.read_text(encoding="utf-8")
+    if fold not in read_folds(text):
+        _append(_READ, f"| {date.today().isoformat()} | {fold} | {data.meta.version} |")
     return 0
 
 
@@ -218,7 +232,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     for fold in range(args.k):
         _, inside = split(rows, fold, args.k)
         m = score(inside, answer).metrics()
-        seen = f"misses read {read[fold]}" if fold in read else "unread"
+        seen = f"misses read {read[str(fold)]}" if str(fold) in read else "unread"
         print(f"  fold {fold}: n {m['n']:3d}  top1 {_fmt(m['top1'])}  top3 {_fmt(m['top3'])}  "
               f"region {_fmt(m['region_exact'])}  oos p/r {_fmt(m['oos_precision'])}/{_fmt(m['oos_recall'])}"
               f"  ({seen})")
@@ -247,11 +261,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     rep.add_argument("--set", type=Path, default=None, help="labelled JSONL instead of the dev set")
     rep.add_argument("--misses", type=int, default=100, help="dev misses to print")
     fl = sub.add_parser("first-look", help="record a fold's score before reading its misses")
-    fl.add_argument("--fold", type=int, required=True)
+    fl.add_argument("--fold", type=int, default=0)
+    fl.add_argument("--set", type=Path, default=None,
+                    help="a further labelled JSONL file, scored whole (logged under its name)")
     fl.add_argument("--note", default="", help="what changed since the last round")
     ms = sub.add_parser("misses", help="print a fold's misses (and record that they were read)")
     ms.add_argument("--fold", type=int, default=0)
-    ms.add_argument("--set", type=Path, default=None, help="another labelled file (nothing recorded)")
+    ms.add_argument("--set", type=Path, default=None, help="a further labelled JSONL file instead of a fold")
     args = p.parse_args(argv)
     commands: dict[str | None, Callable[[argparse.Namespace], int]] = {
         None: cmd_report, "report": cmd_report, "first-look": cmd_first_look, "misses": cmd_misses}
