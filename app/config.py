@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     # Freeze the long-lived heap out of the garbage collector after start-up (app.main.freeze_heap);
     # off only for processes that build many apps (the test suite).
     freeze_heap: bool = True
+    # How long a thread may hold the GIL while another waits (sys.setswitchinterval). The event
+    # loop gives the GIL up at every poll for I/O; with the decision writer or the rule-set
+    # follower busy, each time it takes the GIL back it may wait this long (Python's "convoy
+    # effect"), so a request that polls several times waits several slices. None: Python's 5 ms.
+    gil_switch_interval_s: float | None = Field(default=None, ge=0.0001, le=0.1)
     # How often each worker's event loop is timed (wegwijzer_event_loop_lag_seconds).
     event_loop_tick_s: float = Field(default=0.25, ge=0.01, le=60)
     # What the service waits for its database at most (seconds): a connection, a free pooled

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -103,6 +104,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.outbox.start()
         if settings.freeze_heap:
             freeze_heap()
+        if settings.gil_switch_interval_s is not None:
+            sys.setswitchinterval(settings.gil_switch_interval_s)
         lag_watch = asyncio.create_task(watch_event_loop(settings.event_loop_tick_s), name="event-loop-lag")
         try:
             yield

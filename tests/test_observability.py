@@ -110,3 +110,23 @@ def test_the_long_lived_heap_is_frozen_out_of_the_garbage_collector(db_url: str)
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1], timeout=120).stdout
     assert int(out.strip().splitlines()[-1]) > 50_000
+
+
+def test_the_gil_switch_interval_is_set_at_start_up_when_configured(db_url: str) -> None:
+    """gil_switch_interval_s: shorter GIL slices, so the event loop waits less for the GIL while
+    the decision writer works (measured with make bench; left at Python's default otherwise)."""
+    import sys
+
+    from app.main import create_app
+    from tests.conftest import settings_for
+
+    default = sys.getswitchinterval()
+    fresh_database(db_url)
+    try:
+        with TestClient(create_app(settings_for(db_url, ruleset_follow=False))):
+            assert sys.getswitchinterval() == default
+        with TestClient(create_app(settings_for(db_url, ruleset_follow=False, gil_switch_interval_s=0.0005))):
+            assert abs(sys.getswitchinterval() - 0.0005) < 1e-9
+    finally:
+        sys.setswitchinterval(default)
+    fresh_database(db_url)

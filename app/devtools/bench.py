@@ -25,7 +25,7 @@ from pathlib import Path
 
 from app.config import get_settings
 from app.devtools.growth import bench_growth
-from app.devtools.load import bench_load, report
+from app.devtools.load import bench_load, cold_start, report, rss_growth
 from app.devtools.server import migrated_sqlite, serve
 from app.routing.engine import Router
 from app.routing.loader import load_ruleset
@@ -234,7 +234,8 @@ def bench_http(bodies: list[dict[str, object]], seconds: float, rounds: int,
         ) as uncached, serve("app.main:app", env["memlimit"], cpus=server_cpus) as memlimit:
             if client_cpus:
                 os.sched_setaffinity(0, client_cpus)
-            bases = {"bare": bare, "cached": cached, "nolog": nolog, "uncached": uncached, "memlimit": memlimit}
+            bases: dict[str, str] = {"bare": bare, "cached": cached, "nolog": nolog, "uncached": uncached,
+                                     "memlimit": memlimit}
             for base in bases.values():  # warm-up
                 asyncio.run(_load(base, payloads, 1.0, connections))
             for _ in range(rounds):
@@ -305,6 +306,8 @@ def main() -> int:
     p.add_argument("--load-rounds", type=int, default=2)
     p.add_argument("--load-connections", default="8,32")
     p.add_argument("--no-install", action="store_true", help="do not install wrk when it is missing")
+    p.add_argument("--rss-requests", type=int, default=100_000,
+                   help="varied questions after which a worker's memory is read (0: skip)")
     args = p.parse_args()
     bodies = load_questions(Path(args.set))
     core = bench_core(bodies, args.core_rounds)
@@ -351,6 +354,14 @@ def main() -> int:
         else:
             for line in report(load):
                 print(line)
+    starts = cold_start()
+    print(f"start: process start to the first 200 on /readyz (make run's configuration): median "
+          f"{statistics.median(starts):.2f} s, slowest {max(starts):.2f} s of {len(starts)}")
+    if args.rss_requests > 0:
+        rss = rss_growth(bodies, args.rss_requests, install=not args.no_install)
+        if rss is not None:
+            print(f"memory: one worker {rss['warm_mb']:.0f} MB after {rss['warm_requests']:.0f} varied questions, "
+                  f"{rss['after_mb']:.0f} MB after {rss['requests']:.0f} more")
     return 0
 
 

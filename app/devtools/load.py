@@ -21,13 +21,16 @@ import shutil
 import sqlite3
 import statistics
 import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.devtools.server import migrated_sqlite, serve
+from app.devtools.server import Base, free_port, migrated_sqlite, serve
 
 _SCRIPT = Path(__file__).with_name("varied.lua")
 
@@ -107,7 +110,7 @@ def _decision_rows(url: str) -> int:
 
 
 @contextmanager
-def _server(cfg: Config, tmp: str, cpus: set[int] | None) -> Iterator[tuple[str, str | None]]:
+def _server(cfg: Config, tmp: str, cpus: set[int] | None) -> Iterator[tuple[Base, str | None]]:
     env = dict(cfg.env)
     url = None
     if cfg.app == "app.main:app":
@@ -128,6 +131,8 @@ def configurations() -> list[Config]:
                label="/v1/route, log off, SQLite counters"),
         Config("route_memory", env=(("WEGWIJZER_RATE_LIMIT_STORAGE", "memory://"),), logged=True,
                label="/v1/route, log on, counters in memory"),
+        Config("route_switch", env=(("WEGWIJZER_GIL_SWITCH_INTERVAL_S", "0.0005"),), logged=True,
+               label="/v1/route, log on, GIL slices of 0.5 ms"),
     ]
 
 
@@ -217,3 +222,59 @@ def report(result: dict[str, object]) -> list[str]:
                      f"floor {floor.rps:.0f} req/s ({run.rps / floor.rps:.2f} x); p99 {run.p99_ms:.1f} vs "
                      f"{floor.p99_ms:.1f} ms, max {run.max_ms:.0f} ms")
     return lines
+
+
+def cold_start(rounds: int = 3) -> list[float]:
+    """Seconds from starting `make run`'s server process to its first 200 on /readyz (a fresh,
+    migrated SQLite database; /readyz checks the database and the schema head)."""
+    out: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(rounds):
+            url = migrated_sqlite(tmp, f"cold{r}")
+            port = free_port()
+            t0 = time.perf_counter()
+            proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
+                                     "--port", str(port), "--log-level", "warning",
+                                     "--http", "app.server:BoundedHttpToolsProtocol"],
+                                    env={**os.environ, "DATABASE_URL": url})
+            try:
+                while time.perf_counter() - t0 < 60:
+                    try:
+                        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as resp:
+                            if resp.status == 200:
+                                out.append(time.perf_counter() - t0)
+                                break
+                    except OSError:
+                        pass
+                    time.sleep(0.01)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=10)
+    return out
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def rss_growth(bodies: list[dict[str, object]], requests: int, install: bool = True) -> dict[str, float] | None:
+    """The resident memory of one worker (log on, SQLite) after a warm-up of 10,000 varied
+    questions and after `requests` more; None without wrk or /proc."""
+    wrk = wrk_path(install)
+    if wrk is None or not Path("/proc/self/status").exists():
+        return None
+    server_cpus, client_cpus = _cpus()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bodies.txt"
+        write_bodies(bodies, path)
+        with _server(Config("rss"), tmp, server_cpus) as (base, _):
+            warm = _wrk(wrk, base, path, 8, 10.0, client_cpus)
+            after_warm = rss_mb(base.pid)
+            seconds = max(5.0, requests / max(warm.rps, 1.0))
+            run = _wrk(wrk, base, path, 8, seconds, client_cpus)
+            after = rss_mb(base.pid)
+    return {"warm_requests": warm.requests, "warm_mb": after_warm, "requests": run.requests, "after_mb": after}

@@ -27,9 +27,15 @@ def free_port() -> int:
         return port
 
 
+class Base(str):
+    """The server's base URL, with the pid of its uvicorn process (with one worker: the worker)."""
+
+    pid: int
+
+
 @contextmanager
 def serve(app: str, env: dict[str, str] | None = None, timeout: float = 30.0,
-          cpus: set[int] | None = None, workers: int = 1) -> Iterator[str]:
+          cpus: set[int] | None = None, workers: int = 1) -> Iterator[Base]:
     """Serve `app` with uvicorn (`workers` processes); `cpus` pins it (and every thread it
     starts) to those CPUs."""
     port = free_port()
@@ -42,7 +48,8 @@ def serve(app: str, env: dict[str, str] | None = None, timeout: float = 30.0,
             os.sched_setaffinity(0, cpus)
 
     proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, preexec_fn=pin if cpus else None)
-    base = f"http://127.0.0.1:{port}"
+    base = Base(f"http://127.0.0.1:{port}")
+    base.pid = proc.pid
     try:
         deadline = time.monotonic() + timeout
         while True:
