@@ -111,3 +111,27 @@ def test_compound_head_only_marker() -> None:
     lx = lex(("**fonds", fund))
     assert ids(lx, "het innovatiefonds") == ["fund"]
     assert ids(lx, "banken en fondsen") == []
+
+
+def test_words_never_seen_again_do_not_grow_the_memos_without_bound() -> None:
+    """Numbers, names and typos are new in almost every question: each per-word memo of the core
+    stays within WORD_MEMO entries (issue 14: a worker's memory after 100,000 varied questions)."""
+    from app.config import get_settings
+    from app.routing import lexicon as lexicon_mod
+    from app.routing import text as text_mod
+    from app.routing.engine import Router
+    from app.routing.model import RouteInput
+    from app.routing.text import WORD_MEMO
+
+    router = Router.from_directory(get_settings().rules_dir)
+    words = iter(range(3 * WORD_MEMO))
+    for _ in range(3 * WORD_MEMO // 150):
+        batch = " ".join(f"zq{next(words)}x" for _ in range(150))
+        router.route(RouteInput(question=f"Welke subsidie is er voor ons bedrijf {batch}?"))
+    lex = router.data.lexicon
+    assert len(lex._memo) <= WORD_MEMO + 1 and len(lex._offers) <= WORD_MEMO + 1
+    assert len(lex._fuzzy_memo) <= WORD_MEMO + 1
+    if router.data.model is not None:
+        assert router.data.model.memo_size <= WORD_MEMO
+    for cached in (lexicon_mod._present, lexicon_mod._forms, lexicon_mod._starts, text_mod.strip_accents):
+        assert cached.cache_info().maxsize == WORD_MEMO

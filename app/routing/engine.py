@@ -40,7 +40,7 @@ from app.routing.model import (
     RouteResult,
 )
 from app.routing.tables import Context, Row
-from app.routing.text import Token, clean, tokenize
+from app.routing.text import WORD_MEMO, Token, clean, tokenize
 
 MAX_QUESTION_CHARS = 2000
 LANGUAGES = ("nl", "en")
@@ -235,7 +235,7 @@ class Router:
     def _is_scheme_word(self, norm: str) -> bool:
         known = self._scheme_words.get(norm)
         if known is None:
-            if len(self._scheme_words) > 100_000:
+            if len(self._scheme_words) > WORD_MEMO:
                 self._scheme_words.clear()
             known = self._scheme_words[norm] = self.data.language.is_scheme_word(norm)
         return known

@@ -34,13 +34,13 @@ from operator import add, itemgetter, mul, sub
 from pathlib import Path
 from typing import Any, cast
 
-from app.routing.text import Token
+from app.routing.text import WORD_MEMO, Token
 
 FORMAT = 1
 HEADS = ("family", "theme", "service")
 NO_FAMILY = "none"  # the family class of an out-of-scope question
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "routing_rules" / "model" / "need_model.json"
-MEMO_LIMIT = 100_000
+MEMO_LIMIT = WORD_MEMO
 
 _BITS = 64
 _SCALE = float(1 << 32)  # fixed point of a slot: 2**-32

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from app.routing.text import Token, clean, tokenize
+from app.routing.text import WORD_MEMO, Token, clean, tokenize
 
 INFLECTIONS: tuple[str, ...] = ("", "s", "e", "n", "en", "es", "er", "ers", "'s", "je", "jes")
 _MIN_DEFAULT_PREFIX = 5
@@ -216,19 +216,19 @@ def _strip_inflections(word: str) -> Iterable[str]:
             yield word[: -len(suf)]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_MEMO)
 def _forms(text: str) -> tuple[str, ...]:
     """The word and its stems without an inflection suffix (pure, so memoised)."""
     return tuple(dict.fromkeys(_strip_inflections(text)))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_MEMO)
 def _present(text: str) -> frozenset[str]:
     """What a word offers the phrase pre-check: its forms and its beginnings."""
     return frozenset(_forms(text) + _starts(text))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_MEMO)
 def _starts(text: str) -> tuple[str, ...]:
     """Every beginning of the word from two letters on (for the phrase pre-check)."""
     return tuple(text[:k] for k in range(2, len(text) + 1))
@@ -373,7 +373,7 @@ class Lexicon:
                     open_.append((cue, off))
             hit = _Hits(tuple(singles), {k: tuple(v) for k, v in keyed.items()},
                         frozenset(keyed), tuple(open_))
-            if len(self._memo) > 100_000:
+            if len(self._memo) > WORD_MEMO:
                 self._memo.clear()
             self._memo[key] = hit
         return hit
@@ -417,7 +417,7 @@ class Lexicon:
             for word, cue in self._idx.fuzzy.get(d, ()):
                 if word != norm and _osa_distance_le1(word, norm) and cue not in out:
                     out.append(cue)
-        if len(self._fuzzy_memo) > 100_000:
+        if len(self._fuzzy_memo) > WORD_MEMO:
             self._fuzzy_memo.clear()
         self._fuzzy_memo[norm] = tuple(out)
         return tuple(out)
@@ -497,7 +497,7 @@ class Lexicon:
             got = offers.get(t.norm)
             if got is None:
                 got = self._required.intersection(_present(t.norm))
-                if len(offers) > 100_000:
+                if len(offers) > WORD_MEMO:
                     offers.clear()
                 offers[t.norm] = got
             if got:

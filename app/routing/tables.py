@@ -141,7 +141,7 @@ class DecisionTables:
         except KeyError:
             pass
         best = self._evaluate(ctx, on)
-        if len(self._memo) > 50_000:
+        if len(self._memo) > 4096:  # contexts repeat far less than words
             self._memo.clear()
         self._memo[key] = best
         return best

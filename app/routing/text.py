@@ -12,6 +12,12 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+# How many distinct words each per-word memo of the routing core keeps (an LRU cache, or a dict
+# cleared when full). Real questions reuse a few thousand words; numbers, names and typos are
+# new every time and must not grow a worker's memory without bound (each memo holds a word's
+# forms, beginnings or cue hits: about a kilobyte per word).
+WORD_MEMO = 8192
+
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-"})
 
@@ -39,7 +45,7 @@ def clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_CLEAN)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_MEMO)
 def strip_accents(text: str) -> str:
     if text.isascii():
         return text
@@ -88,7 +94,7 @@ def _mask_grouped_numbers(text: str) -> str:
     return _GROUPED_NUMBER_RE.sub(lambda m: re.sub(r"[.,]", "\u200b", m.group(0)), text)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_MEMO)
 def _word_forms(raw: str) -> tuple[str, str]:
     """(cased, norm) of a raw word: accents and inner apostrophes removed; norm also folded."""
     cased = strip_accents(raw.replace("\u200b", "")).replace("'", "")
