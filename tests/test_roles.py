@@ -38,6 +38,16 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik heb een jas teruggestuurd naar een webwinkel, maar krijg alleen een tegoedbon. Heb ik recht op mijn geld?",
      "consumer"),
     ("As a resident, what can I do about the smell from the snack bar next door?", "neighbour"),
+    # fresh set c (2026-12-05): rooms of one's home, a first home, neighbours in the building,
+    # a private sale, a flea market
+    ("Is an air conditioner for our bedroom something the government subsidises?", "homeowner"),
+    ("We kochten vorig jaar ons eerste huis. Mogen we de kosten van de hypotheekadviseur aftrekken?",
+     "homeowner"),
+    ("Mijn onderburen roken op het balkon en de rook komt mijn huis in. Kan de gemeente daar iets aan doen?",
+     "neighbour"),
+    ("Ik heb een scooter van een particulier gekocht en hij blijkt gestolen. Wie moet ik bellen?", "consumer"),
+    ("Mijn zoon wil op de vrijmarkt zijn oude speelgoed verkopen. Moet dat ergens gemeld worden?",
+     "private_person"),
 ]
 
 
@@ -72,6 +82,8 @@ BUSINESS_ROLES = [
      "gemeente"),
     ("Ik huur een bedrijfspand; mag de verhuurder de huur halverwege het jaar verhogen?", "kvk"),
     ("My employees complain that our employer branding is weak; how do we find staff in a tight market?", "wsp"),
+    ("I cut hair and would like to receive clients in the attic room of my house. Do I need a permit?",
+     "gemeente"),
 ]
 
 
@@ -138,6 +150,19 @@ def test_a_door_named_in_other_words(router: Router, question: str, door: str) -
     assert not d.out_of_scope, d.facts
     assert door in [r.provider_id for r in d.routes[:2]], [r.provider_id for r in d.routes]
     assert d.routes[0].provider_id == door or d.outcome == "clarify"
+
+
+def test_a_place_before_a_scheme_for_a_purpose_names_the_province(router: Router) -> None:
+    d = route(router, "Is the Gelderland SME voucher for digitalisation still open for our company?")
+    assert d.routes[0].provider_id == "provincie:PV25", [r.provider_id for r in d.routes]
+
+
+def test_a_regional_investor_asked_for_is_the_rom(router: Router) -> None:
+    from app.routing.model import LocationInput, RouteInput
+
+    d = router.route(RouteInput(question="We zoeken anderhalf miljoen groeikapitaal. Welke regionale partij wil "
+                                         "mee investeren naast onze bank?", location=LocationInput(province="Zeeland")))
+    assert d.routes[0].provider_id == "rom:impuls-zeeland", [r.provider_id for r in d.routes]
 
 
 def test_passwords_asked_for_are_still_an_injection(router: Router) -> None:

@@ -214,10 +214,12 @@ class Router:
                 continue
             if any(m.concept.instrument and m.first <= j <= m.last for m in matches):
                 continue  # not a scheme word here, but part of a name ("Impuls Zeeland" is a ROM)
-            # a place just before: "Friese subsidie", "Groninger Ondernemersregeling"
-            before = next((p for s in range(j - 1, max(-1, j - 6), -1)
+            # a place just before: "Friese subsidie", "Groninger Ondernemersregeling", or with one
+            # word of what the scheme is for in between: "Overijssel SME voucher"
+            end = j - 2 if j >= 2 and tokens[j - 1].norm in lang.scheme_qualifiers else j - 1
+            before = next((p for s in range(end, max(-1, end - 5), -1)
                            if geo.could_start_place(tokens[s].norm)
-                           and (p := geo.place_at(tokens, s)) is not None and p.last == j - 1), None)
+                           and (p := geo.place_at(tokens, s)) is not None and p.last == end), None)
             place = before if before is not None and tokens[before.first].sent == tok.sent else None
             # a place after, with only link words between: "Adviesregeling Groningen",
             # "subsidie van de provincie Drenthe"

@@ -45,6 +45,7 @@ class LanguageData:
     # words for a scheme; next to a place name they name a regional one ("Friese subsidie")
     scheme_words: frozenset[str] = frozenset()
     scheme_links: frozenset[str] = frozenset()  # may stand between ("subsidie van de gemeente X")
+    scheme_qualifiers: frozenset[str] = frozenset()  # one may stand between a place and its scheme
     # unit word -> unit ("uur" -> hours): a number with a unit is never money
     units: dict[str, str] = field(default_factory=dict)
     # role -> words that give an amount of money that role (RAISE, THRESHOLD, COMPARISON, VALUE)

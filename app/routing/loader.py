@@ -772,6 +772,7 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         scheme_words=_word_set(lang_doc.get("scheme_words")),
         scheme_heads=tuple(sorted(w for w in _word_set(lang_doc.get("scheme_words")) if len(w) >= 5)),
         scheme_links=_word_set(lang_doc.get("scheme_links")),
+        scheme_qualifiers=_word_set(lang_doc.get("scheme_qualifiers")),
         units={w: str(unit) for unit, words in (lang_doc.get("units") or {}).items() for w in _word_set(words)},
         money_roles={str(role): _word_set(words) for role, words in (lang_doc.get("money_roles") or {}).items()},
     )
