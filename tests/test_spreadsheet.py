@@ -519,3 +519,13 @@ def test_truncated_files_give_a_spreadsheet_error_or_a_table(fmt: str) -> None:
     for cut in range(0, len(data), max(1, len(data) // 60)):
         with contextlib.suppress(SpreadsheetError):
             import_table(data[:cut], fmt, original)
+
+
+def test_a_worker_does_not_import_openpyxl_at_start_up() -> None:
+    """Cold start (issue 14): the spreadsheet library loads when a workbook is written or read."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", "import sys, app.main; print('openpyxl' in sys.modules)"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

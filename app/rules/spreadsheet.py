@@ -75,12 +75,21 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+# openpyxl is imported where a workbook is written or read: importing it takes ~0.2 s, which every
+# worker would otherwise pay at start-up (issue 14, cold start) for an admin-only feature.
+
+
+def _column_letter(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(n))
 
 __all__ = ["SpreadsheetError", "export_table", "import_table"]
 
@@ -512,6 +521,9 @@ def _sheet_title(name: Any) -> str:
 
 
 def _export_xlsx(layout: _Layout) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     wb = Workbook()
     ws = wb.worksheets[0]
     ws.title = _sheet_title(layout.doc.get("table"))
@@ -536,9 +548,9 @@ def _export_xlsx(layout: _Layout) -> bytes:
             if found:
                 widths[col - 1] = max(widths[col - 1], len(_cell_text(column, value)))
     for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
+        ws.column_dimensions[_column_letter(col)].width = min(max(width + 2, 8), 60)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(layout.columns))}{len(layout.rows) + 1}"
+    ws.auto_filter.ref = f"A1:{_column_letter(len(layout.columns))}{len(layout.rows) + 1}"
     _about_sheet(wb, layout)
     out = io.BytesIO()
     wb.save(out)
@@ -546,6 +558,8 @@ def _export_xlsx(layout: _Layout) -> bytes:
 
 
 def _about_sheet(wb: Workbook, layout: _Layout) -> None:
+    from openpyxl.styles import Font
+
     ws = wb.create_sheet(ABOUT_SHEET)
     bold = Font(bold=True)
     ws.append(["Wegwijzer decision table"])
@@ -601,6 +615,8 @@ def _read_csv(data: bytes) -> tuple[str, list[list[Any]]]:
 
 def _read_xlsx(data: bytes) -> tuple[str, list[list[Any]]]:
     try:
+        from openpyxl import load_workbook
+
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # a zip error, a missing part, bad XML: whatever it is, it is no workbook
         raise SpreadsheetError(f"the file is not an Excel workbook (.xlsx): {type(e).__name__}: {e}") from None
@@ -624,7 +640,7 @@ def _rows_from_grid(sheet: str, grid: list[list[Any]], layout: _Layout) -> list[
     columns: dict[int, _Column] = {}
     names: dict[str, int] = {}
     for i in range(width):
-        letter = get_column_letter(i + 1)
+        letter = _column_letter(i + 1)
         raw = header[i] if i < len(header) else None
         if _empty(raw):
             if any(i < len(r) and not _empty(r[i]) for r in grid[1:]):
@@ -633,7 +649,7 @@ def _rows_from_grid(sheet: str, grid: list[list[Any]], layout: _Layout) -> list[
         name = _as_text(raw)
         if name in names:
             problems.append(f"{sheet} column {letter}: column {name!r} appears twice "
-                            f"(also column {get_column_letter(names[name] + 1)})")
+                            f"(also column {_column_letter(names[name] + 1)})")
             continue
         names[name] = i
         column = layout.accepted.get(name)
@@ -658,7 +674,7 @@ def _rows_from_grid(sheet: str, grid: list[list[Any]], layout: _Layout) -> list[
             if _empty(raw) or i not in columns:
                 continue
             column = columns[i]
-            at = f"{where}, column {get_column_letter(i + 1)} ({column.name})"
+            at = f"{where}, column {_column_letter(i + 1)} ({column.name})"
             try:
                 leaves.append((column.path, _parse_cell(column.kind, raw), at))
             except _CellError as e:
@@ -666,13 +682,13 @@ def _rows_from_grid(sheet: str, grid: list[list[Any]], layout: _Layout) -> list[
         row = _nest(leaves, layout, problems)
         rid = row.get("id")
         if rid is None:
-            problems.append(f"{where}: no id (column {get_column_letter(names['id'] + 1)})")
+            problems.append(f"{where}: no id (column {_column_letter(names['id'] + 1)})")
         elif rid in ids:
             problems.append(f"{where}: duplicate id {rid!r} (also in row {ids[rid]})")
         else:
             ids[rid] = r
         if "primary" in names and row.get("primary") is None:
-            problems.append(f"{where}: no primary (column {get_column_letter(names['primary'] + 1)}); "
+            problems.append(f"{where}: no primary (column {_column_letter(names['primary'] + 1)}); "
                             f"every row needs one")
         rows.append(row)
     if problems:
