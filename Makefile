@@ -142,7 +142,8 @@ model: $(STAMP)
 
 # BASELINE=<commit> also compares the routing core with that commit's, in alternating processes.
 bench: $(STAMP)
-	$(BIN)/python -m app.devtools.bench --set $(EVAL_SET) $(if $(BASELINE),--baseline $(BASELINE))
+	$(BIN)/python -m app.devtools.bench --set $(EVAL_SET) $(if $(BASELINE),--baseline $(BASELINE)) \
+	  $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from app.config import get_settings
 from app.devtools.growth import bench_growth
-from app.devtools.load import bench_load, cold_start, report, rss_growth
+from app.devtools.load import bench_load, bench_load_database, cold_start, report, rss_growth
 from app.devtools.server import migrated_sqlite, serve
 from app.routing.engine import Router
 from app.routing.loader import load_ruleset
@@ -306,6 +306,8 @@ def main() -> int:
     p.add_argument("--load-rounds", type=int, default=2)
     p.add_argument("--load-connections", default="8,32")
     p.add_argument("--no-install", action="store_true", help="do not install wrk when it is missing")
+    p.add_argument("--database-url", default=None,
+                   help="also load /v1/route with two workers on this (throwaway) database, e.g. PostgreSQL")
     p.add_argument("--rss-requests", type=int, default=100_000,
                    help="varied questions after which a worker's memory is read (0: skip)")
     args = p.parse_args()
@@ -354,6 +356,20 @@ def main() -> int:
         else:
             for line in report(load):
                 print(line)
+    if args.database_url and args.load_seconds > 0:
+        conns = tuple(int(c) for c in args.load_connections.split(","))
+        db = bench_load_database(bodies, args.database_url, args.load_seconds, args.load_rounds, conns,
+                                 install=not args.no_install)
+        if db is not None:
+            kind = args.database_url.split(":", 1)[0]
+            for n in conns:
+                run, floor = db.runs["route"][n], db.runs["floor"][n]
+                print(f"load c={n:<3} {kind}, two workers on all CPUs (shared with wrk): /v1/route {run.rps:.0f} "
+                      f"req/s = {run.rps / floor.rps:.2f} x the floor's {floor.rps:.0f}; p50 {run.p50_ms:.1f} "
+                      f"p90 {run.p90_ms:.1f} p99 {run.p99_ms:.1f} ms ({run.p99_ms / floor.p99_ms:.1f} x floor), "
+                      f"max {run.max_ms:.0f} ms")
+            print(f"load: {kind}: {db.rows} decision rows written for {db.answered} answered requests: "
+                  f"{'every answer logged' if db.rows >= db.answered else 'ROWS MISSING'}")
     starts = cold_start()
     print(f"start: process start to the first 200 on /readyz (make run's configuration): median "
           f"{statistics.median(starts):.2f} s, slowest {max(starts):.2f} s of {len(starts)}")

@@ -278,3 +278,58 @@ def rss_growth(bodies: list[dict[str, object]], requests: int, install: bool = T
             run = _wrk(wrk, base, path, 8, seconds, client_cpus)
             after = rss_mb(base.pid)
     return {"warm_requests": warm.requests, "warm_mb": after_warm, "requests": run.requests, "after_mb": after}
+
+
+@dataclass
+class DatabaseLoad:
+    runs: dict[str, dict[int, Run]]  # "floor" / "route" -> connections -> median run
+    rows: int  # decision rows written during the runs
+    answered: int  # answers wrk read from /v1/route (warm-ups included)
+
+
+def bench_load_database(bodies: list[dict[str, object]], url: str, seconds: float, rounds: int,
+                        connections: tuple[int, ...], workers: int = 2, install: bool = True
+                        ) -> DatabaseLoad | None:
+    """/v1/route on another database (e.g. PostgreSQL) with `workers` workers on all CPUs, against
+    the floor with as many workers, in alternating rounds; the decision rows written during the
+    runs are counted against the answers wrk read. The database is migrated first and its
+    decision log grows by the run (use a throwaway database)."""
+    from sqlalchemy import create_engine, text
+
+    wrk = wrk_path(install)
+    if wrk is None:
+        return None
+    subprocess.run([sys.executable, "-m", "app", "migrate"], env={**os.environ, "DATABASE_URL": url},
+                   check=True, capture_output=True)
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1)
+                           if url.startswith("postgresql://") else url)
+
+    def rows() -> int:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM decisions")).scalar_one())
+
+    out: dict[str, dict[int, list[Run]]] = {"floor": {n: [] for n in connections},
+                                            "route": {n: [] for n in connections}}
+    answered = 0
+    before = rows()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bodies.txt"
+        write_bodies(bodies, path)
+        for r in range(rounds):
+            for name in (("floor", "route") if r % 2 == 0 else ("route", "floor")):
+                env = {"DATABASE_URL": url, "WEGWIJZER_ANONYMOUS_RATE_LIMIT": "1000000",
+                       "WEGWIJZER_RULESET_FOLLOW": "false"}
+                app = "app.devtools.bare:app" if name == "floor" else "app.main:app"
+                with serve(app, env, workers=workers) as base:
+                    warm = _wrk(wrk, base, path, connections[0], 1.0, None)
+                    for n in connections:
+                        run = _wrk(wrk, base, path, n, seconds, None)
+                        out[name][n].append(run)
+                        if name == "route":
+                            answered += run.requests
+                    if name == "route":
+                        answered += warm.requests
+    written = rows() - before
+    engine.dispose()
+    return DatabaseLoad({name: {n: _median(v) for n, v in by_n.items()} for name, by_n in out.items()},
+                        written, answered)
