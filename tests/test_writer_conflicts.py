@@ -118,7 +118,17 @@ def unmigrated(db_url: str) -> Iterator[str]:
         fresh_database(db_url)
 
 
+def drain(writer: DecisionWriter) -> None:
+    """Start the writer, wait until everything submitted is settled, stop it."""
+    writer.start()
+    try:
+        assert writer.flush(20)
+    finally:
+        writer.stop()
+
+
 # -- two workers, the same new answers ------------------------------------------------------------
+
 def test_two_writers_storing_the_same_new_answers_lose_nothing(db_url: str, engine: Engine) -> None:
     """Two workers (two writers, two engines) write 2 × 1,000 decisions that share 100 answers
     new to the database, at the same time: every decision is stored with its own answer, no
@@ -199,11 +209,7 @@ def test_one_bad_row_is_isolated_and_counted_once(engine: Engine) -> None:
     writer = DecisionWriter(engine, builder(engine, bad={"row-37"}), batch_size=64, linger=0.01)
     for i in range(64):
         writer.submit(record(answer(f"a{i % 5}"), f"row-{i:02d}"))
-    writer.start()
-    try:
-        assert writer.flush(20)
-    finally:
-        writer.stop()
+    drain(writer)
     assert set(stored(engine)) == {f"row-{i:02d}" for i in range(64)} - {"row-37"}
     assert (writer.written, writer.dropped) == (63, 1)
     assert metric("wegwijzer_decision_log_dropped_total") - dropped_before == 1
@@ -218,11 +224,7 @@ def test_a_request_id_already_taken_is_not_an_error(engine: Engine) -> None:
     writer = DecisionWriter(engine, builder(engine), batch_size=6, linger=0.01)
     for i, rid in enumerate(["dup-a", "dup-b", "dup-a", "dup-c", "dup-d", "dup-e"]):
         writer.submit(record(answer(f"q{i}"), rid, created=1_790_000_000.0 + i))
-    writer.start()
-    try:
-        assert writer.flush(20)
-    finally:
-        writer.stop()
+    drain(writer)
     assert stored(engine) == {"dup-a": answer("q0").digest, "dup-b": answer("q1").digest,
                               "dup-c": answer("q3").digest, "dup-d": answer("q4").digest,
                               "dup-e": answer("q5").digest}
@@ -258,11 +260,7 @@ def test_a_batch_retried_after_an_unacknowledged_commit_is_counted_once(engine: 
     writer.engine = flaky  # type: ignore[assignment]
     for i in range(20):
         writer.submit(record(answer(f"a{i % 3}"), f"ack-{i:02d}"))
-    writer.start()
-    try:
-        assert writer.flush(20)
-    finally:
-        writer.stop()
+    drain(writer)
     assert flaky.calls == 2  # written, not acknowledged, written again: all already there
     assert len(stored(engine)) == 20
     assert (writer.written, writer.dropped, writer.splits) == (20, 0, 0)
@@ -281,11 +279,7 @@ def test_a_bisected_batch_retried_after_an_outage_counts_its_bad_row_once(engine
     writer.engine = flaky  # type: ignore[assignment]
     for i in range(8):
         writer.submit(record(answer(f"m{i}"), f"mix-{i}"))
-    writer.start()
-    try:
-        assert writer.flush(20)
-    finally:
-        writer.stop()
+    drain(writer)
     assert flaky.calls > 6
     assert set(stored(engine)) == {f"mix-{i}" for i in range(1, 8)}
     assert (writer.written, writer.dropped) == (7, 1)

@@ -26,7 +26,7 @@ from pathlib import Path
 from app.config import get_settings
 from app.devtools.growth import bench_growth
 from app.devtools.load import bench_load, bench_load_database, cold_start, report, rss_growth
-from app.devtools.server import migrated_sqlite, serve
+from app.devtools.server import cpu_split, migrated_sqlite, serve
 from app.routing.engine import Router
 from app.routing.loader import load_ruleset
 from app.routing.model import LocationInput, RouteInput
@@ -46,13 +46,16 @@ def load_questions(path: Path) -> list[dict[str, object]]:
     return out
 
 
+def route_inputs(bodies: list[dict[str, object]]) -> list[RouteInput]:
+    """The routing core's inputs for request bodies (question and location)."""
+    return [RouteInput(question=str(b["question"]),
+                       location=LocationInput(**loc) if isinstance(loc := b.get("location"), dict) else None)
+            for b in bodies]
+
+
 def bench_core(bodies: list[dict[str, object]], rounds: int) -> dict[str, float]:
     core = Router.from_directory(get_settings().rules_dir)
-    inputs = []
-    for b in bodies:
-        loc = b.get("location")
-        inputs.append(RouteInput(question=str(b["question"]),
-                                 location=LocationInput(**loc) if isinstance(loc, dict) else None))
+    inputs = route_inputs(bodies)
     for inp in inputs:  # warm-up
         core.route(inp)
     samples: list[int] = []
@@ -135,9 +138,7 @@ def bench_learned(bodies: list[dict[str, object]], rounds: int) -> dict[str, flo
     lexicon = dataclasses.replace(data, thresholds=dataclasses.replace(
         data.thresholds, learned=dataclasses.replace(data.thresholds.learned, mode="lexicon")))
     routers = {"combined": Router(data), "lexicon": Router(lexicon)}
-    inputs = [RouteInput(question=str(b["question"]),
-                         location=LocationInput(**loc) if isinstance(loc := b.get("location"), dict) else None)
-              for b in bodies]
+    inputs = route_inputs(bodies)
     for router in routers.values():
         for inp in inputs:
             router.route(inp)
@@ -193,18 +194,6 @@ _LOG_SLICES = 10
 _LOG_SLICE_S = 0.5
 
 
-def _cpu_split() -> tuple[set[int] | None, set[int] | None]:
-    """(server CPUs, load-generator CPUs): the server measured gets a CPU of its own, so the
-    load generator never competes with it and everything the server does (its decision-log
-    writer thread included) counts against its own throughput. None where pinning is not possible."""
-    if not hasattr(os, "sched_setaffinity"):
-        return None, None
-    cpus = sorted(os.sched_getaffinity(0))
-    if len(cpus) < 2:
-        return None, None
-    return {cpus[0]}, set(cpus[1:])
-
-
 def bench_http(bodies: list[dict[str, object]], seconds: float, rounds: int,
                connections: int, log_rounds: int) -> dict[str, float]:
     """Four servers, measured in alternating rounds: the bare endpoint; the service as
@@ -226,7 +215,7 @@ def bench_http(bodies: list[dict[str, object]], seconds: float, rounds: int,
         env["memlimit"]["WEGWIJZER_RATE_LIMIT_STORAGE"] = "memory://"
         env["nolog"]["WEGWIJZER_DECISION_LOG"] = "false"
         env["uncached"]["WEGWIJZER_DECISION_CACHE_SIZE"] = "0"
-        server_cpus, client_cpus = _cpu_split()
+        server_cpus, client_cpus = cpu_split()
         with serve("app.devtools.bare:app", cpus=server_cpus) as bare, serve(
             "app.main:app", env["cached"], cpus=server_cpus
         ) as cached, serve("app.main:app", env["nolog"], cpus=server_cpus) as nolog, serve(
@@ -325,10 +314,8 @@ def main() -> int:
               f"{cmp['baseline_median_us']:.0f} µs, ratio {cmp['median_ratio']:.2f}; p99 "
               f"{cmp['current_p99_us']:.0f} vs {cmp['baseline_p99_us']:.0f} µs, ratio {cmp['p99_ratio']:.2f}")
     if args.growth_factor > 1:
-        inputs = [RouteInput(question=str(b["question"]),
-                             location=LocationInput(**loc) if isinstance(loc := b.get("location"), dict) else None)
-                  for b in bodies]
-        g = bench_growth(str(get_settings().rules_dir), inputs, args.growth_factor, max(5, args.core_rounds // 2))
+        g = bench_growth(str(get_settings().rules_dir), route_inputs(bodies), args.growth_factor,
+                         max(5, args.core_rounds // 2))
         print(f"core: growth x{args.growth_factor} ({g['shipped_cues']:.0f} -> {g['grown_cues']:.0f} cues, "
               f"{g['shipped_rows']:.0f} -> {g['grown_rows']:.0f} decision rows, same answers): median "
               f"{g['grown_median_us']:.0f} vs {g['shipped_median_us']:.0f} µs per question, ratio {g['ratio']:.2f}")
@@ -348,8 +335,8 @@ def main() -> int:
     workers = bench_workers(bodies, args.seconds, max(4, args.rounds), args.connections * 2)
     print(f"http: /v1/route with 1 worker {workers['one_rps']:.0f} req/s, with 2 workers {workers['two_rps']:.0f} "
           f"req/s on {os.cpu_count()} CPUs (load generator on the same CPUs): ratio {workers['ratio']:.2f}")
+    conns = tuple(int(c) for c in args.load_connections.split(","))
     if args.load_seconds > 0:
-        conns = tuple(int(c) for c in args.load_connections.split(","))
         load = bench_load(bodies, args.load_seconds, args.load_rounds, conns, install=not args.no_install)
         if load is None:
             print("load: wrk is not installed (apt-get install wrk); the load runs are skipped")
@@ -357,7 +344,6 @@ def main() -> int:
             for line in report(load):
                 print(line)
     if args.database_url and args.load_seconds > 0:
-        conns = tuple(int(c) for c in args.load_connections.split(","))
         db = bench_load_database(bodies, args.database_url, args.load_seconds, args.load_rounds, conns,
                                  install=not args.no_install)
         if db is not None:

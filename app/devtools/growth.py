@@ -39,9 +39,9 @@ def _cue(rng: random.Random, like: str) -> str:
     return out + "*" if like.endswith("*") else out
 
 
-def grown_files(root: str, factor: int, seed: int = 14) -> dict[str, bytes]:
-    """The rule files of `root` with `factor` x the theme lexicon and `factor` x the tier 1 and
-    tier 2 rows."""
+def grown_files(root: str, factor: int, seed: int = 14, shipped_cues: int | None = None) -> dict[str, bytes]:
+    """The rule files of `root` with `factor` x the lexicon's cues (generated theme concepts) and
+    `factor` x the tier 1 and tier 2 rows."""
     rng = random.Random(seed)
     files = dict(read_rule_files(root))
     shapes = [str(w) for rel, raw in sorted(files.items()) if rel.startswith("lexicon/")
@@ -49,7 +49,8 @@ def grown_files(root: str, factor: int, seed: int = 14) -> dict[str, bytes]:
               for lang in ("nl", "en") for w in c.get(lang) or ()]
     themes = yaml.safe_load(files[_THEMES])
     topics = sorted({c["theme"] for c in themes["concepts"] if isinstance(c.get("theme"), str)})
-    cues = len(load_ruleset(files).lexicon.cues)  # places and named schemes included
+    # every cue of the shipped set, places and named schemes included
+    cues = shipped_cues if shipped_cues is not None else len(load_ruleset(files).lexicon.cues)
     for k in range((factor - 1) * cues // 50):  # concepts of 25 cues per language
         picked = rng.sample(shapes, 50)
         themes["concepts"].append({"id": f"theme.grown{k}", "theme": topics[k % len(topics)], "weight": 1.0,
@@ -66,7 +67,9 @@ def grown_files(root: str, factor: int, seed: int = 14) -> dict[str, bytes]:
 def bench_growth(root: str, inputs: list[RouteInput], factor: int, rounds: int) -> dict[str, float]:
     """Median time per question of the shipped and the grown rule set, in alternating rounds of
     one process; raises when the grown set answers any question differently."""
-    routers = {"shipped": Router(load_ruleset(root)), "grown": Router(load_ruleset(grown_files(root, factor)))}
+    shipped = Router(load_ruleset(root))
+    grown = Router(load_ruleset(grown_files(root, factor, shipped_cues=len(shipped.data.lexicon.cues))))
+    routers = {"shipped": shipped, "grown": grown}
     for inp in inputs:
         a, b = routers["shipped"].route(inp), routers["grown"].route(inp)
         if [(r.provider_id, r.rule.split(".grown")[0]) for r in a.routes] != \

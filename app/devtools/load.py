@@ -18,19 +18,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.devtools.server import Base, free_port, migrated_sqlite, serve
+from sqlalchemy import text
+
+from app.db import make_engine
+from app.devtools.server import Base, cpu_split, migrate, migrated_sqlite, serve
 
 _SCRIPT = Path(__file__).with_name("varied.lua")
 
@@ -95,27 +95,25 @@ def _wrk(wrk: str, base: str, bodies: Path, connections: int, seconds: float, cp
                requests=d["requests"], errors=errors)
 
 
-def _cpus() -> tuple[set[int] | None, set[int] | None]:
-    if not hasattr(os, "sched_getaffinity"):
-        return None, None
-    cpus = sorted(os.sched_getaffinity(0))
-    if len(cpus) < 2:
-        return None, None
-    return {cpus[0]}, set(cpus[1:])
-
-
 def _decision_rows(url: str) -> int:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as con:
-        return int(con.execute("SELECT count(*) FROM decisions").fetchone()[0])
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM decisions")).scalar_one())
+    finally:
+        engine.dispose()
 
 
 @contextmanager
-def _server(cfg: Config, tmp: str, cpus: set[int] | None) -> Iterator[tuple[Base, str | None]]:
+def _server(cfg: Config, tmp: str, cpus: set[int] | None, database_url: str | None = None
+            ) -> Iterator[tuple[Base, str | None]]:
+    """The configuration's server; the service on `database_url`, else on a fresh SQLite database
+    whose URL is yielded (for counting its rows and dropping it afterwards)."""
     env = dict(cfg.env)
     url = None
     if cfg.app == "app.main:app":
-        url = migrated_sqlite(tmp, cfg.name)
-        env = {"DATABASE_URL": url, "WEGWIJZER_ANONYMOUS_RATE_LIMIT": "1000000",
+        url = None if database_url else migrated_sqlite(tmp, cfg.name)
+        env = {"DATABASE_URL": database_url or str(url), "WEGWIJZER_ANONYMOUS_RATE_LIMIT": "1000000",
                "WEGWIJZER_RULESET_FOLLOW": "false", **env}
     with serve(cfg.app, env, cpus=cpus if cfg.workers == 1 else None, workers=cfg.workers) as base:
         yield base, url
@@ -143,7 +141,7 @@ def bench_load(bodies: list[dict[str, object]], seconds: float, rounds: int, con
     wrk = wrk_path(install)
     if wrk is None:
         return None
-    server_cpus, client_cpus = _cpus()
+    server_cpus, client_cpus = cpu_split()
     configs = configurations()
     results: dict[str, dict[int, list[Run]]] = {c.name: {n: [] for n in connections} for c in configs}
     logged: dict[str, tuple[int, int]] = {}
@@ -167,24 +165,30 @@ def bench_load(bodies: list[dict[str, object]], seconds: float, rounds: int, con
                     # few more that were in flight when wrk stopped
                     logged[cfg.name] = (old[0] + answered, old[1] + rows)
                 _drop(url)
-        two = _two_workers(wrk, path, tmp, seconds, rounds, connections)
+        two, _ = _two_workers(wrk, path, tmp, seconds, rounds, connections)
     return {"runs": {name: {n: _median(v) for n, v in by_n.items()} for name, by_n in results.items()},
             "labels": {c.name: c.label for c in configs}, "logged": logged, "two_workers": two}
 
 
-def _two_workers(wrk: str, path: Path, tmp: str, seconds: float, rounds: int,
-                 connections: tuple[int, ...]) -> dict[str, dict[int, Run]]:
+def _two_workers(wrk: str, path: Path, tmp: str, seconds: float, rounds: int, connections: tuple[int, ...],
+                 database_url: str | None = None, workers: int = 2) -> tuple[dict[str, dict[int, Run]], int]:
+    """The floor and /v1/route with `workers` workers on all CPUs (shared with wrk), in
+    alternating rounds: the median runs, and how many answers /v1/route gave (warm-ups included)."""
     out: dict[str, dict[int, list[Run]]] = {"floor": {n: [] for n in connections},
                                             "route": {n: [] for n in connections}}
+    answered = 0
     for r in range(rounds):
         for name in (("floor", "route") if r % 2 == 0 else ("route", "floor")):
-            cfg = Config(name, "app.devtools.bare:app" if name == "floor" else "app.main:app", workers=2)
-            with _server(cfg, tmp, None) as (base, url):
-                _wrk(wrk, base, path, connections[0], 1.0, None)
+            cfg = Config(name, "app.devtools.bare:app" if name == "floor" else "app.main:app", workers=workers)
+            with _server(cfg, tmp, None, database_url) as (base, url):
+                runs = [_wrk(wrk, base, path, connections[0], 1.0, None)]  # warm-up
                 for n in connections:
-                    out[name][n].append(_wrk(wrk, base, path, n, seconds, None))
+                    runs.append(_wrk(wrk, base, path, n, seconds, None))
+                    out[name][n].append(runs[-1])
+                if name == "route":
+                    answered += sum(run.requests for run in runs)
             _drop(url)
-    return {name: {n: _median(v) for n, v in by_n.items()} for name, by_n in out.items()}
+    return {name: {n: _median(v) for n, v in by_n.items()} for name, by_n in out.items()}, answered
 
 
 def _drop(url: str | None) -> None:
@@ -231,25 +235,9 @@ def cold_start(rounds: int = 3) -> list[float]:
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(rounds):
             url = migrated_sqlite(tmp, f"cold{r}")
-            port = free_port()
             t0 = time.perf_counter()
-            proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-                                     "--port", str(port), "--log-level", "warning",
-                                     "--http", "app.server:BoundedHttpToolsProtocol"],
-                                    env={**os.environ, "DATABASE_URL": url})
-            try:
-                while time.perf_counter() - t0 < 60:
-                    try:
-                        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as resp:
-                            if resp.status == 200:
-                                out.append(time.perf_counter() - t0)
-                                break
-                    except OSError:
-                        pass
-                    time.sleep(0.01)
-            finally:
-                proc.terminate()
-                proc.wait(timeout=10)
+            with serve("app.main:app", {"DATABASE_URL": url}, ready_path="/readyz", poll_s=0.01):
+                out.append(time.perf_counter() - t0)
     return out
 
 
@@ -267,7 +255,7 @@ def rss_growth(bodies: list[dict[str, object]], requests: int, install: bool = T
     wrk = wrk_path(install)
     if wrk is None or not Path("/proc/self/status").exists():
         return None
-    server_cpus, client_cpus = _cpus()
+    server_cpus, client_cpus = cpu_split()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bodies.txt"
         write_bodies(bodies, path)
@@ -294,42 +282,12 @@ def bench_load_database(bodies: list[dict[str, object]], url: str, seconds: floa
     the floor with as many workers, in alternating rounds; the decision rows written during the
     runs are counted against the answers wrk read. The database is migrated first and its
     decision log grows by the run (use a throwaway database)."""
-    from sqlalchemy import create_engine, text
-
     wrk = wrk_path(install)
     if wrk is None:
         return None
-    subprocess.run([sys.executable, "-m", "app", "migrate"], env={**os.environ, "DATABASE_URL": url},
-                   check=True, capture_output=True)
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1)
-                           if url.startswith("postgresql://") else url)
-
-    def rows() -> int:
-        with engine.connect() as conn:
-            return int(conn.execute(text("SELECT count(*) FROM decisions")).scalar_one())
-
-    out: dict[str, dict[int, list[Run]]] = {"floor": {n: [] for n in connections},
-                                            "route": {n: [] for n in connections}}
-    answered = 0
-    before = rows()
+    before = _decision_rows(migrate(url))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bodies.txt"
         write_bodies(bodies, path)
-        for r in range(rounds):
-            for name in (("floor", "route") if r % 2 == 0 else ("route", "floor")):
-                env = {"DATABASE_URL": url, "WEGWIJZER_ANONYMOUS_RATE_LIMIT": "1000000",
-                       "WEGWIJZER_RULESET_FOLLOW": "false"}
-                app = "app.devtools.bare:app" if name == "floor" else "app.main:app"
-                with serve(app, env, workers=workers) as base:
-                    warm = _wrk(wrk, base, path, connections[0], 1.0, None)
-                    for n in connections:
-                        run = _wrk(wrk, base, path, n, seconds, None)
-                        out[name][n].append(run)
-                        if name == "route":
-                            answered += run.requests
-                    if name == "route":
-                        answered += warm.requests
-    written = rows() - before
-    engine.dispose()
-    return DatabaseLoad({name: {n: _median(v) for n, v in by_n.items()} for name, by_n in out.items()},
-                        written, answered)
+        runs, answered = _two_workers(wrk, path, tmp, seconds, rounds, connections, url, workers)
+    return DatabaseLoad(runs, _decision_rows(url) - before, answered)
