@@ -29,7 +29,7 @@ from app.clients import store
 from app.clients.auth import Access
 from app.clients.keys import SCOPES
 from app.clients.models import ClientRow
-from app.clients.ratelimit import make_limiter
+from app.clients.ratelimit import DatabaseStorage, RateLimiter, SharedCounting, make_limiter
 from app.config import get_settings
 from app.db import make_engine
 from app.devtools.server import serve
@@ -443,6 +443,47 @@ def test_a_nul_in_the_path_or_query_is_422(app_client: TestClient) -> None:
     for url in ("/v1/decisions/abc%00def", "/v1/referrals?provider=kvk%00", "/v1/stats?from=2026%00"):
         r = app_client.get(url)
         assert r.status_code == 422 and r.headers["content-type"] == PROBLEM and "NUL" in r.json()["detail"], url
+
+
+class _SlowStore(DatabaseStorage):
+    """The shared store on a loaded machine: writes take `delay` seconds (past the wait budget)."""
+
+    delay = 0.0
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        time.sleep(self.delay)
+        return super().incr(key, expiry, amount)
+
+
+@pytest.mark.parametrize("seen_before", [0, 30])
+def test_a_slow_store_does_not_open_a_second_allowance_beside_a_full_bucket(tmp_path: Any,
+                                                                            seen_before: int) -> None:
+    """Requests whose trip misses the budget are answered in the worker, on the count the last
+    trip returned plus those answered here since: across slow and quick trips, exactly the limit
+    passes (a fresh per-process allowance would let up to twice the limit through)."""
+    url = f"sqlite:///{tmp_path}/limits.db"
+    fresh_database(url)
+    engine = make_engine(url)
+    store = _SlowStore(engine)
+    counting = SharedCounting(RateLimiter(store), budget_s=0.05)
+
+    async def burst(n: int) -> list[bool]:
+        return [v.allowed for v in await asyncio.gather(*(counting.hit("ip:1", 40) for _ in range(n)))]
+
+    async def scenario() -> list[bool]:
+        first = await burst(seen_before)  # a quick store: these are answered from the shared count
+        store.delay = 0.15
+        later = []
+        for _ in range(6):  # bursts that miss their budget, while trips land between them
+            later += await burst(10)
+            await asyncio.sleep(0.06)
+        await asyncio.sleep(0.3)
+        return first + later
+
+    allowed = asyncio.run(scenario())
+    assert allowed.count(True) == 40, allowed
+    assert counting.trips >= 2
+    engine.dispose()
 
 
 def test_high_limits_are_counted_in_batches_and_still_hold_across_workers(tmp_path: Any) -> None:

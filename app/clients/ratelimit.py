@@ -25,6 +25,8 @@ from starlette.concurrency import run_in_threadpool
 
 log = structlog.get_logger("wegwijzer.ratelimit")
 
+WINDOW_S = 60.0  # the counting window (limits are per minute)
+
 # One statement: start a new window when the old one has expired, else count on. Portable
 # between PostgreSQL and SQLite (3.35+ for RETURNING).
 _INCR = text(
@@ -236,6 +238,9 @@ class _Flight:
     since: float | None = None  # loop time the running trip started; None: no trip running
     unannounced: int = 0  # answered locally while a trip hung: added by the next trip
     task: asyncio.Task[None] | None = None  # the running trips (kept: the loop holds tasks weakly)
+    known: int = 0  # the shared count the last trip returned
+    known_until: float = 0.0  # loop time its window ends at the latest
+    local: int = 0  # answered here since, not yet in a count a trip returned
 
 
 class SharedCounting:
@@ -245,9 +250,10 @@ class SharedCounting:
     together (one write adds them all) and each learns its place in the window from the count the
     trip returns: request i of a group of k allowed iff count - k + 1 + i <= limit. That is as
     exact as one write per request, without a herd of writes on one row. A request waits at most
-    `budget_s` for its trip (then it is answered from the worker's own count, and the shared
-    count still lands); while a trip hangs past the budget, requests do not queue behind it at
-    all, and are added to the store by the next trip that gets through."""
+    `budget_s` for its trip (then it is answered in the worker, from the shared count the last
+    trip returned plus what the worker answered since, and the shared count still lands); while
+    a trip hangs past the budget, requests do not queue behind it at all, and are added to the
+    store by the next trip that gets through."""
 
     def __init__(self, limiter: RateLimiter, budget_s: float) -> None:
         self.limiter = limiter
@@ -267,7 +273,7 @@ class SharedCounting:
             flight = self._flights[bucket] = _Flight()
         if flight.since is not None and loop.time() - flight.since > self.budget_s:
             flight.unannounced += 1  # the store hangs: answer here, count it later
-            return limiter.hit_local(bucket, per_minute)
+            return self._answer_here(flight, bucket, per_minute)
         answer: asyncio.Future[Verdict] = loop.create_future()
         flight.waiting.append(answer)
         if flight.since is None:
@@ -276,7 +282,22 @@ class SharedCounting:
         try:
             return await asyncio.wait_for(asyncio.shield(answer), self.budget_s)
         except TimeoutError:
-            return limiter.hit_local(bucket, per_minute)
+            answer.cancel()  # marks it answered here: its trip still counts it in the store
+            return self._answer_here(flight, bucket, per_minute)
+
+    def _answer_here(self, flight: _Flight, bucket: str, per_minute: int) -> Verdict:
+        """A request its trip did not answer within the budget: decided in this worker, on the
+        shared count the last trip returned plus what was answered here since (so a slow store
+        does not open a fresh per-process allowance next to a bucket that is already full), and
+        within the per-process limit."""
+        now = asyncio.get_running_loop().time()
+        if now >= flight.known_until:
+            flight.known = 0
+        flight.local += 1
+        local = self.limiter.hit_local(bucket, per_minute)
+        if local.allowed and flight.known + flight.local > per_minute:
+            return Verdict(False, per_minute, max(1, math.ceil(flight.known_until - now)))
+        return local
 
     async def _fly(self, bucket: str, per_minute: int, flight: _Flight) -> None:
         loop = asyncio.get_running_loop()
@@ -295,6 +316,13 @@ class SharedCounting:
                             answer.set_result(self.limiter.hit_local(bucket, per_minute))
                     continue
                 self.trips += 1
+                now = loop.time()
+                if now >= flight.known_until:
+                    flight.known_until = now + WINDOW_S if not reset else now + reset - time.time()
+                elif reset:
+                    flight.known_until = now + reset - time.time()
+                answered_here = early + sum(1 for answer in group if answer.done())
+                flight.known, flight.local = hits, max(0, flight.local - answered_here)
                 first = hits - len(group) + 1  # the group comes last in the trip
                 for i, answer in enumerate(group):
                     if not answer.done():
