@@ -68,8 +68,11 @@ def settings_for(url: str, **kw: object) -> Settings:
 @pytest.fixture(scope="session")
 def _shared_client(db_url: str) -> Iterator[TestClient]:
     fresh_database(db_url)
-    # It lives through every test module: it must not follow rule sets that a test activates.
-    with TestClient(create_app(settings_for(db_url, ruleset_follow=False)), headers=AUTH) as c:
+    # It lives through every test module: it must not follow rule sets that a test activates,
+    # nor deliver referrals: its outbox thread would take rows from the tests that move an
+    # outbox themselves (with another policy and other webhooks).
+    with TestClient(create_app(settings_for(db_url, ruleset_follow=False, referral_worker=False)),
+                    headers=AUTH) as c:
         yield c
 
 

@@ -7,7 +7,8 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import SHIPPED_VERSION
+from app.main import create_app
+from tests.conftest import SHIPPED_VERSION, fresh_database, settings_for
 
 PROBLEM = "application/problem+json"
 
@@ -229,6 +230,14 @@ def test_meta_health_and_readiness(client: TestClient) -> None:
     deadline = time.monotonic() + 10
     while (ready := client.get("/readyz")).status_code != 200 and time.monotonic() < deadline:
         time.sleep(0.2)
+    assert ready.status_code == 200 and ready.json()["checks"] == {
+        "routing": "ok", "database": "ok", "decision_log": "ok"}  # the shared service delivers no referrals
+
+
+def test_readiness_reports_the_referral_outbox_when_this_process_delivers(db_url: str) -> None:
+    fresh_database(db_url)
+    with TestClient(create_app(settings_for(db_url, ruleset_follow=False, referral_worker=True))) as c:
+        ready = c.get("/readyz")
     assert ready.status_code == 200 and ready.json()["checks"] == {
         "routing": "ok", "database": "ok", "decision_log": "ok", "referral_outbox": "ok"}
 
