@@ -48,6 +48,25 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik heb een scooter van een particulier gekocht en hij blijkt gestolen. Wie moet ik bellen?", "consumer"),
     ("Mijn zoon wil op de vrijmarkt zijn oude speelgoed verkopen. Moet dat ergens gemeld worden?",
      "private_person"),
+    # fresh sets d and e (2026-12-05): sick at home, a new employer, a job interview, social
+    # assistance, a subscription, a seller's refusal, savings, a credit record, a neighbour's plans
+    ("Ik zit sinds de zomer ziek thuis. Krijg ik nog wel mijn eindejaarsuitkering?", "employee"),
+    ("Per januari ga ik naar een nieuwe werkgever. Wat gebeurt er met mijn opgebouwde pensioen?", "employee"),
+    ("Ik werk als planner bij een transportbedrijf en ben boventallig verklaard. Wat zijn mijn rechten?",
+     "employee"),
+    ("I have a job interview at a bank on Monday. May they ask about my health?", "job_seeker"),
+    ("I'm on social assistance. Can the municipality help me pay for a course?", "job_seeker"),
+    ("Mijn telefoonabonnement loopt nog een jaar door terwijl ik wil overstappen. Mag de provider dat?",
+     "consumer"),
+    ("My washing machine broke after thirteen months and the shop says I have to pay for the repair. "
+     "Is that right?", "consumer"),
+    ("I keep my savings in a deposit account and own a few shares; how is that taxed this year?",
+     "private_person"),
+    ("Door een BKR-notering krijg ik geen lening voor een auto. Hoe kom ik eraf?", "private_person"),
+    ("Mijn buren hebben een vergunning voor een dakterras gekregen. Hoe maak ik bezwaar?", "neighbour"),
+    ("Ik woon in het centrum naast een discotheek en slaap slecht door de bassen. Wie meet het geluid?",
+     "neighbour"),
+    ("I own a detached house and want solar panels on the roof; is there a municipal grant?", "homeowner"),
 ]
 
 
@@ -84,6 +103,14 @@ BUSINESS_ROLES = [
     ("My employees complain that our employer branding is weak; how do we find staff in a tight market?", "wsp"),
     ("I cut hair and would like to receive clients in the attic room of my house. Do I need a permit?",
      "gemeente"),
+    # a firm renting its premises, a shop asked about a warranty, working hours and contracts
+    ("Wij huren een bedrijfshal en willen zonnepanelen op het dak. Moeten we de eigenaar als huurder "
+     "om toestemming vragen?", "kvk"),
+    ("Ik heb een fietsenzaak. Een klant brengt een e-bike van 2.400 euro terug na twee jaar; moet ik als "
+     "winkelier de accu vervangen?", "kvk"),
+    ("In onze bakkerij beginnen we om vier uur. Hoeveel uur mag een medewerker van 17 per dag werken?", "kvk"),
+    ("We run a festival catering business: may we put students on zero-hours contracts and call them in "
+     "the day before?", "kvk"),
 ]
 
 
@@ -150,6 +177,65 @@ def test_a_door_named_in_other_words(router: Router, question: str, door: str) -
     assert not d.out_of_scope, d.facts
     assert door in [r.provider_id for r in d.routes[:2]], [r.provider_id for r in d.routes]
     assert d.routes[0].provider_id == door or d.outcome == "clarify"
+
+
+MENTIONED_NOT_ASKED = [
+    # an instrument only mentioned (where it was read or who brought it up) does not decide
+    ("Mijn adviseur begon direct over de WBSO, maar wij zoeken eerst een kennisinstelling om samen ons "
+     "prototype te testen. Wie brengt ons in contact?", "rom"),
+    ("I read about the Innovation Box on the RVO website, but first we need to know: do we register as a "
+     "BV or as a sole proprietorship?", "kvk"),
+]
+
+
+@pytest.mark.parametrize(("question", "family"), MENTIONED_NOT_ASKED)
+def test_an_instrument_only_mentioned_does_not_decide(router: Router, question: str, family: str) -> None:
+    from app.routing.model import LocationInput, RouteInput
+
+    d = router.route(RouteInput(question=question, location=LocationInput(province="Overijssel")))
+    assert d.routes[0].family == family, [r.provider_id for r in d.routes]
+
+
+def test_an_instrument_mentioned_without_a_contrast_is_the_subject(router: Router) -> None:
+    d = route(router, "Ik las over de WBSO. Hoe vraag ik die aan voor onze softwareontwikkelaars?")
+    assert d.routes[0].family == "rvo", [r.provider_id for r in d.routes]
+
+
+def test_the_body_a_named_fund_belongs_to_is_the_door(router: Router) -> None:
+    # "van <ROM>" after a scheme word: the fund is that ROM's, not a national proof-of-concept scheme
+    d = route(router, "Kunnen wij een lening krijgen uit het Proof-of-Concept-fonds van de NOM voor ons "
+                      "prototype?")
+    assert d.routes[0].provider_id == "rom:nom", [r.provider_id for r in d.routes]
+
+
+def test_an_instrument_named_by_more_words_wins_a_tie(router: Router) -> None:
+    # "belastingaanslag" names a tax, "reclamebelasting" and "precariobelasting" the municipality's
+    d = route(router, "Op onze belastingaanslag staan zowel reclamebelasting als precariobelasting voor "
+                      "hetzelfde uithangbord. Waarom betaal ik twee keer?")
+    assert d.routes[0].family == "gemeente", [r.provider_id for r in d.routes]
+
+
+def test_four_digits_in_brackets_after_a_place_are_its_postcode(router: Router) -> None:
+    # Oosterwolde is in Fryslân and in Gelderland; the postcode says which
+    d = route(router, "Ik heb een kapsalon in Oosterwolde (8431). Mag ik een bord op de stoep zetten?")
+    assert d.routes[0].provider_id == "gemeente:GM0085", [r.provider_id for r in d.routes]
+    d = route(router, "Ik heb een kapsalon (2025) en wil een bord op de stoep zetten.")  # a year, not a postcode
+    assert d.location is None or d.location.postcode is None
+
+
+def test_the_price_of_a_thing_is_not_money_to_raise(router: Router) -> None:
+    d = route(router, "Een klant kocht bij ons een bank van 1.800 euro en wil die na een jaar ruilen. Moet dat?")
+    assert "qredits" not in [r.family for r in d.routes], [r.provider_id for r in d.routes]
+    d = route(router, "Ik heb voor mijn bakkerij een lening van 40.000 euro nodig. Waar kan ik terecht?")
+    assert d.routes[0].family == "qredits", [r.provider_id for r in d.routes]
+
+
+def test_people_from_the_social_firm_are_a_staff_question(router: Router) -> None:
+    from app.routing.model import LocationInput, RouteInput
+
+    d = router.route(RouteInput(question="Kunnen we een ploeg van het sociaal werkbedrijf bij ons laten "
+                                         "meewerken in de kwekerij?", location=LocationInput(municipality="Westland")))
+    assert d.routes[0].family == "wsp", [r.provider_id for r in d.routes]
 
 
 def test_a_place_before_a_scheme_for_a_purpose_names_the_province(router: Router) -> None:

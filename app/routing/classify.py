@@ -20,6 +20,7 @@ class InstrumentHit(NamedTuple):
     position: int
     evidence: tuple[str, ...]
     provider: str | None
+    mentions: int = 1  # how often it is named, in words apart ("advertising tax and precario": 2)
 
 
 class Evidence:
@@ -96,10 +97,21 @@ class Evidence:
 def gather(matches: Sequence[Match]) -> Evidence:
     ev = Evidence()
     best: dict[str, Match] = {}
+    named: dict[str, list[str]] = {}  # every name an instrument's concept was named by, in order
+    spans: dict[str, list[tuple[int, int]]] = {}  # per instrument, its names that do not overlap
     for m in matches:
-        cur = best.get(m.concept.id)
+        cid = m.concept.id
+        cur = best.get(cid)
         if cur is None or m.weight > cur.weight:
-            best[m.concept.id] = m
+            best[cid] = m
+        inst = m.concept.instrument
+        if inst is not None:
+            names = named.setdefault(cid, [])
+            if m.evidence not in names:
+                names.append(m.evidence)
+            seen = spans.setdefault(inst, [])
+            if all(m.end <= a or b <= m.start for a, b in seen):  # "SLIM-subsidie" is one name
+                seen.append((m.start, m.end))
     ordered = sorted(best.values(), key=lambda m: m.start)
     for m in ordered:
         c = m.concept
@@ -114,16 +126,17 @@ def gather(matches: Sequence[Match]) -> Evidence:
                 ev.add_need(t, s, w * f, m.start, word)
         if c.instrument is not None:
             prev = ev.instruments.get(c.instrument)
+            words = named[c.id]  # "advertising tax and precario": named twice
             if prev is None or w > prev.weight:
                 ev.instruments[c.instrument] = InstrumentHit(
                     c.instrument, w, min(m.start, prev.position) if prev else m.start,
-                    (*(prev.evidence if prev else ()), word),
-                    c.provider or (prev.provider if prev else None),
+                    (*(prev.evidence if prev else ()), *words),
+                    c.provider or (prev.provider if prev else None), len(spans[c.instrument]),
                 )
             else:
                 ev.instruments[c.instrument] = InstrumentHit(
-                    prev.id, prev.weight, prev.position, (*prev.evidence, word),
-                    prev.provider or c.provider,
+                    prev.id, prev.weight, prev.position, (*prev.evidence, *words),
+                    prev.provider or c.provider, len(spans[c.instrument]),
                 )
         for s in c.signals:
             ev.signals.add(s)
@@ -142,9 +155,10 @@ def gather(matches: Sequence[Match]) -> Evidence:
 
 
 def ranked_instruments(ev: Evidence, min_weight: float) -> list[InstrumentHit]:
-    """Named instruments the question is about: strongest first, then the one named first."""
+    """Named instruments the question is about: strongest first, then the one named more often
+    ("advertising tax and precario" over "tax bill"), then the one named first."""
     hits = [h for h in ev.instruments.values() if h.weight >= min_weight]
-    return sorted(hits, key=lambda h: (-h.weight, h.position))
+    return sorted(hits, key=lambda h: (-h.weight, -h.mentions, h.position))
 
 
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__ (hot path)

@@ -94,6 +94,7 @@ class Router:
         self._private_roles = frozenset(r.id for r in data.roles.values() if r.private)
         self._negations = _marker_index(data.language.negation_markers)
         self._goals = _marker_index(data.language.goal_markers)
+        self._mentions = _marker_index(data.language.mention_markers)
         self._scheme_words: dict[str, bool] = {}  # memo of LanguageData.is_scheme_word
 
     @classmethod
@@ -232,6 +233,19 @@ class Router:
             hit = self._scheme_hit(tok, place) if place is not None else None
             if hit is not None:
                 return hit
+        return None
+
+    def _scheme_owned_by(self, tokens: Sequence[Token], first: int) -> int | None:
+        """The position of the scheme word that the body named at `first` owns ("het
+        Proof-of-Concept-fonds van ROM Utrecht Region", "de lening van Qredits"): that body is the
+        door, as a place's own scheme is its province's (`_regional_scheme`); None if none."""
+        links = self.data.language.scheme_links
+        sent = tokens[first].sent
+        k = first - 1
+        while k >= 0 and first - k <= 3 and tokens[k].norm in links and tokens[k].sent == sent:
+            k -= 1
+        if 0 <= k < first - 1 and tokens[k].sent == sent and self._is_scheme_word(tokens[k].norm):
+            return k
         return None
 
     def _is_scheme_word(self, norm: str) -> bool:
@@ -565,6 +579,8 @@ class Router:
         norms = {t.norm for t in tokens}
         negated = _after_markers(tokens, self._negations, 4) if not norms.isdisjoint(self._negations) else set()
         goals = _after_markers(tokens, self._goals, 2) if not norms.isdisjoint(self._goals) else set()
+        mentioned = (_mentioned(tokens, self._mentions, self.data.language.contrast_words)
+                     if not norms.isdisjoint(self._mentions) else set())
         sentence, questions = _sentences(text, tokens)
         # Another instrument, or a topic of its own, in a question sentence makes the
         # instruments of the other sentences context ("Wij vallen niet onder de plicht. Kan ik
@@ -572,6 +588,16 @@ class Router:
         # leaves them the subject.
         several = len(set(sentence)) > 1 and any(
             (m.concept.instrument or m.concept.themes) and sentence[m.first] in questions for m in matches)
+        # a body named right after a scheme word owns that scheme ("het Proof-of-Concept-fonds van
+        # ROM Utrecht Region"): the body is asked about, the scheme's own kind is not
+        owners: set[int] = set()
+        owned: set[int] = set()
+        for m in matches:
+            if m.concept.instrument is not None and m.concept.provider:
+                k = self._scheme_owned_by(tokens, m.first)
+                if k is not None:
+                    owners.add(m.first)
+                    owned.add(k)
         out: list[Match] = []
         for m in matches:
             if m.concept.instrument is not None:
@@ -583,8 +609,13 @@ class Router:
                     scale *= th.example_instrument_factor
                 if m.first in negated:  # "valt niet onder de energiebesparingsplicht"
                     scale *= th.negated_instrument_factor
-                elif m.first in goals:  # "to use the Innovation Box"
+                elif m.first in mentioned:  # "las ik over de MIT-regeling, maar ..."
+                    scale *= th.mentioned_instrument_factor
+                elif m.first in goals or m.first in owners:
+                    # "to use the Innovation Box"; "het ...-fonds van ROM Utrecht Region"
                     scale *= th.goal_instrument_factor
+                if not m.concept.provider and (m.last in owned or m.last + 1 in owned):
+                    scale *= th.mentioned_instrument_factor  # the owner's fund, named by its kind
                 if scale != 1.0:
                     m = m._replace(scale=scale)
             out.append(m)
@@ -887,6 +918,27 @@ def _after_markers(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str,
             end = i + len(mk)
             if end <= n and all(tokens[i + k].norm == w for k, w in enumerate(mk)):
                 out.update(k for k in range(end, min(n, end + reach)) if tokens[k].sent == tok.sent)
+    return out
+
+
+def _mentioned(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str, ...], ...]],
+               contrast: frozenset[str], reach: int = 10) -> set[int]:
+    """Token positions between a mention marker and a contrast word after it in its sentence
+    ("las ik over de MIT-regeling, maar ...", "I read about the Innovation Box on the RVO
+    website, but ..."); nothing when no contrast follows ("Mijn bank had het over een
+    BMKB-borgstelling. Moet ik die zelf aanvragen?": that is what is asked about)."""
+    out: set[int] = set()
+    for start in sorted(_after_markers(tokens, index, reach)):
+        if start in out:
+            continue
+        clause: list[int] = []
+        for k in range(start, min(len(tokens), start + reach)):
+            if tokens[k].sent != tokens[start].sent:
+                break
+            if tokens[k].norm in contrast:
+                out.update(clause)
+                break
+            clause.append(k)
     return out
 
 

@@ -7,7 +7,7 @@ multipliers, location and staff words) come from routing_rules/language.yaml.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -41,6 +41,10 @@ class LanguageData:
     negation_markers: tuple[tuple[str, ...], ...] = ()
     # an instrument right after these is the question's goal ("to use the Innovation Box")
     goal_markers: tuple[tuple[str, ...], ...] = ()
+    # an instrument right after these, in a clause a contrast word ends, is only mentioned:
+    # where the asker read or heard of it ("las ik over de MIT-regeling, maar ...")
+    mention_markers: tuple[tuple[str, ...], ...] = ()
+    contrast_words: frozenset[str] = frozenset()  # "maar", "but": what follows is the question
     default_language: str = "nl"
     # words for a scheme; next to a place name they name a regional one ("Friese subsidie")
     scheme_words: frozenset[str] = frozenset()
@@ -98,7 +102,8 @@ def _looks_like_year(n: int) -> bool:
 
 def find_postcode(text: str, tokens: Sequence[Token], lang: LanguageData) -> tuple[str, str] | None:
     """A postcode written in the question: "5038 AB" / "5038ab" anywhere, or four digits after a
-    location or postcode word ("ik zit in 5038", "postcode 9711"), never a year or an amount."""
+    location or postcode word ("ik zit in 5038", "postcode 9711") or in brackets after a name
+    ("Oosterwolde (8431)"), never a year or an amount."""
     for m in _PC6_RE.finditer(text):
         letters = m.group(2)
         glued = m.group(0)[4:5] != " "
@@ -119,6 +124,9 @@ def find_postcode(text: str, tokens: Sequence[Token], lang: LanguageData) -> tup
             return tok.norm, tok.surface
         if prev and prev[-1] in lang.location_words and not _looks_like_year(int(tok.norm)):
             return tok.norm, tok.surface
+        if (i and text[tok.start - 1 : tok.start] == "(" and text[tok.end : tok.end + 1] == ")"
+                and tokens[i - 1].surface[:1].isupper() and not _looks_like_year(int(tok.norm))):
+            return tok.norm, tok.surface  # "in Oosterwolde (8431)": a place with its postcode
     return None
 
 
@@ -161,13 +169,22 @@ def _money_role(tokens: Sequence[Token], i: int, j: int, lang: LanguageData) -> 
     near += [t.norm for t in tokens[j + 1 : j + 3] if t.sent == sent]
     if any(w in roles.get(THRESHOLD, ()) for w in near):
         return THRESHOLD
-    if any(t.norm in roles.get(RAISE, ()) for t in tokens if t.sent == sent):
+    if any(_raises(t.norm, roles) for t in tokens if t.sent == sent):
         return RAISE  # "tot € 50.000 lenen": a comparison word next to money to borrow
     if any(w in roles.get(COMPARISON, ()) for w in near):
         return THRESHOLD  # "omzet onder de", "boven € 20.000"
     if any(w in roles.get(VALUE, ()) for w in near):
         return VALUE
     return None
+
+
+def _raises(word: str, roles: Mapping[str, frozenset[str]]) -> bool:
+    """A word of money to raise, also as the first part of a compound ("kredietaanvraag",
+    "financieringsbehoefte"): raise words of 6+ letters."""
+    raise_words = roles.get(RAISE, frozenset())
+    if word in raise_words:
+        return True
+    return len(word) > 7 and any(word.startswith(w) for w in raise_words if len(w) >= 6)
 
 
 def find_amounts(tokens: Sequence[Token], lang: LanguageData, text: str) -> list[Quantity]:

@@ -96,6 +96,7 @@ class Thresholds:
     second_need_theme: float
     negated_instrument_factor: float = 1.0
     goal_instrument_factor: float = 1.0
+    mentioned_instrument_factor: float = 1.0
     learned: Learned = Learned()
 
 
@@ -768,6 +769,8 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         example_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("example_markers"))),
         negation_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("negation_markers"))),
         goal_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("goal_markers"))),
+        mention_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("mention_markers"))),
+        contrast_words=_word_set(lang_doc.get("contrast_words")),
         default_language=str(lang_doc.get("default_language", "nl")),
         scheme_words=_word_set(lang_doc.get("scheme_words")),
         scheme_heads=tuple(sorted(w for w in _word_set(lang_doc.get("scheme_words")) if len(w) >= 5)),
@@ -842,6 +845,7 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             second_need_theme=float(th.get("second_need_theme", 1.0)),
             negated_instrument_factor=float(th.get("negated_instrument_factor", 1.0)),
             goal_instrument_factor=float(th.get("goal_instrument_factor", 1.0)),
+            mentioned_instrument_factor=float(th.get("mentioned_instrument_factor", 1.0)),
             learned=_learned(r, th.get("learned")),
         )
     except (KeyError, TypeError, ValueError) as e:
