@@ -67,6 +67,19 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik woon in het centrum naast een discotheek en slaap slecht door de bassen. Wie meet het geluid?",
      "neighbour"),
     ("I own a detached house and want solar panels on the roof; is there a municipal grant?", "homeowner"),
+    # fresh set f (2026-12-05): pensioners, heirs, carers, volunteers, selling one's own things,
+    # private debts, consumer disputes, a bankrupt employer
+    ("Ik ben gepensioneerd en wil af en toe meehelpen in de winkel van mijn zoon. Wat betekent dat voor mijn "
+     "belasting?", "private_person"),
+    ("My mother passed away last month. Which return do we file for the inheritance tax on her house?",
+     "private_person"),
+    ("Ik zorg voor mijn zieke partner. Kan de gemeente via de Wmo iemand sturen zodat ik even rust heb?",
+     "private_person"),
+    ("Ik verkoop spullen uit mijn eigen verzameling op een site voor tweedehands boeken. Moet ik belasting "
+     "betalen?", "private_person"),
+    ("Ik heb veel schulden en de deurwaarder staat voor de deur. Kan de gemeente helpen?", "private_person"),
+    ("Onze vlucht naar Lissabon werd geannuleerd. Krijgen we de hotelkosten vergoed?", "consumer"),
+    ("The company I worked for went under and nobody has paid my last salary. Who pays it now?", "employee"),
 ]
 
 
@@ -111,6 +124,11 @@ BUSINESS_ROLES = [
     ("In onze bakkerij beginnen we om vier uur. Hoeveel uur mag een medewerker van 17 per dag werken?", "kvk"),
     ("We run a festival catering business: may we put students on zero-hours contracts and call them in "
      "the day before?", "kvk"),
+    # selling keeps a question in scope when no private role is written
+    ("Ik verkoop zelfgemaakte kaarsen op markten. Vanaf wanneer moet ik me bij de KVK inschrijven?", "kvk"),
+    ("Onze administratie betaalde een factuur na een mail die van de directeur leek te komen. Wat nu?", "dtc"),
+    ("We willen de aandelen van onze bv aan onze dochter schenken; geldt de bedrijfsopvolgingsregeling voor de "
+     "schenkbelasting?", "belastingdienst"),
 ]
 
 
