@@ -19,6 +19,7 @@ from app.clients import auth as auth_module
 from app.clients import store
 from app.clients.auth import UNKNOWN_KEYS_CACHED, Authenticator
 from app.clients.ratelimit import make_limiter
+from app.config import PROJECT_ROOT
 from app.db import make_engine, normalise_url
 from app.main import create_app
 from app.meta.readiness import migrations_head
@@ -155,6 +156,36 @@ def test_readiness_is_503_on_a_database_behind_the_code(tmp_path: Path) -> None:
         assert r.status_code == 503
         assert "an-older-revision" in r.json()["checks"]["database"]
         assert migrations_head() in r.json()["checks"]["database"]
+
+
+def test_the_migrations_head_is_alembics(tmp_path: Path) -> None:
+    """Readiness reads the head from the scripts without importing Alembic (cold start); it is
+    the head Alembic itself finds, also with a branch merged and a second head left open."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    import app.meta.readiness as readiness
+
+    config = Config(toml_file=str(PROJECT_ROOT / "pyproject.toml"))
+    assert [migrations_head()] == ScriptDirectory.from_config(config).get_heads()
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    for name, body in (("a.py", 'revision = "a"\ndown_revision = None\n'),
+                       ("b.py", 'revision: str = "b"\ndown_revision: str | None = "a"\n'),
+                       ("c.py", 'revision = "c"\ndown_revision = "a"\n'),
+                       ("m.py", 'revision = "m"\ndown_revision = ("b", "c")\n')):
+        (versions / name).write_text(body, encoding="utf-8")
+    try:
+        readiness.migrations_head.cache_clear()
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(readiness, "_script_location", lambda: tmp_path)
+            assert readiness.migrations_head() == "m"
+            readiness.migrations_head.cache_clear()
+            (versions / "m.py").unlink()
+            with pytest.raises(RuntimeError, match="2 heads"):
+                readiness.migrations_head()
+    finally:
+        readiness.migrations_head.cache_clear()
 
 
 def test_random_keys_are_limited_per_ip_without_a_database_trip_each(db_url: str,
