@@ -309,6 +309,17 @@ def test_render_report_and_as_dict_of_the_shipped_set(
 
 
 # -- decision tables -------------------------------------------------------------------------------
+def test_a_set_already_loaded_is_validated_as_if_loaded_again(shipped_report: Report, shipped: Files,
+                                                            duplicate: Case) -> None:
+    """A starting worker hands the validator the rule set its router was built from (no second
+    load); the report is the same, for the shipped set and for one with an error."""
+    from app.routing.loader import load_ruleset
+
+    assert validate(shipped, today=TODAY, loaded=load_ruleset(shipped)) == shipped_report
+    files, report = duplicate
+    assert validate(files, today=TODAY, loaded=load_ruleset(files)) == report and report.errors
+
+
 def test_duplicate_row(duplicate: Case) -> None:
     files, report = duplicate
     assert summary(report) == [(ERROR, "duplicate_row", "tax.any.copy")]

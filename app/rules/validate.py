@@ -529,11 +529,13 @@ def _sort_key(f: Finding) -> tuple[int, int, str, int, str]:
             f.file, f.line or 0, f.where)
 
 
-def validate(files: Mapping[str, bytes], today: date | None = None) -> Report:
-    """Check a rule set given as content (relative path -> bytes)."""
+def validate(files: Mapping[str, bytes], today: date | None = None, loaded: RuleSetData | None = None) -> Report:
+    """Check a rule set given as content (relative path -> bytes). `loaded`: the same files as
+    the loader already read them (a worker starting up has just built its router from them),
+    so they are not loaded a second time."""
     src = _Sources(files)
     try:
-        data = load_ruleset(files)
+        data = loaded if loaded is not None else load_ruleset(files)
     except RuleSetError as e:
         found = [_problem_finding(p, src) for p in e.problems]
         # A file that is missing or not valid YAML is read as empty: its other problems ("tier must

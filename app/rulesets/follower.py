@@ -89,7 +89,8 @@ def adopt_shipped(engine: Engine, shipped: store.Files, follower: RuleFollower) 
     from app.rulesets.validation import validate_cached
 
     try:
-        store.publish(engine, shipped, "shipped", validate_cached)
+        # the shipped files are the ones the shipped router was built from: not loaded again
+        store.publish(engine, shipped, "shipped", lambda files: validate_cached(files, follower.shipped.data))
     except store.VersionConflict as e:
         log.error("shipped_ruleset_conflict", detail=str(e))
     except store.PublishError as e:

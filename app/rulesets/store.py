@@ -65,7 +65,10 @@ def checksum(files: Files) -> str:
 
 
 def pack(files: Files) -> bytes:
-    return gzip.compress(orjson.dumps({rel: files[rel].decode("utf-8") for rel in sorted(files)}), mtime=0)
+    # level 6, not gzip's default 9: a quarter of the time (0.13 vs 0.49 s for the shipped set,
+    # on every first start against a new database) for 2 % more bytes
+    return gzip.compress(orjson.dumps({rel: files[rel].decode("utf-8") for rel in sorted(files)}),
+                         compresslevel=6, mtime=0)
 
 
 def unpack(blob: bytes) -> dict[str, bytes]:
