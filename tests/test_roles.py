@@ -80,6 +80,7 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik heb veel schulden en de deurwaarder staat voor de deur. Kan de gemeente helpen?", "private_person"),
     ("Onze vlucht naar Lissabon werd geannuleerd. Krijgen we de hotelkosten vergoed?", "consumer"),
     ("The company I worked for went under and nobody has paid my last salary. Who pays it now?", "employee"),
+    ("I'm a PhD student in Delft. Can I deduct my tuition fees from my income tax?", "student"),
 ]
 
 
@@ -124,6 +125,12 @@ BUSINESS_ROLES = [
     ("In onze bakkerij beginnen we om vier uur. Hoeveel uur mag een medewerker van 17 per dag werken?", "kvk"),
     ("We run a festival catering business: may we put students on zero-hours contracts and call them in "
      "the day before?", "kvk"),
+    # fresh set g (2026-12-05): employers hire through agencies and file dismissal applications too
+    ("We hire two drivers from Poland through an employment agency. Who applies for their permits?", "uwv"),
+    ("Onze cao kent een eigen ontslagcommissie. Moet mijn ontslagaanvraag nog langs UWV?", "uwv"),
+    ("Ik heb drie medewerkers in mijn kapsalon. Moet ik een RI&E hebben en wie controleert dat?", "kvk"),
+    ("Een klant betaalt mijn facturen steeds twee maanden te laat. Mag ik wettelijke rente en incassokosten "
+     "rekenen?", "kvk"),
     # selling keeps a question in scope when no private role is written
     ("Ik verkoop zelfgemaakte kaarsen op markten. Vanaf wanneer moet ik me bij de KVK inschrijven?", "kvk"),
     ("Onze administratie betaalde een factuur na een mail die van de directeur leek te komen. Wat nu?", "dtc"),
@@ -224,6 +231,12 @@ def test_the_body_a_named_fund_belongs_to_is_the_door(router: Router) -> None:
     d = route(router, "Kunnen wij een lening krijgen uit het Proof-of-Concept-fonds van de NOM voor ons "
                       "prototype?")
     assert d.routes[0].provider_id == "rom:nom", [r.provider_id for r in d.routes]
+
+
+def test_a_named_instrument_of_a_body_is_that_bodys(router: Router) -> None:
+    # the early-phase financing (VFF) is a national scheme; "de VFF van Oost NL" is that ROM's
+    d = route(router, "Hoe lang duurt de beoordeling van een aanvraag voor de vroegefasefinanciering van Oost NL?")
+    assert d.routes[0].provider_id == "rom:oost-nl", [r.provider_id for r in d.routes]
 
 
 def test_an_instrument_named_by_more_words_wins_a_tie(router: Router) -> None:

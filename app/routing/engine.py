@@ -235,16 +235,17 @@ class Router:
                 return hit
         return None
 
-    def _scheme_owned_by(self, tokens: Sequence[Token], first: int) -> int | None:
-        """The position of the scheme word that the body named at `first` owns ("het
-        Proof-of-Concept-fonds van ROM Utrecht Region", "de lening van Qredits"): that body is the
-        door, as a place's own scheme is its province's (`_regional_scheme`); None if none."""
+    def _scheme_owned_by(self, tokens: Sequence[Token], first: int, named_ends: set[int]) -> int | None:
+        """The position of the scheme word or named instrument (ending at one of `named_ends`)
+        that the body named at `first` owns ("het Proof-of-Concept-fonds van ROM Utrecht Region",
+        "de VFF van ROM Utrecht Region", "de lening van Qredits"): that body is the door, as a
+        place's own scheme is its province's (`_regional_scheme`); None if none."""
         links = self.data.language.scheme_links
         sent = tokens[first].sent
         k = first - 1
         while k >= 0 and first - k <= 3 and tokens[k].norm in links and tokens[k].sent == sent:
             k -= 1
-        if 0 <= k < first - 1 and tokens[k].sent == sent and self._is_scheme_word(tokens[k].norm):
+        if 0 <= k < first - 1 and tokens[k].sent == sent and (k in named_ends or self._is_scheme_word(tokens[k].norm)):
             return k
         return None
 
@@ -592,9 +593,10 @@ class Router:
         # ROM Utrecht Region"): the body is asked about, the scheme's own kind is not
         owners: set[int] = set()
         owned: set[int] = set()
+        named_ends = {m.last for m in matches if m.concept.instrument is not None and not m.concept.provider}
         for m in matches:
             if m.concept.instrument is not None and m.concept.provider:
-                k = self._scheme_owned_by(tokens, m.first)
+                k = self._scheme_owned_by(tokens, m.first, named_ends)
                 if k is not None:
                     owners.add(m.first)
                     owned.add(k)
