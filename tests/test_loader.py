@@ -74,3 +74,22 @@ def test_named_provider_rows_need_named_concepts(tmp_path: Path) -> None:
     with pytest.raises(RuleSetError) as err:
         load_ruleset(rules)
     assert any("(named.rom)" in p and "instr.rom.liof" in p for p in err.value.problems), err.value.problems
+
+
+def test_loading_a_rule_set_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """The collector is paused while a set loads (start-up time) and switched back on after,
+    also when loading fails; it stays off when it was off."""
+    import gc
+
+    assert gc.isenabled()
+    load_ruleset(RULES)
+    assert gc.isenabled()
+    with pytest.raises(RuleSetError):
+        load_ruleset({"ruleset.yaml": b"version: broken"})
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_ruleset(RULES)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -8,10 +8,12 @@ table without reading Python. The checksum covers every file of the set.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -736,8 +738,28 @@ def _word_set(values: Any) -> frozenset[str]:
     return frozenset(fold(str(v)) for v in _as_list(values))
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a rule set loads: it allocates ~350,000 objects that
+    all stay alive, and the collections that allocation triggers would walk them again and again
+    (0.46-0.64 s with the collector on, 0.34 s off, on every start and rule-set change). The
+    collector is switched back on after, if it was on."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
     """Load and check a rule set from a directory or from its files' content."""
+    with _collector_paused():
+        return _load_ruleset(root)
+
+
+def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
     r = _Reader(Path(root) if isinstance(root, (str, Path)) else root)
     meta_doc = r.yaml("ruleset.yaml") or {}
     tax_doc = r.yaml("taxonomy.yaml") or {}
