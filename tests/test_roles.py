@@ -81,6 +81,11 @@ PRIVATE_WITH_A_SCHEME = [
     ("Onze vlucht naar Lissabon werd geannuleerd. Krijgen we de hotelkosten vergoed?", "consumer"),
     ("The company I worked for went under and nobody has paid my last salary. Who pays it now?", "employee"),
     ("I'm a PhD student in Delft. Can I deduct my tuition fees from my income tax?", "student"),
+    # fresh set h (2026-12-05): an expecting employee, one's own bathroom, an M-form
+    ("Ik ben zwanger en werk bij een bakkerij. Hoeveel weken verlof krijg ik?", "employee"),
+    ("De tegelzetter heeft onze badkamer half af laten liggen. Kunnen we de aanbetaling terugeisen?", "homeowner"),
+    ("Ik ben net naar Nederland verhuisd voor mijn baan en moet een M-formulier invullen. Waarom?",
+     "private_person"),
 ]
 
 
@@ -131,6 +136,18 @@ BUSINESS_ROLES = [
     ("Ik heb drie medewerkers in mijn kapsalon. Moet ik een RI&E hebben en wie controleert dat?", "kvk"),
     ("Een klant betaalt mijn facturen steeds twee maanden te laat. Mag ik wettelijke rente en incassokosten "
      "rekenen?", "kvk"),
+    # fresh set h: installations the environmental service inspects, municipal notifications and
+    # registers, tax rules by name, the EU blue card, school leavers and adapted workplaces
+    ("Moet de olietank onder onze werkplaats verwijderd worden nu we op gas zijn overgestapt?", "omgevingsdienst"),
+    ("Our café kitchen needs a grease trap according to the plumber. Who checks that?", "omgevingsdienst"),
+    ("We openen een buitenschoolse opvang. Hoe komen we in het Landelijk Register Kinderopvang?", "gemeente"),
+    ("Moeten we de brandweer of de gemeente iets melden over brandveiligheid voor onze nieuwe sportschool?",
+     "gemeente"),
+    ("Ik geef trainingen aan bedrijven. Kan ik met een CRKBO-registratie btw-vrij factureren?", "belastingdienst"),
+    ("We willen een data-analist uit Brazilië aannemen met een Europese blauwe kaart. Wat is daarvoor nodig?",
+     "ind"),
+    ("Our metalworking firm in Venlo wants a cross-border innovation project with a Belgian partner. "
+     "Who can help?", "rom"),
     # selling keeps a question in scope when no private role is written
     ("Ik verkoop zelfgemaakte kaarsen op markten. Vanaf wanneer moet ik me bij de KVK inschrijven?", "kvk"),
     ("Onze administratie betaalde een factuur na een mail die van de directeur leek te komen. Wat nu?", "dtc"),
