@@ -286,6 +286,24 @@ def test_people_from_the_social_firm_are_a_staff_question(router: Router) -> Non
     assert d.routes[0].family == "wsp", [r.provider_id for r in d.routes]
 
 
+NAMED_TERMS = [
+    # lexicon/named_terms.yaml: things named by their own name go to the body that handles them
+    ("Moet onze koelinstallatie met F-gassen gekeurd worden, en door wie?", "omgevingsdienst"),
+    ("Hoe vragen wij een GVVA aan voor een programmeur uit India?", "ind"),
+    ("Wat moeten we doen als een zieke werknemer een loonsanctie dreigt te krijgen?", "uwv"),
+    ("Mag ik met een objectvergunning een container voor mijn winkel op straat zetten?", "gemeente"),
+    ("Kan ik in mijn eenmanszaak een herinvesteringsreserve vormen na de verkoop van mijn bus?", "belastingdienst"),
+    ("Ik ben 28 en neem de akkerbouw van mijn vader over. Kan ik vestigingssteun jonge landbouwers krijgen?", "rvo"),
+]
+
+
+@pytest.mark.parametrize(("question", "family"), NAMED_TERMS)
+def test_a_thing_named_by_its_own_name_goes_to_its_body(router: Router, question: str, family: str) -> None:
+    d = route(router, question)
+    assert not d.out_of_scope, d.facts
+    assert d.routes[0].family == family, [r.provider_id for r in d.routes]
+
+
 def test_a_place_before_a_scheme_for_a_purpose_names_the_province(router: Router) -> None:
     d = route(router, "Is the Gelderland SME voucher for digitalisation still open for our company?")
     assert d.routes[0].provider_id == "provincie:PV25", [r.provider_id for r in d.routes]
