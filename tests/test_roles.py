@@ -86,6 +86,14 @@ PRIVATE_WITH_A_SCHEME = [
     ("De tegelzetter heeft onze badkamer half af laten liggen. Kunnen we de aanbetaling terugeisen?", "homeowner"),
     ("Ik ben net naar Nederland verhuisd voor mijn baan en moet een M-formulier invullen. Waarom?",
      "private_person"),
+    # fresh set i (2026-12-05): a benefit through one's job, a new employer, one's garden, a
+    # personal account, gambling winnings
+    ("Via mijn werk kan ik een fiets leasen. Wat betekent dat voor mijn nettoloon?", "employee"),
+    ("Mijn nieuwe werkgever wil een VOG zien voordat ik begin. Hoe lang duurt dat?", "employee"),
+    ("Mag ik de oude eik in onze voortuin zomaar laten kappen?", "homeowner"),
+    ("Someone took over my personal Facebook and is selling fake phones in my name. What now?",
+     "private_person"),
+    ("I won a prize in a lottery abroad. Do I have to pay tax on it in the Netherlands?", "private_person"),
 ]
 
 
@@ -302,6 +310,20 @@ def test_a_thing_named_by_its_own_name_goes_to_its_body(router: Router, question
     d = route(router, question)
     assert not d.out_of_scope, d.facts
     assert d.routes[0].family == family, [r.provider_id for r in d.routes]
+
+
+def test_a_schemes_title_may_stand_between_it_and_its_province(router: Router) -> None:
+    # "regeling <Title> Drenthe" is the province's own scheme; the firm's own place before the
+    # word subsidie ("bij Coevorden subsidie") is where it is, not whose scheme it is
+    d = route(router, "Kan mijn hotel bij Emmen subsidie krijgen uit de regeling Toerisme en recreatie Drenthe?")
+    assert d.routes[0].provider_id == "provincie:PV22", [r.provider_id for r in d.routes]
+    d = route(router, "Is er subsidie voor zonnepanelen in Tilburg?")
+    assert d.routes[0].family == "rvo", [r.provider_id for r in d.routes]
+
+
+def test_a_mail_in_the_firms_name_with_other_bank_details_is_fraud(router: Router) -> None:
+    d = route(router, "Onze klanten kregen een mail uit mijn naam met een ander rekeningnummer. Wie helpt ons?")
+    assert d.routes[0].family == "dtc", [r.provider_id for r in d.routes]
 
 
 def test_a_place_before_a_scheme_for_a_purpose_names_the_province(router: Router) -> None:

@@ -222,12 +222,18 @@ class Router:
                            if geo.could_start_place(tokens[s].norm)
                            and (p := geo.place_at(tokens, s)) is not None and p.last == end), None)
             place = before if before is not None and tokens[before.first].sent == tok.sent else None
-            # a place after, with only link words between: "Adviesregeling Groningen",
-            # "subsidie van de provincie Drenthe"
+            if place is not None and place.first > 0 and tokens[place.first - 1].norm in lang.location_words:
+                place = None  # "met mijn camping bij Coevorden subsidie krijgen": where the firm is
+            # a place after, with only link words between ("Adviesregeling Groningen", "subsidie van
+            # de provincie Drenthe") or the scheme's own title, which starts with a capital
+            # ("regeling Vrijetijdseconomie Drenthe", "subsidie Digitale en circulaire industrie
+            # Overijssel"); never across a location word ("subsidie voor zonnepanelen in Tilburg")
             k = j + 1
-            while place is None and k < len(tokens) and k - j <= 4 and tokens[k].sent == tok.sent:
+            titled = k < len(tokens) and tokens[k].surface[:1].isupper()
+            while place is None and k < len(tokens) and k - j <= (6 if titled else 4) and tokens[k].sent == tok.sent:
                 place = geo.place_at(tokens, k) if geo.could_start_place(tokens[k].norm) else None
-                if place is None and tokens[k].norm not in lang.scheme_links:
+                if place is None and tokens[k].norm not in lang.scheme_links and (
+                        not titled or tokens[k].norm in lang.location_words):
                     break
                 k += 1
             hit = self._scheme_hit(tok, place) if place is not None else None
