@@ -94,6 +94,8 @@ PRIVATE_WITH_A_SCHEME = [
     ("Someone took over my personal Facebook and is selling fake phones in my name. What now?",
      "private_person"),
     ("I won a prize in a lottery abroad. Do I have to pay tax on it in the Netherlands?", "private_person"),
+    ("I came off benefits last month and found a job at a warehouse. Does my employer get a discount for me?",
+     "job_seeker"),
 ]
 
 
@@ -302,6 +304,12 @@ NAMED_TERMS = [
     ("Mag ik met een objectvergunning een container voor mijn winkel op straat zetten?", "gemeente"),
     ("Kan ik in mijn eenmanszaak een herinvesteringsreserve vormen na de verkoop van mijn bus?", "belastingdienst"),
     ("Ik ben 28 en neem de akkerbouw van mijn vader over. Kan ik vestigingssteun jonge landbouwers krijgen?", "rvo"),
+    # fresh set j: export documents are issued by KVK (kvk.nl/internationaal/exportdocumenten/), the
+    # identification of new staff is a payroll-tax duty, a type B establishment reports to the environment
+    ("Onze klant in Egypte wil een certificaat van oorsprong bij de zending. Waar vraag ik dat aan?", "kvk"),
+    ("Do we need an ATA carnet to take our demo machines to a trade fair in Turkey?", "kvk"),
+    ("Moet ik van elke nieuwe medewerker een kopie van het identiteitsbewijs bewaren?", "belastingdienst"),
+    ("Onze drukkerij is een type B-inrichting. Welke melding hoort daarbij?", "omgevingsdienst"),
 ]
 
 
