@@ -266,6 +266,14 @@ def test_a_named_instrument_of_a_body_is_that_bodys(router: Router) -> None:
     assert d.routes[0].provider_id == "rom:oost-nl", [r.provider_id for r in d.routes]
 
 
+def test_the_instrument_asked_for_comes_before_one_named_in_passing(router: Router) -> None:
+    # "EIA krijgen": the EIA is asked for, the corporate tax only describes the asker; but what
+    # comes out of another named source is that source's ("... krijgen uit het fonds ...")
+    d = route(router, "Kan een vereniging die vennootschapsbelasting betaalt ook de MIA aanvragen voor een "
+                      "elektrische bus?")
+    assert d.routes[0].family == "rvo", [r.provider_id for r in d.routes]
+
+
 def test_an_instrument_named_by_more_words_wins_a_tie(router: Router) -> None:
     # "belastingaanslag" names a tax, "reclamebelasting" and "precariobelasting" the municipality's
     d = route(router, "Op onze belastingaanslag staan zowel reclamebelasting als precariobelasting voor "

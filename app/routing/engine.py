@@ -241,6 +241,16 @@ class Router:
                 return hit
         return None
 
+    def _asked_for(self, tokens: Sequence[Token], last: int, goal_after: frozenset[str]) -> bool:
+        """Whether the instrument ending at `last` is the object of a verb of asking right after
+        it ("ook EIA krijgen"), and not what comes out of another named source ("een
+        innovatiekrediet krijgen uit het fonds ..."): then the source is asked about."""
+        k = last + 1
+        if k >= len(tokens) or tokens[k].norm not in goal_after or tokens[k].sent != tokens[last].sent:
+            return False
+        return not (k + 1 < len(tokens) and tokens[k + 1].norm in self.data.language.location_words
+                    and tokens[k + 1].sent == tokens[k].sent)
+
     def _scheme_owned_by(self, tokens: Sequence[Token], first: int, named_ends: set[int]) -> int | None:
         """The position of the scheme word or named instrument (ending at one of `named_ends`)
         that the body named at `first` owns ("het Proof-of-Concept-fonds van ROM Utrecht Region",
@@ -606,6 +616,7 @@ class Router:
                 if k is not None:
                     owners.add(m.first)
                     owned.add(k)
+        goal_after = self.data.language.goal_after_words
         out: list[Match] = []
         for m in matches:
             if m.concept.instrument is not None:
@@ -619,8 +630,9 @@ class Router:
                     scale *= th.negated_instrument_factor
                 elif m.first in mentioned:  # "las ik over de MIT-regeling, maar ..."
                     scale *= th.mentioned_instrument_factor
-                elif m.first in goals or m.first in owners:
-                    # "to use the Innovation Box"; "het ...-fonds van ROM Utrecht Region"
+                elif m.first in goals or m.first in owners or self._asked_for(tokens, m.last, goal_after):
+                    # "to use the Innovation Box"; "het ...-fonds van ROM Utrecht Region"; "ook
+                    # EIA krijgen"
                     scale *= th.goal_instrument_factor
                 if not m.concept.provider and (m.last in owned or m.last + 1 in owned):
                     scale *= th.mentioned_instrument_factor  # the owner's fund, named by its kind

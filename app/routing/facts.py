@@ -44,6 +44,8 @@ class LanguageData:
     # an instrument right after these, in a clause a contrast word ends, is only mentioned:
     # where the asker read or heard of it ("las ik over de MIT-regeling, maar ...")
     mention_markers: tuple[tuple[str, ...], ...] = ()
+    # an instrument right before one of these is what the question asks for ("ook EIA krijgen")
+    goal_after_words: frozenset[str] = frozenset()
     contrast_words: frozenset[str] = frozenset()  # "maar", "but": what follows is the question
     default_language: str = "nl"
     # words for a scheme; next to a place name they name a regional one ("Friese subsidie")

@@ -793,6 +793,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         goal_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("goal_markers"))),
         mention_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("mention_markers"))),
         contrast_words=_word_set(lang_doc.get("contrast_words")),
+        goal_after_words=_word_set(lang_doc.get("goal_after_words")),
         default_language=str(lang_doc.get("default_language", "nl")),
         scheme_words=_word_set(lang_doc.get("scheme_words")),
         scheme_heads=tuple(sorted(w for w in _word_set(lang_doc.get("scheme_words")) if len(w) >= 5)),
