@@ -25,8 +25,6 @@ from starlette.concurrency import run_in_threadpool
 
 log = structlog.get_logger("wegwijzer.ratelimit")
 
-WINDOW_S = 60.0  # the counting window (limits are per minute)
-
 # One statement: start a new window when the old one has expired, else count on. Portable
 # between PostgreSQL and SQLite (3.35+ for RETURNING).
 _INCR = text(
@@ -152,6 +150,10 @@ class RateLimiter:
         if item is None:
             item = self._items[per_minute] = RateLimitItemPerMinute(per_minute)
         return item
+
+    def window_s(self, per_minute: int) -> float:
+        """The length of the counting window (the limits' per-minute item)."""
+        return float(self._item(per_minute).get_expiry())
 
     def try_local(self, bucket: str, per_minute: int) -> Verdict | None:
         """Let the request through without I/O when that is safe; None: call `hit`."""
@@ -317,10 +319,10 @@ class SharedCounting:
                     continue
                 self.trips += 1
                 now = loop.time()
-                if now >= flight.known_until:
-                    flight.known_until = now + WINDOW_S if not reset else now + reset - time.time()
-                elif reset:
+                if reset:  # over the limit: the store said when the window ends
                     flight.known_until = now + reset - time.time()
+                elif now >= flight.known_until:  # a new window began at the latest now
+                    flight.known_until = now + self.limiter.window_s(per_minute)
                 answered_here = early + sum(1 for answer in group if answer.done())
                 flight.known, flight.local = hits, max(0, flight.local - answered_here)
                 first = hits - len(group) + 1  # the group comes last in the trip
