@@ -37,6 +37,33 @@ def test_a_scheme_word_next_to_a_place_names_that_regions_instrument(router: Rou
     assert route(router, question).routes[0].provider_id == door
 
 
+@pytest.mark.parametrize(("question", "door"), [
+    # the body written with its place pays in its own clause
+    ("Ik laat mijn drukkerij doorlichten op energieverbruik. Betaalt de provincie Gelderland een deel "
+     "van dat advies, of vergoedt de provincie Gelderland alleen de maatregelen?", "provincie:PV25"),
+    ("Klopt het dat de gemeente Almere de helft van een nieuwe gevel financiert voor winkels in het centrum?",
+     "gemeente:GM0034"),
+    ("Does the province of Zeeland subsidise feasibility studies for a small ferry operator?", "provincie:PV29"),
+    # the owner named a few words after the scheme word
+    ("Hoe groot is de garantieregeling voor jonge bedrijven van de provincie Flevoland?", "provincie:PV24"),
+])
+def test_a_body_with_its_place_that_pays_owns_the_scheme(router: Router, question: str, door: str) -> None:
+    assert route(router, question).routes[0].provider_id == door
+
+
+@pytest.mark.parametrize(("question", "family"), [
+    # paying an invoice is not funding, and a customer is no scheme owner
+    ("De gemeente Arnhem betaalt mijn factuur voor het groenonderhoud al drie maanden niet. Mag ik wettelijke "
+     "rente rekenen?", "kvk"),
+    # a body after a word of where is where the firm is: neither a scheme owner nor a topic
+    ("Welke subsidie voor zonnedaken is er voor bedrijven in de gemeente Tilburg?", "rvo"),
+    ("Our bakery is based in the municipality of Utrecht. Is there a subsidy for an electric delivery van?",
+     "rvo"),
+])
+def test_a_body_that_does_not_pay_owns_nothing(router: Router, question: str, family: str) -> None:
+    assert route(router, question).routes[0].family == family
+
+
 def test_the_named_owner_wins_over_the_firms_location(router: Router) -> None:
     d = route(router, "Kan ik de Friese subsidie voor innovatie aanvragen?", location={"municipality": "Tilburg"})
     assert d.routes[0].provider_id == "provincie:PV21"

@@ -96,6 +96,11 @@ PRIVATE_WITH_A_SCHEME = [
     ("I won a prize in a lottery abroad. Do I have to pay tax on it in the Netherlands?", "private_person"),
     ("I came off benefits last month and found a job at a warehouse. Does my employer get a discount for me?",
      "job_seeker"),
+    # a supplier everyone buys from is not the asker's firm ("mijn energiebedrijf")
+    ("Ons energiebedrijf wil ineens terugleverkosten rekenen voor de zonnepanelen op ons huis. Mag dat?",
+     "homeowner"),
+    ("My energy supplier raised the monthly advance for our house after we put in a heat pump. Can I object?",
+     "homeowner"),
 ]
 
 
@@ -163,6 +168,9 @@ BUSINESS_ROLES = [
     ("Onze administratie betaalde een factuur na een mail die van de directeur leek te komen. Wat nu?", "dtc"),
     ("We willen de aandelen van onze bv aan onze dochter schenken; geldt de bedrijfsopvolgingsregeling voor de "
      "schenkbelasting?", "belastingdienst"),
+    # a firm's supplier is still the firm's matter
+    ("Ons energiebedrijf wil het voorschot voor de koelcellen van onze slagerij verdubbelen. Waar kan ik "
+     "terecht voor advies over energiebesparing?", "kvk"),
 ]
 
 

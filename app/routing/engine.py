@@ -85,6 +85,8 @@ class Router:
         self._phase_profile: Mapping[str, Mapping[str, Any]] = (data.profile.get("phase") or {})
         self._confs: dict[float, float] = {}  # score -> confidence, memoised (scores repeat)
         self._marker_starts = frozenset(mk[0] for mk in data.language.example_markers)
+        self._bodies = frozenset(data.language.body_words)
+        self._supplier_last = frozenset(w[-1] for w in data.language.supplier_words)
         self._general = data.taxonomy.fallback_theme
         self._default_service = data.taxonomy.default_service
         self._known_signals = frozenset(
@@ -239,6 +241,72 @@ class Router:
             hit = self._scheme_hit(tok, place) if place is not None else None
             if hit is not None:
                 return hit
+        return self._funding_body(tokens)
+
+    def _names_a_supplier(self, tokens: Sequence[Token], m: Match) -> bool:
+        """A firm's possession cue that ends on a supplier everyone buys from ("mijn
+        energiebedrijf", "my energy supplier"): it names the asker's supplier, not the asker's firm."""
+        if m.concept.role is None or m.concept.role in self._private_roles:
+            return False
+        ends = tuple(t.norm for t in tokens[max(0, m.last - 2) : m.last + 1])
+        return any(ends[-len(w):] == w for w in self.data.language.supplier_words)
+
+    def _body_place(self, tokens: Sequence[Token], i: int) -> TextPlace | None:
+        """The place a body word at i is written with ("provincie Limburg", "province of
+        Utrecht", "gemeente Venlo"), if it is a place of the body's own kind."""
+        lang, geo = self.data.language, self.data.geo
+        kind = lang.body_words.get(tokens[i].norm)
+        if kind is None or i + 1 >= len(tokens):
+            return None
+        at = i + 2 if tokens[i + 1].norm in lang.owner_links else i + 1
+        place = geo.place_at(tokens, at) if at < len(tokens) and geo.could_start_place(tokens[at].norm) else None
+        return place if place is not None and place.kind == kind else None
+
+    def _bodies_at_place(self, tokens: Sequence[Token]) -> set[int]:
+        """Positions of body words written with their place after a word of where ("in de
+        gemeente Tilburg"): they say where the firm is, not which door is asked about."""
+        lang = self.data.language
+        out: set[int] = set()
+        for i, tok in enumerate(tokens):
+            if tok.norm not in lang.body_words or self._body_place(tokens, i) is None:
+                continue
+            b = i - 1 if i > 0 and tokens[i - 1].norm in lang.scheme_links else i
+            if b >= 1 and tokens[b - 1].norm in lang.place_body_words and tokens[b - 1].sent == tok.sent:
+                out.add(i)
+        return out
+
+    def _funding_body(self, tokens: Sequence[Token]) -> InstrumentHit | None:
+        """A provincie or gemeente written with its place that pays in its own clause ("Klopt het
+        dat de provincie Limburg daar 90 procent van vergoedt?") or is named as the owner a few
+        words after a scheme word ("het participatiefonds duurzame economie van de provincie
+        Noord-Holland"): that body runs the scheme (§4a), as in `_regional_scheme`."""
+        lang = self.data.language
+        for i, tok in enumerate(tokens):
+            if tok.norm not in lang.body_words:
+                continue
+            place = self._body_place(tokens, i)
+            if place is None:
+                continue
+            sent = tok.sent
+            clause = [k for k in range(max(0, i - 3), min(len(tokens), place.last + 9))
+                      if tokens[k].sent == sent and not (i <= k <= place.last)]
+            pays = next((k for k in clause if tokens[k].norm in lang.funding_verbs), None)
+            if pays is not None:
+                hit = self._scheme_hit(tokens[pays], place)
+                if hit is not None:
+                    return hit
+            # "<scheme word> [up to 3 words] van (de) provincie X"
+            b = i - 1 if i > 0 and tokens[i - 1].norm in lang.scheme_links else i
+            if b < 1 or tokens[b - 1].norm not in lang.owner_links or tokens[b - 1].sent != sent:
+                continue
+            for k in range(b - 2, max(-1, b - 6), -1):
+                if tokens[k].sent != sent or tokens[k].norm in lang.location_words:
+                    break
+                if self._is_scheme_word(tokens[k].norm):
+                    hit = self._scheme_hit(tokens[k], place)
+                    if hit is not None:
+                        return hit
+                    break
         return None
 
     def _asked_for(self, tokens: Sequence[Token], last: int, goal_after: frozenset[str]) -> bool:
@@ -576,6 +644,12 @@ class Router:
         if facts.employees_span is not None:
             a, b = facts.employees_span
             matches = [m for m in matches if not (a <= m.first and m.last <= b)]
+        if self._supplier_last.intersection(t.norm for t in tokens):
+            matches = [m for m in matches if not self._names_a_supplier(tokens, m)]
+        if not self._bodies.isdisjoint(t.norm for t in tokens):
+            at_place = self._bodies_at_place(tokens)
+            if at_place:  # "voor bedrijven in de gemeente Tilburg": where, not what about
+                matches = [m for m in matches if not (m.first == m.last and m.first in at_place)]
         markers = self.data.language.example_markers
         starts = self._marker_starts
         example_from: dict[int, int] = {}

@@ -52,6 +52,13 @@ class LanguageData:
     scheme_words: frozenset[str] = frozenset()
     scheme_links: frozenset[str] = frozenset()  # may stand between ("subsidie van de gemeente X")
     scheme_qualifiers: frozenset[str] = frozenset()  # one may stand between a place and its scheme
+    # "provincie" -> "province": a body word before a place names that body ("de provincie Limburg")
+    body_words: dict[str, str] = field(default_factory=dict)
+    funding_verbs: frozenset[str] = frozenset()  # a body that "vergoedt" in its clause owns the scheme
+    owner_links: frozenset[str] = frozenset()  # "<scheme> ... van de provincie X": X owns it
+    place_body_words: frozenset[str] = frozenset()  # "in de gemeente Tilburg" is a location
+    # "mijn energiebedrijf", "my energy supplier": someone the asker buys from, not the asker's firm
+    supplier_words: tuple[tuple[str, ...], ...] = ()
     # unit word -> unit ("uur" -> hours): a number with a unit is never money
     units: dict[str, str] = field(default_factory=dict)
     # role -> words that give an amount of money that role (RAISE, THRESHOLD, COMPARISON, VALUE)

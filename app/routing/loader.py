@@ -799,9 +799,17 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         scheme_heads=tuple(sorted(w for w in _word_set(lang_doc.get("scheme_words")) if len(w) >= 5)),
         scheme_links=_word_set(lang_doc.get("scheme_links")),
         scheme_qualifiers=_word_set(lang_doc.get("scheme_qualifiers")),
+        body_words={fold(str(k)): str(v) for k, v in (lang_doc.get("body_words") or {}).items()},
+        funding_verbs=_word_set(lang_doc.get("funding_verbs")),
+        owner_links=_word_set(lang_doc.get("owner_links")),
+        place_body_words=_word_set(lang_doc.get("place_body_words")),
+        supplier_words=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("supplier_words"))),
         units={w: str(unit) for unit, words in (lang_doc.get("units") or {}).items() for w in _word_set(words)},
         money_roles={str(role): _word_set(words) for role, words in (lang_doc.get("money_roles") or {}).items()},
     )
+    for word, kind in language.body_words.items():
+        if kind not in ("province", "municipality"):
+            r.error("language.yaml", f"body_words: {word!r} names {kind!r} (use province or municipality)")
     for role in language.money_roles:
         if role not in MONEY_ROLES:
             r.error("language.yaml", f"unknown money role {role!r} (use {', '.join(MONEY_ROLES)})")
