@@ -140,6 +140,43 @@ def test_ambiguous_place_with_location_word(router: Router) -> None:
     assert place is not None and place.code == "GM0753"
 
 
+@pytest.mark.parametrize(("text", "code"), [
+    ("Ik heb een lunchroom in Bolnes en wil een terras", "GM0597"),  # a village core (Ridderkerk)
+    ("ons restaurant in 't Goy", "GM0321"),  # after an elision (Houten)
+    ("Wij verhuren chalets in Ospel aan seizoenwerkers", "GM0946"),  # Nederweert
+    ("een kaasboerderij bij Oudewater", "GM0589"),  # a municipality still wins over the village table
+    ("een bakkerij uit Aldeboarn", "GM0074"),  # a Frisian woonplaats (Heerenveen)
+])
+def test_a_town_or_village_gives_its_municipality(router: Router, text: str, code: str) -> None:
+    place = router.data.geo.find_in_text(tokenize(clean(text)))
+    assert place is not None and (place.kind, place.code) == ("municipality", code)
+
+
+@pytest.mark.parametrize("text", [
+    "Wie kan mij helpen met een vergunning?",  # "Wie" is a hamlet, and a question word
+    "ik woon in bolnes",  # a village only counts when written as a name
+    "Ospel heeft een mooie markt",  # ... and after a word of where
+    "We verkopen in Nederland en in Dieren-speciaalzaken",  # a country; a word ("dieren", animals)
+])
+def test_a_village_name_needs_a_capital_and_a_location_word(router: Router, text: str) -> None:
+    assert router.data.geo.find_in_text(tokenize(clean(text))) is None
+
+
+def test_a_village_in_the_location_field_resolves_to_its_municipality(router: Router) -> None:
+    loc = router.resolve_location(municipality="Ospel")
+    assert loc is not None and loc.municipality is not None and loc.municipality.code == "GM0946"
+
+
+def test_the_village_table_never_shadows_a_municipality_or_alias() -> None:
+    from app.routing.text import fold
+    taken = {fold(r["gemeente_name"]) for r in MUNIS} | {fold(r["alias"]) for r in rows("aliases.csv")}
+    places = rows("places.csv")
+    assert len(places) > 4000
+    codes = {r["gemeente_code"] for r in MUNIS}
+    assert all(r["gemeente_code"] in codes for r in places)
+    assert not taken & {fold(r["place"]) for r in places}
+
+
 @pytest.mark.parametrize(("name", "rom"), [
     ("Noord-Nederland", "rom:nom"), ("Oost-Nederland", "rom:oost-nl"),
     ("Brainport", "rom:bom"), ("Zuid-Limburg", "rom:liof"),

@@ -95,6 +95,9 @@ class Geo:
     ambiguous: frozenset[str]  # folded names that need a capital and a location word
     location_words: frozenset[str]
     demonyms: frozenset[str] = frozenset()
+    # folded town or village (BAG woonplaats or village core) -> GM code: read in text only where it
+    # stands as a place, like an ambiguous name; never overrides a municipality, province or alias
+    places: Mapping[str, str] = field(default_factory=dict)
     _by_name: dict[str, str] = field(default_factory=dict, init=False)
     _regions: dict[str, RegionName] = field(default_factory=dict, init=False)
     _override_of: dict[str, RomOverride] = field(default_factory=dict, init=False)
@@ -102,6 +105,7 @@ class Geo:
     # first word of a name -> the word counts of the names it starts, longest first
     _lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, init=False)
     _province_by_name: dict[str, str] = field(default_factory=dict, init=False)
+    _villages: frozenset[str] = field(default_factory=frozenset, init=False)
 
     def __post_init__(self) -> None:
         by_name: dict[str, str] = {}
@@ -119,6 +123,9 @@ class Geo:
         for alias, code in self.aliases.items():
             if code.startswith("GM"):
                 by_name.setdefault(alias, code)
+        self._villages = frozenset(k for k in self.places if k not in by_name)
+        for name, code in self.places.items():
+            by_name.setdefault(name, code)
         self._by_name = by_name
         self._regions = {fold(n): r for r in self.region_names for n in r.names}
         self._index_names()
@@ -247,7 +254,7 @@ class Geo:
             code = self._by_name.get(key)
             if region is None and code is None:
                 continue
-            if key in self.ambiguous and not self._reads_as_place(tokens, i, key):
+            if (key in self.ambiguous or key in self._villages) and not self._reads_as_place(tokens, i, key):
                 continue
             evidence = " ".join(t.surface for t in tokens[i : i + k])
             if region is not None:
@@ -257,7 +264,9 @@ class Geo:
         return None
 
     def _reads_as_place(self, tokens: Sequence[Token], i: int, key: str) -> bool:
-        if not tokens[i].cased[:1].isupper():
+        # the first word that is more than an elision ("'t Goy", "'s-Heerenberg") is capitalised
+        first = i + 1 if len(tokens[i].norm) == 1 and i + 1 < len(tokens) else i
+        if not tokens[first].cased[:1].isupper():
             return False
         if key in self.demonyms:
             return True

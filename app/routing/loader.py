@@ -359,6 +359,13 @@ def _load_geo(r: _Reader, language_words: frozenset[str]) -> tuple[Geo, list[tup
         if row.get("kind") == "demonym":
             demonyms.add(key)
     ambiguous = frozenset(fold(row["name"]) for row in r.csv("regions/ambiguous_names.csv"))
+    places: dict[str, str] = {}
+    for i, row in enumerate(r.csv("regions/places.csv")):
+        code = (row.get("gemeente_code") or "").strip()
+        if code not in munis:
+            r.error(f"regions/places.csv row {i + 2}", f"unknown municipality {code!r}")
+            continue
+        places[fold(row["place"])] = code
     doc = r.yaml("regions/rom_areas.yaml") or {}
     by_province = dict(doc.get("by_province") or {})
     for code in provinces:
@@ -390,6 +397,7 @@ def _load_geo(r: _Reader, language_words: frozenset[str]) -> tuple[Geo, list[tup
         ambiguous=ambiguous,
         location_words=language_words,
         demonyms=frozenset(demonyms),
+        places=places,
     )
     geo.add_names(extra_names)
     return geo, extra_names

@@ -1,0 +1,165 @@
+"""Build `routing_rules/regions/places.csv`: the towns and villages (BAG woonplaatsen) people
+name instead of their municipality ("een lunchroom in Bolnes" is Ridderkerk).
+
+Input is a public copy of the BAG woonplaats list (woonplaats, gemeente, provincie); see
+`routing_rules/regions/README.md` for the source, its licence and the checks. Only names that
+point to one municipality and are not already a municipality, province, alias or region name are
+written; the service reads them only where they stand as a place (capitalised, after a word of
+where: "in Ospel"), like the ambiguous names.
+
+    python -m app.devtools.places SOURCE.csv [--check OLDER.csv] > routing_rules/regions/places.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from wordfreq import zipf_frequency
+
+from app.routing.text import fold
+
+REGIONS = Path(__file__).resolve().parents[2] / "routing_rules" / "regions"
+# Source spellings of municipalities that differ from the CBS and Locatieserver names.
+SPELLINGS = {"sudwest friesland": "sudwest fryslan", "noardeast friesland": "noardeast fryslan",
+             "den haag": "s gravenhage"}
+# Woonplaatsen whose name is, in a question, far more often something else: a country or a
+# continent ("in Nederland", "in America"), or a common Dutch or English word that starts a
+# sentence or a title (found by looking the names up in the labelled questions' words).
+NOT_PLACES = {"nederland", "america", "holland", "europa", "egypte", "canada", "jeruzalem",
+              "een", "winkel", "hem", "loon", "waarde", "anderen", "heel", "zetten", "made", "well",
+              "enter", "hoeven", "neer"}
+
+
+# A name that is a common word or a foreign place in Dutch or English text ("Dieren", "Monster",
+# "Hasselt", "Zurich") is read as that more often than as the village: left out by its word
+# frequency (wordfreq's Zipf scale: 4 is about once per 100,000 words). Village cores, mostly
+# hamlets, are held to a stricter bar than BAG woonplaatsen.
+WORD_BAR = {"woonplaats": (4.0, 3.5), "core": (3.5, 3.0)}
+
+
+def is_word(key: str, kind: str) -> bool:
+    """Whether a folded name reads as an ordinary word or a foreign place (see WORD_BAR)."""
+    nl, en = WORD_BAR[kind]
+    return key in NOT_PLACES or zipf_frequency(key, "nl") >= nl or zipf_frequency(key, "en") >= en
+
+
+def _municipalities() -> tuple[dict[str, str], dict[tuple[str, str], str], set[str]]:
+    """Folded name -> code, (base name, province) -> code for suffixed names, names taken."""
+    by_name: dict[str, str] = {}
+    by_base: dict[tuple[str, str], str] = {}
+    for row in csv.DictReader((REGIONS / "municipalities.csv").open(encoding="utf-8")):
+        for name in (row["gemeente_name"], row["gemeente_name_pdok_locatieserver"]):
+            by_name[fold(name)] = row["gemeente_code"]
+            by_base[(fold(name.split("(")[0]), fold(row["province_name"]))] = row["gemeente_code"]
+    taken = set(by_name)
+    taken |= {fold(r["province_name"]) for r in csv.DictReader((REGIONS / "provinces.csv").open(encoding="utf-8"))}
+    taken |= {fold(r["province_name_alt"]) for r in csv.DictReader((REGIONS / "provinces.csv").open(encoding="utf-8"))
+              if r["province_name_alt"]}
+    taken |= {fold(r["alias"]) for r in csv.DictReader((REGIONS / "aliases.csv").open(encoding="utf-8"))}
+    return by_name, by_base, taken
+
+
+def build(source: Path) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """(place, gemeente code) rows, sorted, and counts of what was left out and why."""
+    by_name, by_base, taken = _municipalities()
+    codes: dict[str, set[str]] = defaultdict(set)
+    spelled: dict[str, str] = {}
+    unknown = 0
+    for row in csv.DictReader(source.open(encoding="utf-8")):
+        g = fold(row["gemeente"])
+        g = SPELLINGS.get(g, g)
+        code = by_name.get(g) or by_base.get((g, fold(row["provincie"].replace("Friesland", "Fryslân"))))
+        if code is None:
+            unknown += 1
+            continue
+        key = fold(row["woonplaats"])
+        codes[key].add(code)
+        spelled.setdefault(key, row["woonplaats"].strip())
+    skipped = {"unknown municipality": unknown, "in several municipalities": 0,
+               "already a municipality, province or alias": 0, "read as something else": 0}
+    rows: list[tuple[str, str]] = []
+    for key, cs in codes.items():
+        if key in taken:
+            skipped["already a municipality, province or alias"] += 1
+        elif len(cs) > 1:
+            skipped["in several municipalities"] += 1
+        elif len(key) < 3 or is_word(key, "woonplaats"):
+            skipped["read as something else"] += 1
+        else:
+            rows.append((spelled[key], next(iter(cs))))
+    return sorted(rows, key=lambda r: (fold(r[0]), r[1])), skipped
+
+
+def add_cores(rows: list[tuple[str, str]], older: Path) -> tuple[list[tuple[str, str]], int]:
+    """Add the village cores (kernen) of an older list that are no BAG woonplaats of their own
+    ("Bolnes" lies in woonplaats Ridderkerk): their municipality is today's municipality of their
+    postcodes in pc4.csv (so mergers since the list was made are followed), only where all their
+    postcodes lie in one municipality and the name is not taken."""
+    pc4 = {r["pc4"]: r["gemeente_code"] for r in csv.DictReader((REGIONS / "pc4.csv").open(encoding="utf-8"))}
+    _, _, taken = _municipalities()
+    have = {fold(n) for n, _ in rows}
+    found: dict[str, set[str]] = defaultdict(set)
+    spelled: dict[str, str] = {}
+    for row in csv.reader(older.open(encoding="utf-8")):
+        if len(row) < 3 or not row[2][:4].isdigit() or "(" in row[0] or "?" in row[0]:
+            continue
+        low, _, high = row[2].replace("–", "-").partition("-")
+        key = fold(row[0])
+        for pc in {low.strip()[:4], (high or low).strip()[:4]}:
+            found[key].add(pc4.get(pc, "?"))
+        spelled.setdefault(key, row[0].strip())
+    added = [(spelled[k], next(iter(cs))) for k, cs in found.items()
+             if k not in have and k not in taken and len(k) >= 3 and "/" not in spelled[k]
+             and len(cs) == 1 and "?" not in cs and not is_word(k, "core")]
+    return sorted(rows + added, key=lambda r: (fold(r[0]), r[1])), len(added)
+
+
+def check(rows: list[tuple[str, str]], older: Path) -> tuple[int, int, list[str]]:
+    """Compare with an older list that gives each woonplaats's lowest postcode: (agree,
+    compared, differences) by the municipality of that postcode in pc4.csv."""
+    pc4 = {r["pc4"]: r["gemeente_code"] for r in csv.DictReader((REGIONS / "pc4.csv").open(encoding="utf-8"))}
+    lowest: dict[str, set[str]] = defaultdict(set)
+    for row in csv.reader(older.open(encoding="utf-8")):
+        if len(row) >= 3 and row[2][:4].isdigit():
+            lowest[fold(row[0])].add(row[2][:4])
+    agree = compared = 0
+    diffs: list[str] = []
+    for name, code in rows:
+        pcs = lowest.get(fold(name))
+        if not pcs or len(pcs) > 1 or next(iter(pcs)) not in pc4:
+            continue
+        compared += 1
+        if pc4[next(iter(pcs))] == code:
+            agree += 1
+        else:
+            diffs.append(f"{name}: {code} vs postcode {next(iter(pcs))} -> {pc4[next(iter(pcs))]}")
+    return agree, compared, diffs
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("source", type=Path)
+    ap.add_argument("--check", type=Path, help="an older list with postcode ranges: cross-check, and add "
+                    "its village cores that are no woonplaats of their own")
+    args = ap.parse_args(argv)
+    rows, skipped = build(args.source)
+    if args.check:
+        agree, compared, diffs = check(rows, args.check)
+        print(f"cross-check: {agree}/{compared} agree", file=sys.stderr)
+        for d in diffs:
+            print("  " + d, file=sys.stderr)
+        rows, added = add_cores(rows, args.check)
+        print(f"{added} village cores added from the older list", file=sys.stderr)
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(["place", "gemeente_code"])
+    out.writerows(rows)
+    print(f"{len(rows)} places; left out: {skipped}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
