@@ -100,6 +100,14 @@ def test_dutch_elision_completes_the_first_compound() -> None:
     assert sorted(ids(lx, "de energiebesparings- en informatieplicht")) == ["levy", "terrace"]
 
 
+def test_elision_borrows_a_head_of_at_least_four_letters() -> None:
+    # "ongevallen-" + the "ing" of "...verzekering" would read as "ongevallening", a loan
+    loan = Concept("loan", themes=(("financing", 1.0),))
+    lx = lex(("**lening", loan))
+    assert ids(lx, "een ongevallen- en aansprakelijkheidsverzekering") == []
+    assert ids(lx, "een starters- en overbruggingslening") == ["loan", "loan"]
+
+
 @pytest.mark.parametrize("raw", ["", "...", "... vinden", "personeel ...", "!!!"])
 def test_malformed_cues_are_rejected(raw: str) -> None:
     with pytest.raises(CueSyntaxError):

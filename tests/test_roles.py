@@ -96,6 +96,12 @@ PRIVATE_WITH_A_SCHEME = [
     ("I won a prize in a lottery abroad. Do I have to pay tax on it in the Netherlands?", "private_person"),
     ("I came off benefits last month and found a job at a warehouse. Does my employer get a discount for me?",
      "job_seeker"),
+    # a child's job, a neighbour's business at one's door, a trial box that became a subscription
+    ("Mijn zoon van 17 werkt in de vakantie bij een bakkerij. Krijgt hij de ingehouden loonheffing terug?",
+     "employee"),
+    ("Ik heb overlast van mijn buurman, die vanuit zijn garage een autopoetsbedrijf runt. Kan ik de gemeente "
+     "vragen om te handhaven?", "neighbour"),
+    ("Na een gratis proefpakket koffiecups krijg ik elke maand een rekening. Moet ik die betalen?", "consumer"),
     # a supplier everyone buys from is not the asker's firm ("mijn energiebedrijf")
     ("Ons energiebedrijf wil ineens terugleverkosten rekenen voor de zonnepanelen op ons huis. Mag dat?",
      "homeowner"),
@@ -168,6 +174,11 @@ BUSINESS_ROLES = [
     ("Onze administratie betaalde een factuur na een mail die van de directeur leek te komen. Wat nu?", "dtc"),
     ("We willen de aandelen van onze bv aan onze dochter schenken; geldt de bedrijfsopvolgingsregeling voor de "
      "schenkbelasting?", "belastingdienst"),
+    # a partner named with "en ik" is a co-owner, not small talk; farmers and freelancers by their trade
+    ("Mijn vriendin en ik runnen samen een lunchroom. Moeten we allebei een verklaring sociale hygiëne "
+     "hebben?", "gemeente"),
+    ("I freelance as a translator from the spare room of my rented flat. Can I deduct part of the rent?",
+     "belastingdienst"),
     # a firm's supplier is still the firm's matter
     ("Ons energiebedrijf wil het voorschot voor de koelcellen van onze slagerij verdubbelen. Waar kan ik "
      "terecht voor advies over energiebesparing?", "kvk"),
@@ -303,6 +314,18 @@ FIRST_DOOR = [
       id="id-copy"),
     P("Onze drukkerij is een type B-inrichting. Welke melding hoort daarbij?", None, "omgevingsdienst",
       id="type-b"),
+    # fresh sets l and m: an instrument after "iemand met een" describes a person, not what is asked; a
+    # body that pays is asked about, also without its place; "bij de gemeente een lening aanvragen"
+    P("We willen een kandidaat met een WIA-uitkering eerst een maand laten proefdraaien in onze drukkerij. "
+      "Wie regelt zo'n proefplaatsing?", {"municipality": "Tilburg"}, "wsp:AM26", id="person-with-a-benefit"),
+    P("Vergoedt de provincie een deel van een exportadvies? Ons bedrijf zit in Assen.", None, "provincie:PV22",
+      id="province-pays"),
+    P("Kan ik bij de gemeente een lening voor een nieuwe winkelinrichting aanvragen? We zitten in Deventer.",
+      None, "gemeente:GM0150", id="asked-at-the-municipality"),
+    P("Onze brouwerij in Zwolle maakt zware bieren. Hoe wordt de bieraccijns berekend?", None,
+      "belastingdienst", id="excise-compound"),
+    P("Als melkveehouder wil ik met een universiteit een nieuwe voermethode testen. Is daar subsidie voor?",
+      None, "rvo", id="farmer-testing"),
 ]
 
 

@@ -185,7 +185,7 @@ def gap_in_a_province(shipped: Files) -> Case:
     codes = [line.split(",")[0] for line in muni.splitlines() if ",PV24," in line]
     assert codes, "fixture drift: no municipality in PV24"
     files = dict(shipped)
-    for rel in ("regions/municipalities.csv", "regions/pc4.csv", "regions/aliases.csv"):
+    for rel in ("regions/municipalities.csv", "regions/pc4.csv", "regions/aliases.csv", "regions/places.csv"):
         lines = files[rel].decode("utf-8").splitlines(keepends=True)
         kept = [line for line in lines if not any(c in line for c in codes)]
         assert len(kept) < len(lines), f"fixture drift: no PV24 line in {rel}"

@@ -29,7 +29,13 @@ from app.routing.facts import TextFacts, extract
 from app.routing.geo import Location, TextPlace, UnknownPlace
 from app.routing.learned import Prediction
 from app.routing.lexicon import Match, merge
-from app.routing.loader import RuleFiles, RuleSetData, load_ruleset
+from app.routing.loader import (
+    GENERIC_SCHEME_INSTRUMENT,
+    SCHEME_INSTRUMENT,
+    RuleFiles,
+    RuleSetData,
+    load_ruleset,
+)
 from app.routing.model import (
     ClarifyItem,
     ClarifyOption,
@@ -46,6 +52,9 @@ MAX_QUESTION_CHARS = 2000
 LANGUAGES = ("nl", "en")
 _POSTCODE_RE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})?\s*$")
 
+
+# the provider family of a body word's kind of place ("provincie Limburg", "gemeente Venlo")
+_BODY_FAMILY = {"province": "provincie", "municipality": "gemeente"}
 
 class _Door(NamedTuple):
     """A provider door chosen by one row, before ranking."""
@@ -97,6 +106,7 @@ class Router:
         self._negations = _marker_index(data.language.negation_markers)
         self._goals = _marker_index(data.language.goal_markers)
         self._mentions = _marker_index(data.language.mention_markers)
+        self._persons = _marker_index(data.language.person_markers)
         self._scheme_words: dict[str, bool] = {}  # memo of LanguageData.is_scheme_word
 
     @classmethod
@@ -241,7 +251,7 @@ class Router:
             hit = self._scheme_hit(tok, place) if place is not None else None
             if hit is not None:
                 return hit
-        return self._funding_body(tokens)
+        return self._funding_body(tokens, {m.first for m in matches if m.concept.instrument is not None})
 
     def _names_a_supplier(self, tokens: Sequence[Token], m: Match) -> bool:
         """A firm's possession cue that ends on a supplier everyone buys from ("mijn
@@ -275,7 +285,21 @@ class Router:
                 out.add(i)
         return out
 
-    def _funding_body(self, tokens: Sequence[Token]) -> InstrumentHit | None:
+    def _asked_at(self, tokens: Sequence[Token], i: int, named_starts: set[int]) -> bool:
+        """Whether the body word at i is where a scheme is asked for: "bij de gemeente" right
+        before it, a scheme word or a named instrument within three words after it, and a verb of
+        asking later in the clause ("Kan ik bij de gemeente een starterskrediet ... krijgen?")."""
+        lang = self.data.language
+        b = i - 1 if i > 0 and tokens[i - 1].norm in lang.scheme_links else i
+        sent = tokens[i].sent
+        if b < 1 or tokens[b - 1].norm not in lang.body_asked_words or tokens[b - 1].sent != sent:
+            return False
+        after = [k for k in range(i + 1, min(len(tokens), i + 4)) if tokens[k].sent == sent]
+        if not any(k in named_starts or self._is_scheme_word(tokens[k].norm) for k in after):
+            return False
+        return any(t.norm in lang.goal_after_words for t in tokens[i + 1:] if t.sent == sent)
+
+    def _funding_body(self, tokens: Sequence[Token], named_starts: set[int]) -> InstrumentHit | None:
         """A provincie or gemeente written with its place that pays in its own clause ("Klopt het
         dat de provincie Limburg daar 90 procent van vergoedt?") or is named as the owner a few
         words after a scheme word ("het participatiefonds duurzame economie van de provincie
@@ -285,9 +309,18 @@ class Router:
             if tok.norm not in lang.body_words:
                 continue
             place = self._body_place(tokens, i)
-            if place is None:
-                continue
             sent = tok.sent
+            if place is None:
+                # "Vergoedt de provincie een deel van die advieskosten?": the firm's own province
+                # pays; its door is resolved from the location, like a generic regional scheme
+                verb = next((tokens[k] for k in range(max(0, i - 3), min(len(tokens), i + 9))
+                             if tokens[k].sent == sent and tokens[k].norm in lang.funding_verbs), None)
+                if verb is None and self._asked_at(tokens, i, named_starts):
+                    verb = tok
+                instrument = GENERIC_SCHEME_INSTRUMENT[_BODY_FAMILY[lang.body_words[tok.norm]]]
+                if verb is not None and instrument in self.data.instruments:
+                    return InstrumentHit(instrument, 2.0, min(tok.start, verb.start), (verb.surface, tok.surface), None)
+                continue
             clause = [k for k in range(max(0, i - 3), min(len(tokens), place.last + 9))
                       if tokens[k].sent == sent and not (i <= k <= place.last)]
             pays = next((k for k in clause if tokens[k].norm in lang.funding_verbs), None)
@@ -344,8 +377,9 @@ class Router:
     def _scheme_hit(self, tok: Token, place: TextPlace) -> InstrumentHit | None:
         if place.kind == "region":
             return None
-        owner = f"{'provincie' if place.kind == 'province' else 'gemeente'}:{place.code}"
-        instrument = "provincial_named" if place.kind == "province" else "municipal_named"
+        family = _BODY_FAMILY[place.kind]
+        owner = f"{family}:{place.code}"
+        instrument = SCHEME_INSTRUMENT[family]
         if instrument not in self.data.instruments or owner not in self.data.directory.providers:
             return None
         return InstrumentHit(instrument, 2.0, min(tok.start, place.start), (tok.surface, place.evidence), owner)
@@ -672,6 +706,8 @@ class Router:
         goals = _after_markers(tokens, self._goals, 2) if not norms.isdisjoint(self._goals) else set()
         mentioned = (_mentioned(tokens, self._mentions, self.data.language.contrast_words)
                      if not norms.isdisjoint(self._mentions) else set())
+        if not norms.isdisjoint(self._persons):  # "iemand met een WW-uitkering": who, not what
+            mentioned |= _after_markers(tokens, self._persons, 2)
         sentence, questions = _sentences(text, tokens)
         # Another instrument, or a topic of its own, in a question sentence makes the
         # instruments of the other sentences context ("Wij vallen niet onder de plicht. Kan ik

@@ -44,6 +44,9 @@ class LanguageData:
     # an instrument right after these, in a clause a contrast word ends, is only mentioned:
     # where the asker read or heard of it ("las ik over de MIT-regeling, maar ...")
     mention_markers: tuple[tuple[str, ...], ...] = ()
+    # an instrument right after these describes a person, not what is asked ("iemand met een
+    # WW-uitkering via een proefplaatsing"): it weighs as a mention
+    person_markers: tuple[tuple[str, ...], ...] = ()
     # an instrument right before one of these is what the question asks for ("ook EIA krijgen")
     goal_after_words: frozenset[str] = frozenset()
     contrast_words: frozenset[str] = frozenset()  # "maar", "but": what follows is the question
@@ -57,6 +60,7 @@ class LanguageData:
     funding_verbs: frozenset[str] = frozenset()  # a body that "vergoedt" in its clause owns the scheme
     owner_links: frozenset[str] = frozenset()  # "<scheme> ... van de provincie X": X owns it
     place_body_words: frozenset[str] = frozenset()  # "in de gemeente Tilburg" is a location
+    body_asked_words: frozenset[str] = frozenset()  # "bij de gemeente een lening krijgen"
     # "mijn energiebedrijf", "my energy supplier": someone the asker buys from, not the asker's firm
     supplier_words: tuple[tuple[str, ...], ...] = ()
     # unit word -> unit ("uur" -> hours): a number with a unit is never money

@@ -521,7 +521,9 @@ class Lexicon:
             return []
         tok = tokens[i]
         out: list[Match] = []
-        for k in range(1, len(head_src.norm) - 2):
+        # the borrowed head is at least four letters: "ongevallen-" + "ing" of "...verzekering"
+        # would make "ongevallening", a "lening" that was never written
+        for k in range(1, len(head_src.norm) - 3):
             virtual = Token(
                 norm=tok.norm + head_src.norm[k:],
                 cased=tok.cased + head_src.cased[k:],

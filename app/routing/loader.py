@@ -470,8 +470,8 @@ def _role_cues(c: Mapping[str, Any], private: bool, markers: Mapping[str, Mappin
 REGIONAL_SCHEMES = "regional_schemes.yaml"
 # A named regional instrument's owner decides its tier-1 instrument (decisions/tier1_named.yaml):
 # a concrete provincie or ROM, a concrete gemeente, or a family resolved from the location.
-_SCHEME_INSTRUMENT = {"provincie": "provincial_named", "rom": "provincial_named", "gemeente": "municipal_named"}
-_GENERIC_SCHEME_INSTRUMENT = {"provincie": "provincial", "gemeente": "local_scheme"}
+SCHEME_INSTRUMENT = {"provincie": "provincial_named", "rom": "provincial_named", "gemeente": "municipal_named"}
+GENERIC_SCHEME_INSTRUMENT = {"provincie": "provincial", "gemeente": "local_scheme"}
 
 
 def _scheme_concepts(r: _Reader, doc: Any, providers: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -484,12 +484,12 @@ def _scheme_concepts(r: _Reader, doc: Any, providers: Mapping[str, Any]) -> list
         owner = str(item.get("owner", ""))
         family = owner.split(":", 1)[0]
         if ":" in owner:
-            instrument = _SCHEME_INSTRUMENT.get(family)
+            instrument = SCHEME_INSTRUMENT.get(family)
             if instrument is None or owner not in providers:
                 r.error(where, f"unknown owner {owner!r} (a provincie:PVxx, gemeente:GMxxxx or rom:* id)")
                 continue
         else:
-            instrument = _GENERIC_SCHEME_INSTRUMENT.get(owner)
+            instrument = GENERIC_SCHEME_INSTRUMENT.get(owner)
             if instrument is None:
                 r.error(where, f"unknown owner {owner!r} (or the family provincie / gemeente)")
                 continue
@@ -800,6 +800,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         negation_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("negation_markers"))),
         goal_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("goal_markers"))),
         mention_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("mention_markers"))),
+        person_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("person_markers"))),
         contrast_words=_word_set(lang_doc.get("contrast_words")),
         goal_after_words=_word_set(lang_doc.get("goal_after_words")),
         default_language=str(lang_doc.get("default_language", "nl")),
@@ -811,6 +812,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         funding_verbs=_word_set(lang_doc.get("funding_verbs")),
         owner_links=_word_set(lang_doc.get("owner_links")),
         place_body_words=_word_set(lang_doc.get("place_body_words")),
+        body_asked_words=_word_set(lang_doc.get("body_asked_words")),
         supplier_words=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("supplier_words"))),
         units={w: str(unit) for unit, words in (lang_doc.get("units") or {}).items() for w in _word_set(words)},
         money_roles={str(role): _word_set(words) for role, words in (lang_doc.get("money_roles") or {}).items()},
