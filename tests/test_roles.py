@@ -326,6 +326,11 @@ FIRST_DOOR = [
       "belastingdienst", id="excise-compound"),
     P("Als melkveehouder wil ik met een universiteit een nieuwe voermethode testen. Is daar subsidie voor?",
       None, "rvo", id="farmer-testing"),
+    # an overview of everything to arrange, across several doors, is KVK's (P1); two doors are not an
+    # overview
+    P("We openen een foodtruck. Wat moeten we allemaal regelen: inschrijven in het handelsregister, de btw, "
+      "een standplaatsvergunning?", None, "kvk", id="overview"),
+    P("Wat moet ik regelen voor de btw en mijn terrasvergunning?", None, "belastingdienst", id="not-an-overview"),
 ]
 
 

@@ -107,6 +107,7 @@ class Router:
         self._goals = _marker_index(data.language.goal_markers)
         self._mentions = _marker_index(data.language.mention_markers)
         self._persons = _marker_index(data.language.person_markers)
+        self._overviews = _marker_index(data.language.overview_markers)
         self._scheme_words: dict[str, bool] = {}  # memo of LanguageData.is_scheme_word
 
     @classmethod
@@ -484,7 +485,9 @@ class Router:
             if pred.probability("family", self._family_of(door, named)) < learned.instrument_p:
                 instruments = []
         if instruments:
-            plan = self._tier1(instruments, ev, ctx_base, location, named)
+            overview = (_marker_words(tokens, self._overviews)
+                        if not self._overviews.keys().isdisjoint(t.norm for t in tokens) else None)
+            plan = self._tier1(instruments, ev, ctx_base, location, named, overview)
         else:
             plan = self._tier2(ev, ctx_base, location, named, language, tokens, pred)
         routes = self._rank(plan.doors, language)
@@ -535,8 +538,10 @@ class Router:
         return Context(signals=frozenset(signals), amount=facts.amount, employees=employees, phase=phase)
 
     def _tier1(self, instruments: Sequence[InstrumentHit], ev: Evidence, ctx_base: Context,
-               location: Location | None, named: str | None) -> _Plan:
-        """A named instrument decides; other named instruments with another door follow."""
+               location: Location | None, named: str | None, overview: str | None = None) -> _Plan:
+        """A named instrument decides; other named instruments with another door follow. An
+        overview question whose named things lead to several doors ("Waar moet ik allemaal aan
+        denken: inschrijven, accijns, een vergunning?") asks for orientation: KVK first (P1)."""
         first = instruments[0]
         row = self._eval(ctx_base, instrument=first.id)
         need = self.data.instruments[first.id]["need"]
@@ -556,6 +561,13 @@ class Router:
             cand, crow = second
             doors.append(self._door(crow, "also", self._conf(cand.score),
                                     ev.words_for(theme_key(cand.theme), service_key(cand.service)), location, named))
+        if overview and len({d.family for d in doors}) >= self.data.thresholds.overview_doors:
+            grow = self._need_row(ctx_base, self._general, "information")
+            lead = next((d for d in doors if d.family == _family(grow.primary)), None)
+            lead = (lead or self._door(grow, "primary", score, (overview,), location, named))._replace(
+                row=grow, role="primary", evidence=(overview,))
+            doors = [lead] + [d._replace(role="also") for d in doors if d.family != lead.family]
+            needs.insert(0, NeedResult(self._general, "information", score, (overview,)))
         doors += self._also(row, ctx, score, location, named)
         for cand in ([second[0]] if second else []) + cands[:2]:
             if (cand.theme, cand.service) != need and len(needs) < 3 and all(
@@ -1049,6 +1061,17 @@ def _after_markers(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str,
             if end <= n and all(tokens[i + k].norm == w for k, w in enumerate(mk)):
                 out.update(k for k in range(end, min(n, end + reach)) if tokens[k].sent == tok.sent)
     return out
+
+
+def _marker_words(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str, ...], ...]]) -> str | None:
+    """The words of the first marker phrase in the question, as written; None if there is none."""
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        for mk in index.get(tok.norm, ()):
+            end = i + len(mk)
+            if end <= n and all(tokens[i + k].norm == w for k, w in enumerate(mk)):
+                return " ".join(t.surface for t in tokens[i:end])
+    return None
 
 
 def _mentioned(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str, ...], ...]],

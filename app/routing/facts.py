@@ -47,6 +47,8 @@ class LanguageData:
     # an instrument right after these describes a person, not what is asked ("iemand met een
     # WW-uitkering via een proefplaatsing"): it weighs as a mention
     person_markers: tuple[tuple[str, ...], ...] = ()
+    # "waar moet ik allemaal aan denken": an overview of everything to arrange is asked for
+    overview_markers: tuple[tuple[str, ...], ...] = ()
     # an instrument right before one of these is what the question asks for ("ook EIA krijgen")
     goal_after_words: frozenset[str] = frozenset()
     contrast_words: frozenset[str] = frozenset()  # "maar", "but": what follows is the question

@@ -96,6 +96,7 @@ class Thresholds:
     alternative_door_share: float
     min_firm_weight: float
     second_need_theme: float
+    overview_doors: int = 3
     negated_instrument_factor: float = 1.0
     goal_instrument_factor: float = 1.0
     mentioned_instrument_factor: float = 1.0
@@ -801,6 +802,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         goal_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("goal_markers"))),
         mention_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("mention_markers"))),
         person_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("person_markers"))),
+        overview_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("overview_markers"))),
         contrast_words=_word_set(lang_doc.get("contrast_words")),
         goal_after_words=_word_set(lang_doc.get("goal_after_words")),
         default_language=str(lang_doc.get("default_language", "nl")),
@@ -884,6 +886,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             alternative_door_share=float(th["alternative_door_share"]),
             min_firm_weight=float(th.get("min_firm_weight", 1.0)),
             second_need_theme=float(th.get("second_need_theme", 1.0)),
+            overview_doors=int(th.get("overview_doors", 3)),
             negated_instrument_factor=float(th.get("negated_instrument_factor", 1.0)),
             goal_instrument_factor=float(th.get("goal_instrument_factor", 1.0)),
             mentioned_instrument_factor=float(th.get("mentioned_instrument_factor", 1.0)),
