@@ -162,6 +162,24 @@ def test_a_village_name_needs_a_capital_and_a_location_word(router: Router, text
     assert router.data.geo.find_in_text(tokenize(clean(text))) is None
 
 
+@pytest.mark.parametrize(("text", "lmr"), [
+    ("een metaalbedrijf in de Achterhoek", "AM09"),
+    ("ons bedrijf in Twente", "AM05"),
+    ("een bakkerij in Zuid-Limburg", "AM30"),
+    ("een bedrijf op de Veluwe", None),  # a region that is no labour-market region of its own
+])
+def test_a_region_named_like_a_labour_market_region_gives_it(router: Router, text: str, lmr: str | None) -> None:
+    place = router.data.geo.find_in_text(tokenize(clean(text)))
+    assert place is not None and place.kind == "region"
+    loc = router.data.geo.locate_text_place(place)
+    assert (loc.labour_market_region.code if loc.labour_market_region else None) == lmr
+
+
+def test_a_region_name_gives_the_exact_werkgeversservicepunt(router: Router) -> None:
+    d = route(router, "Welk werkgeversservicepunt helpt metaalbedrijven in de Achterhoek aan personeel?")
+    assert d.routes[0].provider_id == "wsp:AM09"
+
+
 def test_a_village_in_the_location_field_resolves_to_its_municipality(router: Router) -> None:
     loc = router.resolve_location(municipality="Ospel")
     assert loc is not None and loc.municipality is not None and loc.municipality.code == "GM0946"

@@ -102,6 +102,13 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik heb overlast van mijn buurman, die vanuit zijn garage een autopoetsbedrijf runt. Kan ik de gemeente "
      "vragen om te handhaven?", "neighbour"),
     ("Na een gratis proefpakket koffiecups krijg ik elke maand een rekening. Moet ik die betalen?", "consumer"),
+    # fresh sets n and o: a parent about a child, a caravan owner, an intern, a car bought for oneself
+    ("Onze dochter heeft een hoorbeperking en gaat naar het mbo. Wie betaalt een tolk in de klas?",
+     "private_person"),
+    ("Wij huren een seizoensplaats voor onze caravan. Mag de camping ons toeristenbelasting per nacht rekenen?",
+     "consumer"),
+    ("Ik loop vijf maanden stage bij een architectenbureau. Heb ik recht op een stagevergoeding?", "employee"),
+    ("Ik wil voor mezelf een tweedehands camper uit Belgie kopen. Moet ik daar bpm over betalen?", "consumer"),
     # a supplier everyone buys from is not the asker's firm ("mijn energiebedrijf")
     ("Ons energiebedrijf wil ineens terugleverkosten rekenen voor de zonnepanelen op ons huis. Mag dat?",
      "homeowner"),
@@ -179,6 +186,12 @@ BUSINESS_ROLES = [
      "hebben?", "gemeente"),
     ("I freelance as a translator from the spare room of my rented flat. Can I deduct part of the rent?",
      "belastingdienst"),
+    # shopkeepers as a group, buying the shop one works in, a home above one's own shop
+    ("Wij willen als winkeliers in onze straat een buurtbarbecue houden. Moeten we dat bij de gemeente melden?",
+     "gemeente"),
+    ("I'd like to buy the flower shop where I have worked for ten years. How do we value the goodwill?", "kvk"),
+    ("Onze woning boven de zaak heeft één energiemeter met de winkel. Vallen wij onder de "
+     "informatieplicht energiebesparing?", "omgevingsdienst"),
     # a firm's supplier is still the firm's matter
     ("Ons energiebedrijf wil het voorschot voor de koelcellen van onze slagerij verdubbelen. Waar kan ik "
      "terecht voor advies over energiebesparing?", "kvk"),
@@ -328,6 +341,21 @@ FIRST_DOOR = [
       None, "rvo", id="farmer-testing"),
     # an overview of everything to arrange, across several doors, is KVK's (P1); two doors are not an
     # overview
+    # childcare is registered through the gemeente; a start-up permit needs a facilitator (IND); a stand at a
+    # fair abroad is an export scheme; a financial check-up is Geldfit's; an ICT'er is staff, not an ICT
+    # permit; signing a lease is no sign on the facade; a participle of paying ("vergoed krijgen")
+    P("Hoe registreer ik mijn nieuwe gastouderbureau, en wat kost dat?", None, "gemeente", id="childcare"),
+    P("Can a friend who lives here be my facilitator for the start-up permit?", None, "ind", id="start-up-permit"),
+    P("Krijgen we een bijdrage in de kosten voor onze stand op een vakbeurs in Düsseldorf?", None, "rvo",
+      id="fair-abroad"),
+    P("Ik heb moeite met mijn vaste lasten en wil laten checken hoe ik er financieel voor sta. Waar kan dat?",
+      None, "geldfit", id="financial-check"),
+    P("We zoeken een ICT'er voor onze drukkerij in Zwolle. Wie helpt ons aan kandidaten?", None, "wsp",
+      id="ict-er"),
+    P("We are about to sign a lease for a shop. Can the landlord end it after five years?", None, "kvk",
+      id="sign-a-lease"),
+    P("Kan ik via de provincie Drenthe een deel van een energieadvies vergoed krijgen?", None, "provincie:PV22",
+      id="paid-participle"),
     P("We openen een foodtruck. Wat moeten we allemaal regelen: inschrijven in het handelsregister, de btw, "
       "een standplaatsvergunning?", None, "kvk", id="overview"),
     P("Wat moet ik regelen voor de btw en mijn terrasvergunning?", None, "belastingdienst", id="not-an-overview"),

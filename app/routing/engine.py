@@ -719,7 +719,7 @@ class Router:
         mentioned = (_mentioned(tokens, self._mentions, self.data.language.contrast_words)
                      if not norms.isdisjoint(self._mentions) else set())
         if not norms.isdisjoint(self._persons):  # "iemand met een WW-uitkering": who, not what
-            mentioned |= _after_markers(tokens, self._persons, 2)
+            mentioned |= _after_markers(tokens, self._persons, 4)
         sentence, questions = _sentences(text, tokens)
         # Another instrument, or a topic of its own, in a question sentence makes the
         # instruments of the other sentences context ("Wij vallen niet onder de plicht. Kan ik

@@ -106,6 +106,7 @@ class Geo:
     _lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, init=False)
     _province_by_name: dict[str, str] = field(default_factory=dict, init=False)
     _villages: frozenset[str] = field(default_factory=frozenset, init=False)
+    _lmr_by_name: dict[str, Area] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         by_name: dict[str, str] = {}
@@ -128,6 +129,7 @@ class Geo:
             by_name.setdefault(name, code)
         self._by_name = by_name
         self._regions = {fold(n): r for r in self.region_names for n in r.names}
+        self._lmr_by_name = {fold(a.name): a for a in self.labour_market_regions.values()}
         self._index_names()
         self._override_of = {c: o for o in self.rom_overrides for c in o.codes}
 
@@ -198,9 +200,12 @@ class Geo:
         return Location(source=source, province=p, rom=rom, rom_also=also, evidence=evidence)
 
     def locate_region(self, r: RegionName, source: str, evidence: str) -> Location:
+        """A region name's province and ROM, and its labour-market region when the name is that
+        region's own ("de Achterhoek", "Twente", "Zuid-Limburg": the werkgeversservicepunt)."""
         prov = self.provinces.get(r.province) if r.province else None
         return Location(
             source=source, province=prov, rom=r.rom, rom_also=r.also,
+            labour_market_region=self._lmr_by_name.get(fold(evidence)),
             region_name=evidence, evidence=evidence,
         )
 
