@@ -180,6 +180,15 @@ def test_a_region_name_gives_the_exact_werkgeversservicepunt(router: Router) -> 
     assert d.routes[0].provider_id == "wsp:AM09"
 
 
+@pytest.mark.parametrize(("text", "code"), [
+    ("een kwekerij in het Westland", "GM1783"),  # an article between the location word and the name
+    ("a vertical farm in the Westland", "GM1783"),
+])
+def test_an_article_may_stand_between_the_location_word_and_the_name(router: Router, text: str, code: str) -> None:
+    place = router.data.geo.find_in_text(tokenize(clean(text)))
+    assert place is not None and place.code == code
+
+
 def test_a_village_in_the_location_field_resolves_to_its_municipality(router: Router) -> None:
     loc = router.resolve_location(municipality="Ospel")
     assert loc is not None and loc.municipality is not None and loc.municipality.code == "GM0946"

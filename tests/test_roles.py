@@ -109,6 +109,11 @@ PRIVATE_WITH_A_SCHEME = [
      "consumer"),
     ("Ik loop vijf maanden stage bij een architectenbureau. Heb ik recht op een stagevergoeding?", "employee"),
     ("Ik wil voor mezelf een tweedehands camper uit Belgie kopen. Moet ik daar bpm over betalen?", "consumer"),
+    # fresh sets p and q: an heir, a parent owed maintenance, one's own house to insulate
+    ("Mijn vader is overleden en wij verkopen het ouderlijk huis. Hoeveel erfbelasting betalen we?",
+     "private_person"),
+    ("My ex stopped paying child maintenance three months ago. Who can collect it for me?", "private_person"),
+    ("We laten ons eigen huis isoleren. Kunnen we daarna nog subsidie aanvragen voor de spouwmuur?", "homeowner"),
     # a supplier everyone buys from is not the asker's firm ("mijn energiebedrijf")
     ("Ons energiebedrijf wil ineens terugleverkosten rekenen voor de zonnepanelen op ons huis. Mag dat?",
      "homeowner"),
@@ -192,6 +197,10 @@ BUSINESS_ROLES = [
     ("I'd like to buy the flower shop where I have worked for ten years. How do we value the goodwill?", "kvk"),
     ("Onze woning boven de zaak heeft één energiemeter met de winkel. Vallen wij onder de "
      "informatieplicht energiebesparing?", "omgevingsdienst"),
+    # a trade said of oneself is a firm, also next to a client's house
+    ("Ik ben schilder en wil een week een steiger voor een rijtjeshuis op de stoep zetten. Bij wie vraag ik dat "
+     "aan?", "gemeente"),
+    ("As a plumber working from my van, can I deduct the van fully in my first year?", "belastingdienst"),
     # a firm's supplier is still the firm's matter
     ("Ons energiebedrijf wil het voorschot voor de koelcellen van onze slagerij verdubbelen. Waar kan ik "
      "terecht voor advies over energiebesparing?", "kvk"),
@@ -356,6 +365,15 @@ FIRST_DOOR = [
       id="sign-a-lease"),
     P("Kan ik via de provincie Drenthe een deel van een energieadvies vergoed krijgen?", None, "provincie:PV22",
       id="paid-participle"),
+    # a national subsidy is RVO's; a staffing agency's registration is in the Handelsregister (KVK); a
+    # "faciliteit" of a named province is its scheme
+    P("Is er een landelijke subsidie voor het verduurzamen van ons productieproces?", {"province": "Overijssel"},
+      "rvo", id="national-subsidy"),
+    P("Hoe kan ik nagaan of het uitzendbureau waar ik mee werk goed ingeschreven staat?", None, "kvk", id="waadi"),
+    P("Geldt de innovatiefaciliteit van de provincie Zeeland ook voor een visserijbedrijf?", None,
+      "provincie:PV29", id="facility-of-a-province"),
+    P("Which documents do I need to have in place before my first invoice as a freelance designer: KVK "
+      "registration, VAT number, a business account?", None, "kvk", id="overview-two-doors"),
     P("We openen een foodtruck. Wat moeten we allemaal regelen: inschrijven in het handelsregister, de btw, "
       "een standplaatsvergunning?", None, "kvk", id="overview"),
     P("Wat moet ik regelen voor de btw en mijn terrasvergunning?", None, "belastingdienst", id="not-an-overview"),

@@ -95,6 +95,7 @@ class Geo:
     ambiguous: frozenset[str]  # folded names that need a capital and a location word
     location_words: frozenset[str]
     demonyms: frozenset[str] = frozenset()
+    articles: frozenset[str] = frozenset()  # may stand between a location word and a place name
     # folded town or village (BAG woonplaats or village core) -> GM code: read in text only where it
     # stands as a place, like an ambiguous name; never overrides a municipality, province or alias
     places: Mapping[str, str] = field(default_factory=dict)
@@ -275,7 +276,10 @@ class Geo:
             return False
         if key in self.demonyms:
             return True
-        return i > 0 and tokens[i - 1].norm in self.location_words
+        before = i - 1
+        if before > 0 and tokens[before].norm in self.articles:  # "in de Westland", "in the Westland"
+            before -= 1
+        return before >= 0 and tokens[before].norm in self.location_words
 
     def locate_text_place(self, place: TextPlace) -> Location:
         if place.kind == "region":

@@ -319,7 +319,8 @@ def _load_providers(r: _Reader, doc: Any, fams: Mapping[str, Family]) -> dict[st
 
 
 # -- regions -----------------------------------------------------------------------------------
-def _load_geo(r: _Reader, language_words: frozenset[str]) -> tuple[Geo, list[tuple[str, str]]]:
+def _load_geo(r: _Reader, language_words: frozenset[str], articles: frozenset[str] = frozenset()
+              ) -> tuple[Geo, list[tuple[str, str]]]:
     provinces = {row["province_code"]: Area(row["province_code"], row["province_name"])
                  for row in r.csv("regions/provinces.csv")}
     lmr_rows = r.csv("regions/labour_market_regions.csv")
@@ -397,6 +398,7 @@ def _load_geo(r: _Reader, language_words: frozenset[str]) -> tuple[Geo, list[tup
         aliases=aliases,
         ambiguous=ambiguous,
         location_words=language_words,
+        articles=articles,
         demonyms=frozenset(demonyms),
         places=places,
     )
@@ -829,7 +831,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
     prov_doc = r.yaml("providers.yaml")
     families = _load_families(r, prov_doc)
     providers = _load_providers(r, prov_doc, families)
-    geo, _ = _load_geo(r, language.location_words)
+    geo, _ = _load_geo(r, language.location_words, _word_set(lang_doc.get("articles")))
 
     # Regional doors generated from the region tables, plus a finder door per regional family.
     for f in families.values():
