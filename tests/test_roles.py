@@ -114,6 +114,12 @@ PRIVATE_WITH_A_SCHEME = [
      "private_person"),
     ("My ex stopped paying child maintenance three months ago. Who can collect it for me?", "private_person"),
     ("We laten ons eigen huis isoleren. Kunnen we daarna nog subsidie aanvragen voor de spouwmuur?", "homeowner"),
+    # fresh sets r and s: a job lost, a holiday job, an order from a foreign shop, an old boss who owes
+    ("I lost my job last week and I'm on a highly skilled migrant permit. How long may I stay?", "employee"),
+    ("Ik heb deze zomer vakantiewerk gedaan in een hotel. Krijg ik de ingehouden loonheffing terug?", "employee"),
+    ("I ordered a pair of boots from a shop in Canada and the courier wants import VAT first. Must I pay?",
+     "consumer"),
+    ("Mijn oude baas heeft mijn laatste salaris nog steeds niet betaald. Wat kan ik doen?", "employee"),
     # a supplier everyone buys from is not the asker's firm ("mijn energiebedrijf")
     ("Ons energiebedrijf wil ineens terugleverkosten rekenen voor de zonnepanelen op ons huis. Mag dat?",
      "homeowner"),
@@ -201,6 +207,9 @@ BUSINESS_ROLES = [
     ("Ik ben schilder en wil een week een steiger voor een rijtjeshuis op de stoep zetten. Bij wie vraag ik dat "
      "aan?", "gemeente"),
     ("As a plumber working from my van, can I deduct the van fully in my first year?", "belastingdienst"),
+    # a size word between "my" and the firm ("my small events company")
+    ("My small catering company is organising a street party with music on a square. Which permits do we "
+     "need?", "gemeente"),
     # a firm's supplier is still the firm's matter
     ("Ons energiebedrijf wil het voorschot voor de koelcellen van onze slagerij verdubbelen. Waar kan ik "
      "terecht voor advies over energiebesparing?", "kvk"),
@@ -374,6 +383,18 @@ FIRST_DOOR = [
       "provincie:PV29", id="facility-of-a-province"),
     P("Which documents do I need to have in place before my first invoice as a freelance designer: KVK "
       "registration, VAT number, a business account?", None, "kvk", id="overview-two-doors"),
+    # a province that helps is asked about; a job coach is the werkgeversservicepunt's; fake invoices are
+    # fraud (DTC); post one dares not open is Geldfit's; a WW benefit after "die uit de" describes a person
+    P("Ik las dat de provincie Gelderland familiebedrijven helpt bij de overdracht. Hoe doe ik mee?", None,
+      "provincie:PV25", id="province-helps"),
+    P("Kan ik als werkgever een jobcoach krijgen voor een nieuwe medewerker met autisme?", {"municipality": "Utrecht"},
+      "wsp:AM13", id="job-coach"),
+    P("Onze administratie heeft twee nepfacturen betaald. Hoe voorkomen we dat en wat doen we nu?", None, "dtc",
+      id="fake-invoices"),
+    P("Ik durf mijn post niet meer open te maken, er liggen aanmaningen. Waar kan ik als zzp'er terecht?", None,
+      "geldfit", id="unopened-post"),
+    P("Ik begeleid een medewerker die uit de WW komt in de derde leerweg. Krijg ik subsidie voor die "
+      "begeleiding?", None, "rvo", id="third-learning-route"),
     P("We openen een foodtruck. Wat moeten we allemaal regelen: inschrijven in het handelsregister, de btw, "
       "een standplaatsvergunning?", None, "kvk", id="overview"),
     P("Wat moet ik regelen voor de btw en mijn terrasvergunning?", None, "belastingdienst", id="not-an-overview"),
