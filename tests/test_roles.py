@@ -120,6 +120,12 @@ PRIVATE_WITH_A_SCHEME = [
     ("I ordered a pair of boots from a shop in Canada and the courier wants import VAT first. Must I pay?",
      "consumer"),
     ("Mijn oude baas heeft mijn laatste salaris nog steeds niet betaald. Wat kan ik doen?", "employee"),
+    # fresh sets t and u: neighbours' home business, a used car from a dealer, one's old things sold online
+    ("Onze buren runnen een klusbedrijf vanuit hun garage en de bestelbussen blokkeren de straat. Kan de "
+     "gemeente daar iets aan doen?", "neighbour"),
+    ("I bought a used car from a dealer two months ago and the gearbox broke. Do I get a free repair?",
+     "consumer"),
+    ("Ik verkoop mijn oude meubels via internet. Moet ik daar belasting over betalen?", "private_person"),
     # a supplier everyone buys from is not the asker's firm ("mijn energiebedrijf")
     ("Ons energiebedrijf wil ineens terugleverkosten rekenen voor de zonnepanelen op ons huis. Mag dat?",
      "homeowner"),
@@ -210,6 +216,10 @@ BUSINESS_ROLES = [
     # a size word between "my" and the firm ("my small events company")
     ("My small catering company is organising a street party with music on a square. Which permits do we "
      "need?", "gemeente"),
+    # trading in goods and a business loan say the asker is a firm, whatever else is named
+    ("Wij handelen in gebruikte fietsen en verkopen ze ook naar België. Welke btw reken ik dan?",
+     "belastingdienst"),
+    ("De bank wil voor een bedrijfslening dat ik de overwaarde van mijn huis verpand. Mag dat?", "kvk"),
     # a firm's supplier is still the firm's matter
     ("Ons energiebedrijf wil het voorschot voor de koelcellen van onze slagerij verdubbelen. Waar kan ik "
      "terecht voor advies over energiebesparing?", "kvk"),
@@ -395,6 +405,10 @@ FIRST_DOOR = [
       "geldfit", id="unopened-post"),
     P("Ik begeleid een medewerker die uit de WW komt in de derde leerweg. Krijg ik subsidie voor die "
       "begeleiding?", None, "rvo", id="third-learning-route"),
+    P("Ik wil in mijn drukkerij iemand een kans geven die al lang langs de kant staat. Wie helpt me daarbij?",
+      {"municipality": "Tilburg"}, "wsp:AM26", id="on-the-sidelines"),
+    P("De provincie Overijssel geeft kleine bedrijven een adviseur voor een verduurzamingsplan. Hoe doe ik mee?",
+      None, "provincie:PV23", id="province-gives"),
     P("We openen een foodtruck. Wat moeten we allemaal regelen: inschrijven in het handelsregister, de btw, "
       "een standplaatsvergunning?", None, "kvk", id="overview"),
     P("Wat moet ik regelen voor de btw en mijn terrasvergunning?", None, "belastingdienst", id="not-an-overview"),
