@@ -367,8 +367,6 @@ FIRST_DOOR = [
       "belastingdienst", id="excise-compound"),
     P("Als melkveehouder wil ik met een universiteit een nieuwe voermethode testen. Is daar subsidie voor?",
       None, "rvo", id="farmer-testing"),
-    # an overview of everything to arrange, across several doors, is KVK's (P1); two doors are not an
-    # overview
     # childcare is registered through the gemeente; a start-up permit needs a facilitator (IND); a stand at a
     # fair abroad is an export scheme; a financial check-up is Geldfit's; an ICT'er is staff, not an ICT
     # permit; signing a lease is no sign on the facade; a participle of paying ("vergoed krijgen")
@@ -409,6 +407,8 @@ FIRST_DOOR = [
       {"municipality": "Tilburg"}, "wsp:AM26", id="on-the-sidelines"),
     P("De provincie Overijssel geeft kleine bedrijven een adviseur voor een verduurzamingsplan. Hoe doe ik mee?",
       None, "provincie:PV23", id="province-gives"),
+    # an overview of everything to arrange, across several doors, is KVK's (P1); naming two things
+    # without asking for an overview is not one
     P("We openen een foodtruck. Wat moeten we allemaal regelen: inschrijven in het handelsregister, de btw, "
       "een standplaatsvergunning?", None, "kvk", id="overview"),
     P("Wat moet ik regelen voor de btw en mijn terrasvergunning?", None, "belastingdienst", id="not-an-overview"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -273,6 +273,12 @@ class Router:
         place = geo.place_at(tokens, at) if at < len(tokens) and geo.could_start_place(tokens[at].norm) else None
         return place if place is not None and place.kind == kind else None
 
+    def _before_body(self, tokens: Sequence[Token], i: int) -> int | None:
+        """The position of the word before the body word at i, past one link word ("in de
+        gemeente", "bij de provincie", "van de provincie"), in the same sentence; None if none."""
+        b = i - 1 if i > 0 and tokens[i - 1].norm in self.data.language.scheme_links else i
+        return b - 1 if b >= 1 and tokens[b - 1].sent == tokens[i].sent else None
+
     def _bodies_at_place(self, tokens: Sequence[Token]) -> set[int]:
         """Positions of body words written with their place after a word of where ("in de
         gemeente Tilburg"): they say where the firm is, not which door is asked about."""
@@ -281,8 +287,8 @@ class Router:
         for i, tok in enumerate(tokens):
             if tok.norm not in lang.body_words or self._body_place(tokens, i) is None:
                 continue
-            b = i - 1 if i > 0 and tokens[i - 1].norm in lang.scheme_links else i
-            if b >= 1 and tokens[b - 1].norm in lang.place_body_words and tokens[b - 1].sent == tok.sent:
+            before = self._before_body(tokens, i)
+            if before is not None and tokens[before].norm in lang.place_body_words:
                 out.add(i)
         return out
 
@@ -291,10 +297,10 @@ class Router:
         before it, a scheme word or a named instrument within three words after it, and a verb of
         asking later in the clause ("Kan ik bij de gemeente een starterskrediet ... krijgen?")."""
         lang = self.data.language
-        b = i - 1 if i > 0 and tokens[i - 1].norm in lang.scheme_links else i
-        sent = tokens[i].sent
-        if b < 1 or tokens[b - 1].norm not in lang.body_asked_words or tokens[b - 1].sent != sent:
+        before = self._before_body(tokens, i)
+        if before is None or tokens[before].norm not in lang.body_asked_words:
             return False
+        sent = tokens[i].sent
         after = [k for k in range(i + 1, min(len(tokens), i + 4)) if tokens[k].sent == sent]
         if not any(k in named_starts or self._is_scheme_word(tokens[k].norm) for k in after):
             return False
@@ -330,10 +336,10 @@ class Router:
                 if hit is not None:
                     return hit
             # "<scheme word> [up to 3 words] van (de) provincie X"
-            b = i - 1 if i > 0 and tokens[i - 1].norm in lang.scheme_links else i
-            if b < 1 or tokens[b - 1].norm not in lang.owner_links or tokens[b - 1].sent != sent:
+            before = self._before_body(tokens, i)
+            if before is None or tokens[before].norm not in lang.owner_links:
                 continue
-            for k in range(b - 2, max(-1, b - 6), -1):
+            for k in range(before - 1, max(-1, before - 5), -1):
                 if tokens[k].sent != sent or tokens[k].norm in lang.location_words:
                     break
                 if self._is_scheme_word(tokens[k].norm):
@@ -690,9 +696,10 @@ class Router:
         if facts.employees_span is not None:
             a, b = facts.employees_span
             matches = [m for m in matches if not (a <= m.first and m.last <= b)]
-        if self._supplier_last.intersection(t.norm for t in tokens):
+        norms = {t.norm for t in tokens}
+        if not self._supplier_last.isdisjoint(norms):
             matches = [m for m in matches if not self._names_a_supplier(tokens, m)]
-        if not self._bodies.isdisjoint(t.norm for t in tokens):
+        if not self._bodies.isdisjoint(norms):
             at_place = self._bodies_at_place(tokens)
             if at_place:  # "voor bedrijven in de gemeente Tilburg": where, not what about
                 matches = [m for m in matches if not (m.first == m.last and m.first in at_place)]
@@ -713,7 +720,6 @@ class Router:
         if not any(m.concept.instrument for m in matches):
             return matches
         th = self.data.thresholds
-        norms = {t.norm for t in tokens}
         negated = _after_markers(tokens, self._negations, 4) if not norms.isdisjoint(self._negations) else set()
         goals = _after_markers(tokens, self._goals, 2) if not norms.isdisjoint(self._goals) else set()
         mentioned = (_mentioned(tokens, self._mentions, self.data.language.contrast_words)
@@ -1052,26 +1058,26 @@ def _after_markers(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str,
     """Token positions up to `reach` words after a marker phrase, in the marker's sentence."""
     out: set[int] = set()
     n = len(tokens)
-    for i, tok in enumerate(tokens):
-        cands = index.get(tok.norm)
-        if cands is None:
-            continue
-        for mk in cands:
-            end = i + len(mk)
-            if end <= n and all(tokens[i + k].norm == w for k, w in enumerate(mk)):
-                out.update(k for k in range(end, min(n, end + reach)) if tokens[k].sent == tok.sent)
+    for start, end in _marker_spans(tokens, index):
+        out.update(k for k in range(end, min(n, end + reach)) if tokens[k].sent == tokens[start].sent)
     return out
 
 
-def _marker_words(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str, ...], ...]]) -> str | None:
-    """The words of the first marker phrase in the question, as written; None if there is none."""
+def _marker_spans(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str, ...], ...]]
+                  ) -> Iterator[tuple[int, int]]:
+    """(start, end) of every marker phrase in the question, in text order."""
     n = len(tokens)
     for i, tok in enumerate(tokens):
         for mk in index.get(tok.norm, ()):
             end = i + len(mk)
             if end <= n and all(tokens[i + k].norm == w for k, w in enumerate(mk)):
-                return " ".join(t.surface for t in tokens[i:end])
-    return None
+                yield i, end
+
+
+def _marker_words(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str, ...], ...]]) -> str | None:
+    """The words of the first marker phrase in the question, as written; None if there is none."""
+    start, end = next(_marker_spans(tokens, index), (0, 0))
+    return " ".join(t.surface for t in tokens[start:end]) if end else None
 
 
 def _mentioned(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str, ...], ...]],
