@@ -486,6 +486,36 @@ def test_a_slow_store_does_not_open_a_second_allowance_beside_a_full_bucket(tmp_
     engine.dispose()
 
 
+def test_a_trip_answering_as_the_budget_runs_out_is_not_counted_twice(tmp_path: Any,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The budget can run out in the loop turn in which the trip answers: that answer stands. It
+    used to be dropped and the request answered again in the worker, so it was counted both in
+    the shared count and among those answered here, and a later slow trip refused a request
+    under the limit (CI on PostgreSQL: 39 of 40 let through)."""
+    url = f"sqlite:///{tmp_path}/limits.db"
+    fresh_database(url)
+    engine = make_engine(url)
+    store = _SlowStore(engine)
+    counting = SharedCounting(RateLimiter(store), budget_s=0.05)
+    real_wait_for = asyncio.wait_for
+
+    async def answered_as_budget_ends(awaitable: Any, timeout: float) -> Any:
+        await awaitable  # the trip answers ...
+        raise TimeoutError  # ... and the budget runs out in the same turn
+
+    async def scenario() -> list[bool]:
+        monkeypatch.setattr(asyncio, "wait_for", answered_as_budget_ends)
+        first = await counting.hit("ip:1", 2)
+        monkeypatch.setattr(asyncio, "wait_for", real_wait_for)
+        store.delay = 0.15  # the next ones miss the budget: answered here
+        later = [await counting.hit("ip:1", 2) for _ in range(2)]
+        await asyncio.sleep(0.3)  # their trip lands
+        return [first.allowed] + [v.allowed for v in later]
+
+    assert asyncio.run(scenario()) == [True, True, False]
+    engine.dispose()
+
+
 def test_high_limits_are_counted_in_batches_and_still_hold_across_workers(tmp_path: Any) -> None:
     """Two limiters on one database (two workers): a 2,000/min key is counted with few writes,
     and the two together let through at most 1 % per worker more than the limit."""

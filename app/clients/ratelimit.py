@@ -284,7 +284,11 @@ class SharedCounting:
         try:
             return await asyncio.wait_for(asyncio.shield(answer), self.budget_s)
         except TimeoutError:
-            answer.cancel()  # marks it answered here: its trip still counts it in the store
+            # Cancelling marks it answered here (its trip still counts it in the store). It fails
+            # when the trip answered just as the budget ran out: that answer stands, else the
+            # request would be counted twice, in the trip's count and among those answered here.
+            if not answer.cancel():
+                return answer.result()
             return self._answer_here(flight, bucket, per_minute)
 
     def _answer_here(self, flight: _Flight, bucket: str, per_minute: int) -> Verdict:
