@@ -64,6 +64,12 @@ def hung(db_url: str) -> Iterator[tuple[TestClient, Hang]]:
     fresh_database(db_url)
 
 
+# A probe of a hung database is answered by its 1 s budget: "no answer within" says so, and the
+# time stays far below the 15 s statement timeout a hang would cost — but not within a tight bound
+# on a loaded 2-core CI machine (3.6 s once, while a model was being trained beside the suite).
+READINESS_BOUND_S = 8.0
+
+
 def _timed(call: Any) -> tuple[Any, float]:
     t0 = time.monotonic()
     r = call()
@@ -96,10 +102,10 @@ def test_a_hung_database_leaves_routing_answering_and_readiness_saying_so(hung: 
     hang.start()
     took = _routing_keeps_answering(c)
     assert sorted(took)[len(took) // 2] < 0.5, took  # most answers do not wait at all
-    # readiness: 503 within about a second, saying why; a second probe does not pile up
+    # readiness: 503 within its budget, saying why; a second probe does not pile up
     for _ in range(2):
         r, s = _timed(lambda: c.get("/readyz"))
-        assert r.status_code == 503 and s < 3.0
+        assert r.status_code == 503 and s < READINESS_BOUND_S
         assert r.json()["checks"]["database"].startswith("no answer within")
         assert r.json()["checks"]["routing"] == "ok"
     # CORS for an origin not seen yet: answered from what is known, never a database trip
@@ -264,7 +270,7 @@ def test_a_large_rule_set_body_needs_a_key_that_may_send_it(db_url: str) -> None
 @pytest.mark.skipif(not TEST_DATABASE_URL, reason="a hung PostgreSQL server (proxy that stops forwarding)")
 def test_a_hung_postgresql_server_leaves_routing_answering(db_url: str) -> None:
     """The real thing on PostgreSQL: connections stay open and nothing comes back (no error, no
-    server-side timeout can fire). Routing keeps answering, readiness says 503 within a second."""
+    server-side timeout can fire). Routing keeps answering, readiness says 503 within its budget."""
     fresh_database(db_url)
     proxy, url = proxied(normalise_url(db_url))
     settings = settings_for(url, ruleset_follow=False, anonymous_rate_limit=500)
@@ -274,7 +280,8 @@ def test_a_hung_postgresql_server_leaves_routing_answering(db_url: str) -> None:
             proxy.stall()
             _routing_keeps_answering(c)
             r, s = _timed(lambda: c.get("/readyz"))
-            assert r.status_code == 503 and s < 3.0
+            assert r.status_code == 503 and s < READINESS_BOUND_S
+            assert r.json()["checks"]["database"].startswith("no answer within")
             proxy.resume()
             _until_ready(c, 15)
             assert c.app.state.decision_log.writer.flush(15)  # type: ignore[attr-defined]
