@@ -117,11 +117,17 @@ def test_vague_question_gets_one_clarifying_question_with_options(router: Router
 
 def test_clarify_options_of_one_theme_among_others_are_told_apart(router: Router) -> None:
     # growth/scheme and growth/capital next to another theme: the theme alone would read twice
-    d = route(router, "We want to expand our workshop in Breda, can we get a loan or a grant?")
-    [c] = [c for c in d.clarify if c.field == "need"]
+    from app.routing.classify import NeedCandidate
+    from app.routing.tables import Context
+
+    ctx = Context()
+    needs = [("growth", "scheme"), ("growth", "capital"), ("international", "scheme")]
+    cands = [(NeedCandidate(t, s, 1.0, 0, 0), router._need_row(ctx, t, s)) for t, s in needs]
+    c = router._clarify_need(cands[0][0], cands[0][1], cands[1:], ctx, "en")
     labels = [o.label for o in c.options]
-    assert len(set(labels)) == len(labels) >= 2
-    assert len({o.needs for o in c.options}) == len(c.options)
+    assert len(set(labels)) == len(labels) == 3
+    assert labels[2] == "export, import or doing business abroad" and labels[0].startswith("growing and scaling up: ")
+    assert [o.needs for o in c.options] == [(n,) for n in needs]
 
 
 def test_structured_needs_route_without_a_question(router: Router) -> None:

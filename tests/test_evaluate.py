@@ -99,3 +99,31 @@ def test_a_further_set_is_logged_under_its_name_and_refused_once_read(
     capsys.readouterr()
     assert evaluate.main(["first-look", "--set", str(fresh)]) == 1
     assert "measures memory" in capsys.readouterr().err
+
+
+def test_a_fresh_set_is_learned_from_only_after_its_first_look(tmp_path: Path) -> None:
+    """The model trains on further labelled sets whose misses were read, never on one still
+    waiting for its first look (that score would measure memory)."""
+    from app.devtools.train_model import load_training_rows, read_fresh_sets
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    row = {"id": "fa001", "text": "Waar schrijf ik mijn eenmanszaak in?", "lang": "nl", "primary": "kvk",
+           "acceptable": [], "out_of_scope": False, "theme": "starting", "service": "registration"}
+    for name in ("a", "b"):
+        (fresh / f"{name}.jsonl").write_text(json.dumps({**row, "id": f"f{name}001"}) + "\n", encoding="utf-8")
+    log = tmp_path / "eval-log.md"
+    log.write_text(LOG_TEXT + "| 2026-12-03 | fresh-a | 2026.12.2 |\n", encoding="utf-8")
+    assert read_fresh_sets(fresh, log) == [fresh / "a.jsonl"]
+    rows = load_training_rows(fresh=read_fresh_sets(fresh, log))
+    learned = [r for r in rows if r["source"] == "fresh"]
+    assert [(r["id"], r["family"], r["file"]) for r in learned] == [("fa001", "kvk", "a.jsonl")]
+
+
+def test_the_shipped_model_has_not_seen_a_set_awaiting_its_first_look() -> None:
+    from app.routing.learned import DEFAULT_PATH, NeedModel
+
+    read = evaluate.read_folds(evaluate.LOG.read_text(encoding="utf-8"))
+    names = NeedModel.from_path(DEFAULT_PATH).header["trained_on"]
+    fresh = [n for n in names if n.startswith("eval/fresh/")]
+    assert all(evaluate.set_name(Path(n)) in read for n in fresh), fresh

@@ -3,8 +3,10 @@
     python -m app.devtools.train_model [--out routing_rules/model/need_model.json] [--cv] [--folds 5]
                                        [--config NAME|all]
 
-Training data: ../shared/eval/train.jsonl (real questions), tests/scenarios/*.jsonl and
-tests/golden/*.yaml (family only). ../shared/eval/dev.jsonl is a measuring set: never read here.
+Training data: ../shared/eval/train.jsonl and the further labelled sets in eval/fresh/ whose misses
+were read (real questions; a fresh set is learned from only after its first look, as the log
+docs/eval-log.md records it), tests/scenarios/*.jsonl and tests/golden/*.yaml (family only).
+../shared/eval/dev.jsonl is a measuring set: never read here.
 Labels: `family` is the row's primary family, or "none" when it is out of scope; `theme` and
 `service` come from in-scope rows that have them (not golden rows).
 
@@ -34,6 +36,7 @@ import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
+from app.devtools.evaluate import LOG, read_folds, set_name
 from app.devtools.quality import DEFAULT_FOLDS, fold_of, load_rows
 from app.routing.learned import (
     FORMAT,
@@ -51,15 +54,18 @@ ROOT = Path(__file__).resolve().parents[2]
 TRAIN_FILE = ROOT.parent / "shared" / "eval" / "train.jsonl"
 SCENARIOS = ROOT / "tests" / "scenarios"
 GOLDEN = ROOT / "tests" / "golden"
+FRESH = ROOT / "eval" / "fresh"
 DEFAULT_OUT = ROOT / "routing_rules" / "model" / "need_model.json"
 
 Row = dict[str, Any]
+REAL = ("train", "fresh")  # sources of real questions (weighed `Config.real_weight`)
 
 
 @dataclass(frozen=True)
 class Config:
-    """Features and regularisation of one model; `real_weight` is the sample weight of
-    train.jsonl rows (scenario and golden rows weigh 1). The defaults are the chosen model."""
+    """Features and regularisation of one model; `real_weight` is the sample weight of real
+    questions (train.jsonl and read fresh sets; scenario and golden rows weigh 1). The defaults
+    are the chosen model."""
 
     spec: FeatureSpec = field(default_factory=FeatureSpec)
     c: float = 10.0  # inverse L2 regularisation strength of LogisticRegression
@@ -101,10 +107,21 @@ def _labelled(row: Row, source: str, file: str) -> Row:
             "service": service if in_scope_need else None}
 
 
-def load_training_rows(train: Path = TRAIN_FILE, scenarios: Path = SCENARIOS, golden: Path = GOLDEN) -> list[Row]:
-    """Every labelled row, with `source` ("train", "scenario", "golden"), `file` and the labels
-    `family` (a family or "none"), `theme` and `service` (None where the row has none)."""
+def read_fresh_sets(fresh: Path = FRESH, log: Path = LOG) -> list[Path]:
+    """The further labelled sets whose misses were read: for learning. One not yet read is kept
+    for its first look (a model trained on it would make that score memory)."""
+    read = read_folds(log.read_text(encoding="utf-8"))
+    return [p for p in sorted(fresh.glob("*.jsonl")) if set_name(p) in read]
+
+
+def load_training_rows(train: Path = TRAIN_FILE, scenarios: Path = SCENARIOS, golden: Path = GOLDEN,
+                       fresh: Sequence[Path] | None = None) -> list[Row]:
+    """Every labelled row, with `source` ("train", "fresh", "scenario", "golden"), `file` and the
+    labels `family` (a family or "none"), `theme` and `service` (None where the row has none).
+    `fresh`: the further labelled sets to learn from (default: those read, `read_fresh_sets`)."""
     rows = [_labelled(r, "train", train.name) for r in load_rows(train)]
+    for path in read_fresh_sets() if fresh is None else fresh:
+        rows += [_labelled(r, "fresh", path.name) for r in load_rows(path)]
     for path in sorted(scenarios.glob("*.jsonl")):
         rows += [_labelled(r, "scenario", path.name) for r in load_rows(path)]
     for path in sorted(golden.glob("*.yaml")):
@@ -125,7 +142,8 @@ def load_training_rows(train: Path = TRAIN_FILE, scenarios: Path = SCENARIOS, go
 
 def trained_on(rows: Sequence[Row]) -> dict[str, int]:
     """Row counts per source file (relative names; no texts)."""
-    where = {"train": "../shared/eval/", "scenario": "tests/scenarios/", "golden": "tests/golden/"}
+    where = {"train": "../shared/eval/", "fresh": "eval/fresh/", "scenario": "tests/scenarios/",
+             "golden": "tests/golden/"}
     counts: dict[str, int] = {}
     for r in rows:
         name = where[r["source"]] + r["file"]
@@ -160,7 +178,7 @@ def _dedupe(rows: Sequence[Row], config: Config) -> list[tuple[str, Row, float]]
     seen: dict[tuple[Any, ...], tuple[str, Row, float]] = {}
     for r in rows:
         key = (r["text"], r["family"], r["theme"], r["service"])
-        weight = config.real_weight if r["source"] == "train" else 1.0
+        weight = config.real_weight if r["source"] in REAL else 1.0
         if key not in seen or seen[key][2] < weight:
             seen[key] = (r["text"], r, weight)
     return list(seen.values())

@@ -27,7 +27,7 @@ from app.routing.classify import (
 )
 from app.routing.facts import TextFacts, extract
 from app.routing.geo import Location, TextPlace, UnknownPlace
-from app.routing.learned import Prediction
+from app.routing.learned import NO_FAMILY, Prediction
 from app.routing.lexicon import Match, merge
 from app.routing.loader import (
     GENERIC_SCHEME_INSTRUMENT,
@@ -79,6 +79,7 @@ class _Plan(NamedTuple):
     needs: list[NeedResult]
     clarify: list[ClarifyItem]
     outcome: str
+    pred: Prediction | None = None  # the learned model's, where tier 2 asked it
 
 
 class Router:
@@ -496,6 +497,8 @@ class Router:
             plan = self._tier1(instruments, ev, ctx_base, location, named, overview)
         else:
             plan = self._tier2(ev, ctx_base, location, named, language, tokens, pred)
+            if model is not None and learned.first_door_p and plan.doors and self._readable(tokens):
+                plan = self._model_first(plan, plan.pred or model.predict(tokens), ev, ctx_base, location, named)
         routes = self._rank(plan.doors, language)
         clarify = list(plan.clarify)
         if routes and routes[0].needs_location:
@@ -685,7 +688,7 @@ class Router:
                                     ev.words_for(theme_key(c.theme), service_key(c.service)), location, named))
         ctx = _new(Context, (ctx_base.instrument, n1.theme, n1.service, *ctx_base[3:]))
         doors += self._also(row1, ctx, conf1, location, named)
-        return _Plan(doors, needs, clarify, outcome)
+        return _Plan(doors, needs, clarify, outcome, pred)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _weigh(self, text: str, tokens: Sequence[Token], matches: list[Match],
@@ -805,12 +808,71 @@ class Router:
                 if c is not n1 and _family(row_of(c.theme, c.service).primary) != fam:
                     unsure = True
                     break
-        if not unsure:
-            return False
+        return unsure and self._readable(tokens)
+
+    def _readable(self, tokens: Sequence[Token]) -> bool:
+        """Enough content words (not function words or numbers) for the model to read: `min_words`."""
         stop = self.data.language.stopwords
         content = sum(1 for t in tokens
                       if t.norm not in stop["nl"] and t.norm not in stop["en"] and not t.norm.isdigit())
-        return content >= learned.min_words
+        return content >= self.data.thresholds.learned.min_words
+
+    def _model_first(self, plan: _Plan, pred: Prediction, ev: Evidence, ctx_base: Context,
+                     location: Location | None, named: str | None) -> _Plan:
+        """Tier 2: the model's likeliest family leads when it is at least `first_door_p` sure of it
+        and the plan's first door has another family (thresholds.yaml `learned`): a door of that
+        family the plan already has moves up, else the likeliest need whose row leads there gives
+        it. The lexicon's first door stays, second; the rule and reason are the row's, the evidence
+        adds the words that carried the model. Not where the first door's row tests facts or
+        signals of the firm (a non-EU founder, an amount) or a phrase names the need itself
+        (`need_sure`), nor where no row leads to the model's family (nothing would explain the
+        door); a question naming its own place keeps its regional door unless `regional_p`."""
+        learned = self.data.thresholds.learned
+        fam, p = pred.top("family")
+        first = plan.doors[0]
+        if fam == NO_FAMILY or fam == first.family or p < learned.first_door_p or first.row.when.tests_facts:
+            return plan  # the model knows words, not the firm's facts and signals a row tests
+        if plan.needs and ev.need.get((plan.needs[0].theme, plan.needs[0].service), 0.0) >= learned.need_sure:
+            return plan  # a phrase names the need itself (as for consulting the model at all)
+        families = self.data.directory.families
+        here, there = families.get(first.family), families.get(fam)
+        if (location is not None and location.source == "text" and here is not None and here.regional
+                and there is not None and not there.regional and p < learned.regional_p):
+            return plan
+        words = pred.evidence("family", fam)
+        lead = next((d for d in plan.doors if d.family == fam and not d.mandate), None)
+        needs = plan.needs
+        if lead is None:
+            found = self._need_of_family(fam, pred, ev, ctx_base, named)
+            if found is None:
+                return plan
+            cand, row = found
+            lead = self._door(row, "primary", self._conf(cand.score), _merge(
+                ev.words_for(theme_key(cand.theme), service_key(cand.service)), words), location, named)
+            needs = [self._need_result(ev, cand, words),
+                     *[n for n in needs if (n.theme, n.service) != (cand.theme, cand.service)]][:3]
+        else:
+            lead = lead._replace(role="primary", evidence=_merge(lead.evidence, words))
+        doors = [lead, *[d._replace(role="also") for d in plan.doors if d.family != fam]]
+        return plan._replace(doors=doors, needs=needs)
+
+    def _need_of_family(self, fam: str, pred: Prediction, ev: Evidence, ctx: Context, named: str | None
+                        ) -> tuple[NeedCandidate, Row] | None:
+        """The need whose decision row leads to family `fam`: the lexicon's candidates best first,
+        then the model's likely themes and services (by the product of their probabilities)."""
+        tax = self.data.taxonomy
+        for c in candidate_needs(ev, self._themes, self._default_service, self._general):
+            row = self._need_row(ctx, c.theme, c.service)
+            if self._family_of(row.primary, named) == fam:
+                return c, row
+        pairs = sorted(((pt * ps, t, sv) for t, pt in pred.top_k("theme", 3) if t in tax.themes
+                        for sv, ps in pred.top_k("service", 3) if sv in tax.services), reverse=True)
+        for _, t, sv in pairs:
+            row = self._need_row(ctx, t, sv)
+            if self._family_of(row.primary, named) == fam:
+                score = ev.theme.get(t, 0.0) + ev.service.get(sv, 0.0) + ev.need.get((t, sv), 0.0)
+                return NeedCandidate(t, sv, score, ev.pos(theme_key(t)), ev.pos(service_key(sv))), row
+        return None
 
     def _family_of(self, target: str, named: str | None) -> str:
         return _family(named) if target == "$named" and named else _family(target)

@@ -77,6 +77,7 @@ class Learned:
     need_sure: float = 99.0  # a phrase naming the need itself with this weight: not consulted
     overrule_p: float = 0.0  # the model changes the door only with at least this probability for it
     regional_p: float = 0.0  # ... and a regional door the question's own place resolved, with this
+    first_door_p: float = 0.0  # the model's likeliest family leads from this probability (0: never)
     min_words: float = 1.0  # content words (not function words or numbers) a question needs
     instrument_below: float = 0.0
     instrument_p: float = 0.0

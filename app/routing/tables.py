@@ -53,6 +53,13 @@ class Conditions:
             self.employees_min is not None or self.employees_max is not None
         ))
 
+    @property
+    def tests_facts(self) -> bool:
+        """Whether the row reads more of the question than its instrument or need: signals, the
+        phase, an amount or the firm's size."""
+        return not (self.signals is None and self.phases is None and self.amount_min is None
+                    and self.amount_max is None and self.employees_min is None and self.employees_max is None)
+
     def holds(self, ctx: Context) -> bool:
         if self.instruments is not None and ctx.instrument not in self.instruments:
             return False
