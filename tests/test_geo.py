@@ -189,6 +189,22 @@ def test_an_article_may_stand_between_the_location_word_and_the_name(router: Rou
     assert place is not None and place.code == code
 
 
+@pytest.mark.parametrize(("text", "code"), [
+    ("een standplaats in het centrum van Woerden", "GM0632"),  # a place noun and "van" before the name
+    ("ijsjes verkopen in de wijken van Stein", "GM0971"),
+    ("a food truck in the centre of Stein", "GM0971"),
+    ("een bedrijfje in Bergen in Limburg", "GM0893"),  # the province after the name tells which Bergen
+    ("een hotel in Bergen in Noord-Holland", "GM0373"),
+])
+def test_a_place_noun_or_a_province_after_the_name_reads_as_a_place(router: Router, text: str, code: str) -> None:
+    place = router.data.geo.find_in_text(tokenize(clean(text)))
+    assert place is not None and place.code == code
+
+
+def test_a_surname_with_van_is_no_place(router: Router) -> None:
+    assert router.data.geo.find_in_text(tokenize(clean("Onze adviseur, meneer Van Woerden, belde"))) is None
+
+
 def test_a_village_in_the_location_field_resolves_to_its_municipality(router: Router) -> None:
     loc = router.resolve_location(municipality="Ospel")
     assert loc is not None and loc.municipality is not None and loc.municipality.code == "GM0946"

@@ -64,6 +64,18 @@ def test_a_body_that_does_not_pay_owns_nothing(router: Router, question: str, fa
     assert route(router, question).routes[0].family == family
 
 
+@pytest.mark.parametrize(("question", "location", "door"), [
+    # without its place, a body that has a scheme word in its clause, or is linked to it, owns it: the
+    # firm's own province or municipality (fresh sets v-y)
+    ("Heeft de provincie een ondernemersloket voor verduurzaming?", {"municipality": "Assen"}, "provincie:PV22"),
+    ("Kan ik via het energieloket van de gemeente een adviseur krijgen?", {"postcode": "8011"}, "gemeente:GM0193"),
+    ("What grants does my province have for small shops?", None, "provincie"),
+])
+def test_a_body_without_its_place_owns_the_scheme_it_has(router: Router, question: str,
+                                                        location: dict[str, str] | None, door: str) -> None:
+    assert route(router, question, location=location).routes[0].provider_id == door
+
+
 def test_the_named_owner_wins_over_the_firms_location(router: Router) -> None:
     d = route(router, "Kan ik de Friese subsidie voor innovatie aanvragen?", location={"municipality": "Tilburg"})
     assert d.routes[0].provider_id == "provincie:PV21"

@@ -131,6 +131,13 @@ PRIVATE_WITH_A_SCHEME = [
      "homeowner"),
     ("My energy supplier raised the monthly advance for our house after we put in a heat pump. Can I object?",
      "homeowner"),
+    # fresh sets v-y (2026-12-06): one's own insurer, provider, online purchase or kitchen
+    ("Mijn reisverzekering betaalt de gestolen fiets uit mijn vakantiehuisje niet uit. Wat kan ik doen?",
+     "consumer"),
+    ("Mijn zorgverzekeraar heeft een datalek gehad en mijn BSN is uitgelekt. Moet ik aangifte doen?", "consumer"),
+    ("Ik heb online een koelkast gekocht die na drie weken kapot ging. Moet de webwinkel hem vervangen?",
+     "consumer"),
+    ("Na de verbouwing van onze keuken lekt de kraan al. Moet de aannemer dat gratis herstellen?", "homeowner"),
 ]
 
 
@@ -223,6 +230,10 @@ BUSINESS_ROLES = [
     # a firm's supplier is still the firm's matter
     ("Ons energiebedrijf wil het voorschot voor de koelcellen van onze slagerij verdubbelen. Waar kan ik "
      "terecht voor advies over energiebesparing?", "kvk"),
+    # renting business premises is the firm's, whatever a tenant must do (fresh sets v-y)
+    ("Wij huren een kantoorpand van 600 m2 met label D. Moeten wij als huurder voor label C zorgen?",
+     "omgevingsdienst"),
+    ("Ik wil in mijn woonboerderij een bed & breakfast beginnen. Past dat binnen het bestemmingsplan?", "gemeente"),
 ]
 
 
@@ -412,6 +423,17 @@ FIRST_DOOR = [
     P("We openen een foodtruck. Wat moeten we allemaal regelen: inschrijven in het handelsregister, de btw, "
       "een standplaatsvergunning?", None, "kvk", id="overview"),
     P("Wat moet ik regelen voor de btw en mijn terrasvergunning?", None, "belastingdienst", id="not-an-overview"),
+    # the municipalities and UWV together, for employers: the werkgeversservicepunt (fresh sets v-y)
+    P("Kunnen de gemeente en UWV samen geschikte kandidaten voor onze garage zoeken?", {"municipality": "Venlo"},
+      "wsp:AM29", id="municipality-and-uwv"),
+    P("Is er één aanspreekpunt voor werkgevers als ik iemand met psychische problemen wil aannemen?", None, "wsp",
+      id="point-of-contact"),
+    # a founder from outside the EU asking which permit: the residence permit first (IND)
+    P("I'm a Brazilian national living in São Paulo. Which permit do I need to open my own business in "
+      "Amsterdam?", None, "ind", id="non-eu-permit"),
+    # extortion with stolen customer data is a cyber incident
+    P("Hackers dreigen onze gestolen klantgegevens op het darkweb te zetten. Wat moeten we doen?", None, "dtc",
+      id="extortion"),
 ]
 
 

@@ -307,6 +307,23 @@ class Router:
             return False
         return any(t.norm in lang.goal_after_words for t in tokens[i + 1:] if t.sent == sent)
 
+    def _owns_here(self, tokens: Sequence[Token], i: int) -> bool:
+        """Whether the body word at i (without its place) owns a scheme word of its clause: linked
+        to it ("het ontzorgingsloket van de provincie", a few words between at most) or having it
+        ("Klopt het dat de provincie een ondernemersloket heeft?", "What subsidies does my province
+        have?")."""
+        lang = self.data.language
+        sent = tokens[i].sent
+        before = self._before_body(tokens, i)
+        if before is not None and tokens[before].norm in lang.owner_links:
+            for k in range(before - 1, max(-1, before - 5), -1):
+                if tokens[k].sent != sent or tokens[k].norm in lang.location_words:
+                    break
+                if self._is_scheme_word(tokens[k].norm):
+                    return True
+        clause = [t.norm for t in tokens[max(0, i - 4):i + 7] if t.sent == sent]
+        return any(w in lang.holding_verbs for w in clause) and any(self._is_scheme_word(w) for w in clause)
+
     def _funding_body(self, tokens: Sequence[Token], named_starts: set[int]) -> InstrumentHit | None:
         """A provincie or gemeente written with its place that pays in its own clause ("Klopt het
         dat de provincie Limburg daar 90 procent van vergoedt?") or is named as the owner a few
@@ -323,7 +340,7 @@ class Router:
                 # pays; its door is resolved from the location, like a generic regional scheme
                 verb = next((tokens[k] for k in range(max(0, i - 3), min(len(tokens), i + 9))
                              if tokens[k].sent == sent and tokens[k].norm in lang.funding_verbs), None)
-                if verb is None and self._asked_at(tokens, i, named_starts):
+                if verb is None and (self._asked_at(tokens, i, named_starts) or self._owns_here(tokens, i)):
                     verb = tok
                 instrument = GENERIC_SCHEME_INSTRUMENT[_BODY_FAMILY[lang.body_words[tok.norm]]]
                 if verb is not None and instrument in self.data.instruments:

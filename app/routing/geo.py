@@ -96,6 +96,10 @@ class Geo:
     location_words: frozenset[str]
     demonyms: frozenset[str] = frozenset()
     articles: frozenset[str] = frozenset()  # may stand between a location word and a place name
+    # "het centrum van Woerden", "the centre of Stein": a place noun and a link word read as a
+    # location word before a name that needs one
+    place_nouns: frozenset[str] = frozenset()
+    place_noun_links: frozenset[str] = frozenset()
     # folded town or village (BAG woonplaats or village core) -> GM code: read in text only where it
     # stands as a place, like an ambiguous name; never overrides a municipality, province or alias
     places: Mapping[str, str] = field(default_factory=dict)
@@ -277,6 +281,8 @@ class Geo:
         if key in self.demonyms:
             return True
         before = i - 1
+        if before > 0 and tokens[before].norm in self.place_noun_links and tokens[before - 1].norm in self.place_nouns:
+            return True  # "het centrum van Woerden"
         if before > 0 and tokens[before].norm in self.articles:  # "in de Westland", "in the Westland"
             before -= 1
         return before >= 0 and tokens[before].norm in self.location_words

@@ -320,7 +320,8 @@ def _load_providers(r: _Reader, doc: Any, fams: Mapping[str, Family]) -> dict[st
 
 
 # -- regions -----------------------------------------------------------------------------------
-def _load_geo(r: _Reader, language_words: frozenset[str], articles: frozenset[str] = frozenset()
+def _load_geo(r: _Reader, language_words: frozenset[str], articles: frozenset[str] = frozenset(),
+              place_nouns: frozenset[str] = frozenset(), place_noun_links: frozenset[str] = frozenset()
               ) -> tuple[Geo, list[tuple[str, str]]]:
     provinces = {row["province_code"]: Area(row["province_code"], row["province_name"])
                  for row in r.csv("regions/provinces.csv")}
@@ -400,6 +401,8 @@ def _load_geo(r: _Reader, language_words: frozenset[str], articles: frozenset[st
         ambiguous=ambiguous,
         location_words=language_words,
         articles=articles,
+        place_nouns=place_nouns,
+        place_noun_links=place_noun_links,
         demonyms=frozenset(demonyms),
         places=places,
     )
@@ -816,6 +819,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         body_words={fold(str(k)): str(v) for k, v in (lang_doc.get("body_words") or {}).items()},
         funding_verbs=_word_set(lang_doc.get("funding_verbs")),
         owner_links=_word_set(lang_doc.get("owner_links")),
+        holding_verbs=_word_set(lang_doc.get("holding_verbs")),
         place_body_words=_word_set(lang_doc.get("place_body_words")),
         body_asked_words=_word_set(lang_doc.get("body_asked_words")),
         supplier_words=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("supplier_words"))),
@@ -832,7 +836,8 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
     prov_doc = r.yaml("providers.yaml")
     families = _load_families(r, prov_doc)
     providers = _load_providers(r, prov_doc, families)
-    geo, _ = _load_geo(r, language.location_words, _word_set(lang_doc.get("articles")))
+    geo, _ = _load_geo(r, language.location_words, _word_set(lang_doc.get("articles")),
+                       _word_set(lang_doc.get("place_nouns")), _word_set(lang_doc.get("place_noun_links")))
 
     # Regional doors generated from the region tables, plus a finder door per regional family.
     for f in families.values():
