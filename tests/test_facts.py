@@ -89,6 +89,8 @@ def test_a_number_with_a_unit_is_not_money(router: Router, text: str) -> None:
     ("Ik wil € 35.000 lenen voor een bestelbus.", "raise"),
     ("Kan ik tot € 60.000 lenen voor mijn webwinkel?", "raise"),   # a comparison word next to money raised
     ("Ik heb 25.000 euro nodig om mijn atelier in te richten.", "raise"),
+    # a budget a government sets aside is no money the firm raises (fresh set z)
+    ("Ik las dat het ministerie 12 miljoen euro vrijmaakt voor bedrijven in de glastuinbouw.", "value"),
 ])
 def test_money_has_a_role(router: Router, text: str, role: str) -> None:
     f = facts(router, text)

@@ -138,6 +138,10 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik heb online een koelkast gekocht die na drie weken kapot ging. Moet de webwinkel hem vervangen?",
      "consumer"),
     ("Na de verbouwing van onze keuken lekt de kraan al. Moet de aannemer dat gratis herstellen?", "homeowner"),
+    # fresh sets z and aa: a hobby only, one's own transfer, a neighbour with the same landlord
+    ("Ik bak alleen als hobby taarten voor vrienden. Moet ik me bij de KVK inschrijven?", "private_person"),
+    ("Mijn bank hield een betaling naar mijn broer tegen en blokkeerde mijn pas. Mag dat?", "consumer"),
+    ("De buren die van dezelfde verhuurder huren als wij laten hun fietsen in de gang staan. Wat nu?", "tenant"),
 ]
 
 
@@ -434,6 +438,18 @@ FIRST_DOOR = [
     # extortion with stolen customer data is a cyber incident
     P("Hackers dreigen onze gestolen klantgegevens op het darkweb te zetten. Wat moeten we doen?", None, "dtc",
       id="extortion"),
+    # fresh sets z and aa: pickers for the season, staff to redeploy, a legal form, a business park's
+    # security mark and housing for labour migrants on the firm's own site
+    P("Wij hebben een aspergekwekerij en zoeken voor het voorjaar twintig seizoenskrachten. Wie helpt ons?",
+      {"postcode": "5961"}, "wsp:AM29", id="seasonal-workers"),
+    P("We hebben te veel mensen en willen ze van werk naar werk helpen in plaats van ontslaan. Wie helpt?", None,
+      "wsp", id="work-to-work"),
+    P("Should I start my design studio as an eenmanszaak or go for a BV right away?", None, "kvk",
+      id="legal-form"),
+    P("Ons bedrijventerrein in Tiel wil het Keurmerk Veilig Ondernemen halen. Bij wie beginnen we?", None,
+      "gemeente:GM0281", id="kvo"),
+    P("Mogen wij huisvesting voor arbeidsmigranten op ons eigen bedrijfsterrein in Venlo plaatsen?", None,
+      "gemeente:GM0983", id="labour-migrant-housing"),
 ]
 
 
