@@ -46,6 +46,9 @@ def test_a_scheme_word_next_to_a_place_names_that_regions_instrument(router: Rou
     ("Does the province of Zeeland subsidise feasibility studies for a small ferry operator?", "provincie:PV29"),
     # the owner named a few words after the scheme word
     ("Hoe groot is de garantieregeling voor jonge bedrijven van de provincie Flevoland?", "provincie:PV24"),
+    # Dutch puts the verb last, a dozen words after the place (fresh set ac)
+    ("Klopt het dat de provincie Zeeland de helft van de kosten van een stand op een buitenlandse beurs vergoedt?",
+     "provincie:PV29"),
 ])
 def test_a_body_with_its_place_that_pays_owns_the_scheme(router: Router, question: str, door: str) -> None:
     assert route(router, question).routes[0].provider_id == door
@@ -70,6 +73,9 @@ def test_a_body_that_does_not_pay_owns_nothing(router: Router, question: str, fa
     ("Heeft de provincie een ondernemersloket voor verduurzaming?", {"municipality": "Assen"}, "provincie:PV22"),
     ("Kan ik via het energieloket van de gemeente een adviseur krijgen?", {"postcode": "8011"}, "gemeente:GM0193"),
     ("What grants does my province have for small shops?", None, "provincie"),
+    # a weak description of a provincial scheme in the lexicon does not hide the stronger reading
+    ("We're shopkeepers in Zwolle and read that the province offers a subsidy against empty shops. How do we apply?",
+     None, "provincie:PV23"),
 ])
 def test_a_body_without_its_place_owns_the_scheme_it_has(router: Router, question: str,
                                                         location: dict[str, str] | None, door: str) -> None:

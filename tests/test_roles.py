@@ -142,6 +142,12 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik bak alleen als hobby taarten voor vrienden. Moet ik me bij de KVK inschrijven?", "private_person"),
     ("Mijn bank hield een betaling naar mijn broer tegen en blokkeerde mijn pas. Mag dat?", "consumer"),
     ("De buren die van dezelfde verhuurder huren als wij laten hun fietsen in de gang staan. Wat nu?", "tenant"),
+    # fresh sets ab and ac: a gift card, living next to a plant, a refugee looking for work
+    ("Ik heb een cadeaubon van een kledingzaak die failliet is. Krijg ik mijn geld nog terug?", "consumer"),
+    ("We live right next to a bakery that starts its ovens at 4 am. Can the municipality do something?",
+     "neighbour"),
+    ("Ik ben statushouder en was in Eritrea lasser. Waar kan ik een opleiding volgen om hier te werken?",
+     "job_seeker"),
 ]
 
 
@@ -450,6 +456,11 @@ FIRST_DOOR = [
       "gemeente:GM0281", id="kvo"),
     P("Mogen wij huisvesting voor arbeidsmigranten op ons eigen bedrijfsterrein in Venlo plaatsen?", None,
       "gemeente:GM0983", id="labour-migrant-housing"),
+    # fresh sets ab and ac: the municipality or UWV for staff, a green declaration for a loan
+    P("Kan de gemeente of het UWV ons helpen aan chauffeurs voor ons taxibedrijf?", {"municipality": "Venlo"},
+      "wsp:AM29", id="municipality-or-uwv"),
+    P("Onze bank noemde een groenverklaring voor de lening voor onze warmtepomp. Hoe vragen we die aan?", None,
+      "rvo", id="green-declaration"),
 ]
 
 

@@ -346,7 +346,8 @@ class Router:
                 if verb is not None and instrument in self.data.instruments:
                     return InstrumentHit(instrument, 2.0, min(tok.start, verb.start), (verb.surface, tok.surface), None)
                 continue
-            clause = [k for k in range(max(0, i - 3), min(len(tokens), place.last + 9))
+            # Dutch puts the verb last: "de provincie Fryslân de helft van de kosten van een beurs vergoedt"
+            clause = [k for k in range(max(0, i - 3), min(len(tokens), place.last + 17))
                       if tokens[k].sent == sent and not (i <= k <= place.last)]
             pays = next((k for k in clause if tokens[k].norm in lang.funding_verbs), None)
             if pays is not None:
@@ -465,8 +466,8 @@ class Router:
         ev = gather(matches)
         location = self._location(inp, facts, data.geo.find_in_text(tokens))
         scheme = self._regional_scheme(tokens, matches)
-        if scheme is not None and scheme.id not in ev.instruments:  # a scheme of the table wins
-            ev.instruments[scheme.id] = scheme
+        if scheme is not None and (scheme.id not in ev.instruments or ev.instruments[scheme.id].weight < scheme.weight):
+            ev.instruments[scheme.id] = scheme  # a scheme of the table wins, or the stronger reading of one
         trace = tuple(matches)
         ctx_base = self._profile(ev, inp, facts)
         fact_info: dict[str, Any] = {}
