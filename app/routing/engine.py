@@ -307,20 +307,30 @@ class Router:
             return False
         return any(t.norm in lang.goal_after_words for t in tokens[i + 1:] if t.sent == sent)
 
+    def _scheme_linked_before(self, tokens: Sequence[Token], i: int) -> int | None:
+        """The position of a scheme word that an owner link ties to the body word at i, with up to
+        three words of what the scheme is for between ("het participatiefonds duurzame economie van
+        de provincie", "het ontzorgingsloket van de provincie"); None if there is none."""
+        lang = self.data.language
+        before = self._before_body(tokens, i)
+        if before is None or tokens[before].norm not in lang.owner_links:
+            return None
+        sent = tokens[i].sent
+        for k in range(before - 1, max(-1, before - 5), -1):
+            if tokens[k].sent != sent or tokens[k].norm in lang.location_words:
+                return None
+            if self._is_scheme_word(tokens[k].norm):
+                return k
+        return None
+
     def _owns_here(self, tokens: Sequence[Token], i: int) -> bool:
         """Whether the body word at i (without its place) owns a scheme word of its clause: linked
-        to it ("het ontzorgingsloket van de provincie", a few words between at most) or having it
-        ("Klopt het dat de provincie een ondernemersloket heeft?", "What subsidies does my province
-        have?")."""
+        to it (`_scheme_linked_before`) or having it ("Klopt het dat de provincie een
+        ondernemersloket heeft?", "What subsidies does my province have?")."""
+        if self._scheme_linked_before(tokens, i) is not None:
+            return True
         lang = self.data.language
         sent = tokens[i].sent
-        before = self._before_body(tokens, i)
-        if before is not None and tokens[before].norm in lang.owner_links:
-            for k in range(before - 1, max(-1, before - 5), -1):
-                if tokens[k].sent != sent or tokens[k].norm in lang.location_words:
-                    break
-                if self._is_scheme_word(tokens[k].norm):
-                    return True
         clause = [t.norm for t in tokens[max(0, i - 4):i + 7] if t.sent == sent]
         return any(w in lang.holding_verbs for w in clause) and any(self._is_scheme_word(w) for w in clause)
 
@@ -355,17 +365,11 @@ class Router:
                 if hit is not None:
                     return hit
             # "<scheme word> [up to 3 words] van (de) provincie X"
-            before = self._before_body(tokens, i)
-            if before is None or tokens[before].norm not in lang.owner_links:
-                continue
-            for k in range(before - 1, max(-1, before - 5), -1):
-                if tokens[k].sent != sent or tokens[k].norm in lang.location_words:
-                    break
-                if self._is_scheme_word(tokens[k].norm):
-                    hit = self._scheme_hit(tokens[k], place)
-                    if hit is not None:
-                        return hit
-                    break
+            k = self._scheme_linked_before(tokens, i)
+            if k is not None:
+                hit = self._scheme_hit(tokens[k], place)
+                if hit is not None:
+                    return hit
         return None
 
     def _asked_for(self, tokens: Sequence[Token], last: int, goal_after: frozenset[str]) -> bool:
@@ -515,7 +519,9 @@ class Router:
             plan = self._tier1(instruments, ev, ctx_base, location, named, overview)
         else:
             plan = self._tier2(ev, ctx_base, location, named, language, tokens, pred)
-            if model is not None and learned.first_door_p and plan.doors and self._readable(tokens):
+            # a prediction tier 2 made already passed `_readable` (in `_consult`)
+            if model is not None and learned.first_door_p and plan.doors and (
+                    plan.pred is not None or self._readable(tokens)):
                 plan = self._model_first(plan, plan.pred or model.predict(tokens), ev, ctx_base, location, named)
         routes = self._rank(plan.doors, language)
         clarify = list(plan.clarify)
