@@ -22,7 +22,8 @@ def test_only_unambiguous_names_that_are_no_word_or_municipality_are_kept(tmp_pa
         "Groet,Bergen,Noord-Holland",  # "Bergen" told apart by its province
         "Abbega,Súdwest-Friesland,Friesland",  # the source's spelling of Súdwest-Fryslân
     ]) + "\n")
-    rows, skipped = build(source)
+    rows, skipped, shared = build(source)
+    assert shared == {"achterveld"}
     assert rows == [("Abbega", "GM1900"), ("Groet", "GM0373"), ("Ospel", "GM0946")]
     assert skipped["in several municipalities"] == 1
     assert skipped["already a municipality, province or alias"] == 1
@@ -38,3 +39,15 @@ def test_a_village_core_gets_the_municipality_of_its_postcodes_today(tmp_path: P
     ]) + "\n")
     rows, added = add_cores([("Ospel", "GM0946")], older)
     assert rows == [("Bolnes", "GM0597"), ("Ospel", "GM0946")] and added == 1
+
+
+def test_a_name_bag_gives_to_two_municipalities_is_not_brought_back_as_a_core(tmp_path: Path) -> None:
+    # BAG has an Oosterwolde in Oldebroek and one in Ooststellingwerf; the older list spells the
+    # Frisian one "Oosterwolde / Easterwâlde", which must not make Oldebroek's the only one.
+    older = _write(tmp_path / "older.csv", "\n".join([
+        "Plaats,Woon- plaats- code,Postcode (laagste tot hoogste),Gemeente,Provincie",
+        "Oosterwolde,3072,8097\u20138097,Oldebroek,Gelderland",
+        "Bolnes,,2987\u20132987,Ridderkerk,Zuid-Holland",
+    ]) + "\n")
+    rows, added = add_cores([], older, {"oosterwolde"})
+    assert rows == [("Bolnes", "GM0597")] and added == 1

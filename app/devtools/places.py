@@ -63,8 +63,9 @@ def _municipalities() -> tuple[dict[str, str], dict[tuple[str, str], str], set[s
     return by_name, by_base, taken
 
 
-def build(source: Path) -> tuple[list[tuple[str, str]], dict[str, int]]:
-    """(place, gemeente code) rows, sorted, and counts of what was left out and why."""
+def build(source: Path) -> tuple[list[tuple[str, str]], dict[str, int], set[str]]:
+    """(place, gemeente code) rows, sorted; counts of what was left out and why; and the folded
+    names of woonplaatsen in several municipalities (no village core may bring them back)."""
     by_name, by_base, taken = _municipalities()
     codes: dict[str, set[str]] = defaultdict(set)
     spelled: dict[str, str] = {}
@@ -82,6 +83,7 @@ def build(source: Path) -> tuple[list[tuple[str, str]], dict[str, int]]:
     skipped = {"unknown municipality": unknown, "in several municipalities": 0,
                "already a municipality, province or alias": 0, "read as something else": 0}
     rows: list[tuple[str, str]] = []
+    shared = {key for key, cs in codes.items() if len(cs) > 1}
     for key, cs in codes.items():
         if key in taken:
             skipped["already a municipality, province or alias"] += 1
@@ -91,14 +93,17 @@ def build(source: Path) -> tuple[list[tuple[str, str]], dict[str, int]]:
             skipped["read as something else"] += 1
         else:
             rows.append((spelled[key], next(iter(cs))))
-    return sorted(rows, key=lambda r: (fold(r[0]), r[1])), skipped
+    return sorted(rows, key=lambda r: (fold(r[0]), r[1])), skipped, shared
 
 
-def add_cores(rows: list[tuple[str, str]], older: Path) -> tuple[list[tuple[str, str]], int]:
+def add_cores(rows: list[tuple[str, str]], older: Path,
+              shared: set[str] | frozenset[str] = frozenset()) -> tuple[list[tuple[str, str]], int]:
     """Add the village cores (kernen) of an older list that are no BAG woonplaats of their own
     ("Bolnes" lies in woonplaats Ridderkerk): their municipality is today's municipality of their
     postcodes in pc4.csv (so mergers since the list was made are followed), only where all their
-    postcodes lie in one municipality and the name is not taken."""
+    postcodes lie in one municipality and the name is not taken. A name BAG gives to woonplaatsen
+    in several municipalities (`shared`) stays out: the older list may spell one of them
+    differently ("Oosterwolde / Easterwâlde"), which does not make the other the only one."""
     pc4 = {r["pc4"]: r["gemeente_code"] for r in csv.DictReader((REGIONS / "pc4.csv").open(encoding="utf-8"))}
     _, _, taken = _municipalities()
     have = {fold(n) for n, _ in rows}
@@ -113,7 +118,7 @@ def add_cores(rows: list[tuple[str, str]], older: Path) -> tuple[list[tuple[str,
             found[key].add(pc4.get(pc, "?"))
         spelled.setdefault(key, row[0].strip())
     added = [(spelled[k], next(iter(cs))) for k, cs in found.items()
-             if k not in have and k not in taken and len(k) >= 3 and "/" not in spelled[k]
+             if k not in have and k not in taken and k not in shared and len(k) >= 3 and "/" not in spelled[k]
              and len(cs) == 1 and "?" not in cs and not is_word(k, "core")]
     return sorted(rows + added, key=lambda r: (fold(r[0]), r[1])), len(added)
 
@@ -146,13 +151,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", type=Path, help="an older list with postcode ranges: cross-check, and add "
                     "its village cores that are no woonplaats of their own")
     args = ap.parse_args(argv)
-    rows, skipped = build(args.source)
+    rows, skipped, shared = build(args.source)
     if args.check:
         agree, compared, diffs = check(rows, args.check)
         print(f"cross-check: {agree}/{compared} agree", file=sys.stderr)
         for d in diffs:
             print("  " + d, file=sys.stderr)
-        rows, added = add_cores(rows, args.check)
+        rows, added = add_cores(rows, args.check, shared)
         print(f"{added} village cores added from the older list", file=sys.stderr)
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(["place", "gemeente_code"])
