@@ -49,6 +49,17 @@ def test_out_of_scope_is_200_without_routes(client: TestClient) -> None:
     assert body["routes"] == [] and body["message"]
 
 
+def test_an_answer_the_model_sent_out_of_scope_says_so_and_why(client: TestClient) -> None:
+    q = ("Mijn dochter van vijftien wil in de kerstvakantie vakkenvullen bij de supermarkt. "
+         "Hoeveel uur per dag mag ze werken?")
+    r = client.post("/v1/route?explain=true", json={"question": q})
+    body = r.json()
+    assert r.status_code == 200 and body["out_of_scope"] is True and body["routes"] == []
+    facts = body["facts"]
+    assert facts["scope"] == "private" and facts["scope_by"] == "model" and 0.5 < facts["model_p"] <= 1.0
+    assert all(w in q for w in facts["model_words"].split(", "))
+
+
 def test_english_question_gets_english_answer(client: TestClient) -> None:
     body = client.post("/v1/route", json={"question": "How do I apply for the WBSO?"}).json()
     assert body["language"] == "en"

@@ -144,5 +144,7 @@ class RouteResponse(BaseModel):
     clarify: list[ClarifyOut]
     message: str | None
     facts: dict[str, float | int | str | bool] | None = Field(
-        None, description="Facts read from the question or profile: amount_eur, employees, non_eu_founder")
+        None, description="Facts read from the question or profile: amount_eur, employees, non_eu_founder; for "
+        "an out-of-scope answer its kind (scope) and, where the learned model decided it, scope_by, "
+        "model_p and model_words")
     trace: list[TraceOut] | None = None

@@ -27,7 +27,7 @@ from app.routing.classify import (
 )
 from app.routing.facts import TextFacts, extract
 from app.routing.geo import Location, TextPlace, UnknownPlace
-from app.routing.learned import NO_FAMILY, Prediction
+from app.routing.learned import NO_FAMILY, NeedModel, Prediction
 from app.routing.lexicon import Match, merge
 from app.routing.loader import (
     GENERIC_SCHEME_INSTRUMENT,
@@ -483,8 +483,14 @@ class Router:
             fact_info["employees"] = ctx_base.employees
         if "non_eu_founder" in ctx_base.signals:
             fact_info["non_eu_founder"] = True
+        learned = data.thresholds.learned
+        model = data.model if learned.mode == "combined" else None
+        pred: Prediction | None = None
         if inp.question is not None and not inp.needs:
             oos = self._scope(ev, tokens, location)
+            if model is not None:
+                oos, pred, said = self._model_scope(oos, ev, tokens, model)
+                fact_info.update(said)
             if oos is not None:
                 kind, role = oos
                 msgs = data.messages.get("out_of_scope") or {}
@@ -503,13 +509,10 @@ class Router:
             None,
         )
         instruments = ranked_instruments(ev, data.thresholds.min_instrument_weight)
-        learned = data.thresholds.learned
-        model = data.model if learned.mode == "combined" else None
-        pred: Prediction | None = None
         if model is not None and instruments and instruments[0].weight < learned.instrument_below:
             # a weakly named instrument (a description, a body's name) that the model finds
             # unlikely for its door: decided as a need instead
-            pred = model.predict(tokens)
+            pred = pred or model.predict(tokens)
             door = self._eval(ctx_base, instrument=instruments[0].id).primary
             if pred.probability("family", self._family_of(door, named)) < learned.instrument_p:
                 instruments = []
@@ -519,7 +522,7 @@ class Router:
             plan = self._tier1(instruments, ev, ctx_base, location, named, overview)
         else:
             plan = self._tier2(ev, ctx_base, location, named, language, tokens, pred)
-            # a prediction tier 2 made already passed `_readable` (in `_consult`)
+            # a prediction made for scope or in tier 2 already passed `_readable`
             if model is not None and learned.first_door_p and plan.doors and (
                     plan.pred is not None or self._readable(tokens)):
                 plan = self._model_first(plan, plan.pred or model.predict(tokens), ev, ctx_base, location, named)
@@ -833,6 +836,37 @@ class Router:
                     unsure = True
                     break
         return unsure and self._readable(tokens)
+
+    def _model_scope(self, oos: tuple[str, str | None] | None, ev: Evidence, tokens: Sequence[Token],
+                     model: NeedModel) -> tuple[tuple[str, str | None] | None, Prediction | None, dict[str, Any]]:
+        """The model's say on scope (thresholds.yaml `learned`): (scope, the prediction if one was
+        made, facts for the answer). A question the rules keep in scope, without business words
+        ("mijn bedrijf"), a firm role or a named instrument, is private when the model gives "no business door" at least
+        `scope_none_p` (how people describe their own situation varies more than the roles' cues
+        can list); a question the
+        rules find private only by who seems to ask stays in scope when the model gives that at
+        most `scope_keep_p` and is at least `scope_keep_best` sure of one door. Injection, abuse,
+        gibberish and off-topic answers stay the rules'."""
+        learned = self.data.thresholds.learned
+        roles = self.data.roles
+        if oos is None:
+            named = self.data.thresholds.min_instrument_weight
+            if (not learned.scope_none_p or ev.business or any(not roles[r].private for r in ev.roles)
+                    or any(h.weight >= named for h in ev.instruments.values()) or not self._readable(tokens)):
+                return None, None, {}
+            pred = model.predict(tokens)
+            p = pred.probability("family", NO_FAMILY)
+            if p < learned.scope_none_p:
+                return None, pred, {}
+            return ("private", None), pred, {"scope_by": "model", "model_p": round(p, 3),
+                                             "model_words": ", ".join(pred.evidence("family", NO_FAMILY))}
+        if oos[0] != "private" or not learned.scope_keep_p or not self._readable(tokens):
+            return oos, None, {}
+        pred = model.predict(tokens)
+        if (pred.probability("family", NO_FAMILY) > learned.scope_keep_p
+                or pred.best("family") < learned.scope_keep_best):
+            return oos, pred, {}
+        return None, pred, {"private_words_overruled_by_model": oos[1] or "private"}
 
     def _readable(self, tokens: Sequence[Token]) -> bool:
         """Enough content words (not function words or numbers) for the model to read: `min_words`."""

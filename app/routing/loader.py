@@ -79,6 +79,9 @@ class Learned:
     regional_p: float = 0.0  # ... and a regional door the question's own place resolved, with this
     first_door_p: float = 0.0  # the model's likeliest family leads from this probability (0: never)
     min_words: float = 1.0  # content words (not function words or numbers) a question needs
+    scope_none_p: float = 0.0  # no firm role and P("none") from this: private (0: never)
+    scope_keep_p: float = 0.0  # private by the rules' roles only, but P("none") at most this ...
+    scope_keep_best: float = 1.0  # ... and one door at least this likely: in scope (0 keep_p: never)
     instrument_below: float = 0.0
     instrument_p: float = 0.0
 
