@@ -76,6 +76,12 @@ def test_a_body_that_does_not_pay_owns_nothing(router: Router, question: str, fa
     # a weak description of a provincial scheme in the lexicon does not hide the stronger reading
     ("We're shopkeepers in Zwolle and read that the province offers a subsidy against empty shops. How do we apply?",
      None, "provincie:PV23"),
+    # fresh set ae: how people say a body pays ("een potje", "500 euro van de gemeente"), with the
+    # holding verb at the end of a long Dutch clause
+    ("Ik hoorde dat de provincie een flink potje voor het verduurzamen van winkelpanden zou hebben. Klopt dat?",
+     {"province": "Gelderland"}, "provincie:PV25"),
+    ("Kom ik met mijn bakkerij in aanmerking voor die 500 euro van de gemeente voor een energiescan?",
+     {"municipality": "Zwolle"}, "gemeente:GM0193"),
 ])
 def test_a_body_without_its_place_owns_the_scheme_it_has(router: Router, question: str,
                                                         location: dict[str, str] | None, door: str) -> None:

@@ -148,6 +148,11 @@ PRIVATE_WITH_A_SCHEME = [
      "neighbour"),
     ("Ik ben statushouder en was in Eritrea lasser. Waar kan ik een opleiding volgen om hier te werken?",
      "job_seeker"),
+    # fresh sets ad and ae: a trade right after "bij een" is where the asker works, not the asker
+    ("Ik werk als inpakker bij een kweker in het Westland en mijn werkgever wil mijn contract niet verlengen. "
+     "Mag dat zomaar?", "employee"),
+    ("Mijn buurman op de hoek runt een autobedrijf en zet de hele stoep vol. Kan ik de gemeente vragen op te treden?",
+     "neighbour"),
 ]
 
 

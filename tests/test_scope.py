@@ -71,6 +71,11 @@ IN_SCOPE = [
     "Hoe vraag ik een parkeervergunning aan voor de bestelbus van mijn bedrijf?",
     "Ik heb een kapsalon en mijn verhuurder wil de huur van het pand verhogen, mag dat?",
     "Subsidie?",
+    # "hier" and "his" are no greeting ("hi" with an inflection): fresh set ae
+    "Mag ik hier in Tynaarlo een schuur bij mijn boerderij ombouwen tot een kleine kaasmakerij?",
+    "A client sent us his invoice twice. Can we still deduct the VAT for our shop?",
+    # a private matter ("mijn auto") is weighed against the firm's own things ("een kaaskraam")
+    "Ik heb een kaaskraam op de markt in Alkmaar. Mag ik met mijn auto tot aan de kraam rijden om uit te laden?",
 ]
 
 

@@ -263,6 +263,13 @@ class Router:
         ends = tuple(t.norm for t in tokens[max(0, m.last - 2) : m.last + 1])
         return any(ends[-len(w):] == w for w in self.data.language.supplier_words)
 
+    def _at_workplace(self, tokens: Sequence[Token], m: Match, links: frozenset[tuple[str, ...]]) -> bool:
+        """A firm role read off one trade or firm word right after a workplace link ("als
+        seizoenkracht bij een kweker"): that firm is where the asker works or buys, not the asker."""
+        if m.concept.role is None or m.concept.role in self._private_roles or m.first != m.last or m.first < 2:
+            return False
+        return (tokens[m.first - 2].norm, tokens[m.first - 1].norm) in links
+
     def _body_place(self, tokens: Sequence[Token], i: int) -> TextPlace | None:
         """The place a body word at i is written with ("provincie Limburg", "province of
         Utrecht", "gemeente Venlo"), if it is a place of the body's own kind."""
@@ -331,7 +338,7 @@ class Router:
             return True
         lang = self.data.language
         sent = tokens[i].sent
-        clause = [t.norm for t in tokens[max(0, i - 4):i + 7] if t.sent == sent]
+        clause = [t.norm for t in tokens[max(0, i - 4):i + 11] if t.sent == sent]  # Dutch: verb last
         return any(w in lang.holding_verbs for w in clause) and any(self._is_scheme_word(w) for w in clause)
 
     def _funding_body(self, tokens: Sequence[Token], named_starts: set[int]) -> InstrumentHit | None:
@@ -461,8 +468,9 @@ class Router:
         text = clean(inp.question or "")
         tokens = tokenize(text)
         matches = data.lexicon.match(tokens)
-        if any(m.concept.role in self._private_roles for m in matches):
-            # a private role is weighed against the firm's own things ("mijn kapsalon")
+        if any(m.concept.role in self._private_roles or m.concept.scope == "private" for m in matches):
+            # a private role or matter is weighed against the firm's own things ("mijn kapsalon",
+            # "ik heb een viskraam ... een parkeervergunning voor mijn auto")
             matches = merge(matches, data.firm_lexicon.match(tokens))
         language = inp.language or lang_mod.detect(tokens, matches, data.language)
         facts = extract(text, tokens, data.language)
@@ -729,6 +737,9 @@ class Router:
         norms = {t.norm for t in tokens}
         if not self._supplier_last.isdisjoint(norms):
             matches = [m for m in matches if not self._names_a_supplier(tokens, m)]
+        links = self.data.language.workplace_links
+        if links and any(m.first == m.last and m.first >= 2 and m.concept.role is not None for m in matches):
+            matches = [m for m in matches if not self._at_workplace(tokens, m, links)]
         if not self._bodies.isdisjoint(norms):
             at_place = self._bodies_at_place(tokens)
             if at_place:  # "voor bedrijven in de gemeente Tilburg": where, not what about
@@ -839,34 +850,24 @@ class Router:
 
     def _model_scope(self, oos: tuple[str, str | None] | None, ev: Evidence, tokens: Sequence[Token],
                      model: NeedModel) -> tuple[tuple[str, str | None] | None, Prediction | None, dict[str, Any]]:
-        """The model's say on scope (thresholds.yaml `learned`): (scope, the prediction if one was
-        made, facts for the answer). A question the rules keep in scope, without business words
-        ("mijn bedrijf"), a firm role or a named instrument, is private when the model gives "no business door" at least
-        `scope_none_p` (how people describe their own situation varies more than the roles' cues
-        can list); a question the
-        rules find private only by who seems to ask stays in scope when the model gives that at
-        most `scope_keep_p` and is at least `scope_keep_best` sure of one door. Injection, abuse,
-        gibberish and off-topic answers stay the rules'."""
+        """The model's say on scope (thresholds.yaml `learned.scope_none_p`): (scope, the
+        prediction if one was made, facts for the answer). A question the rules keep in scope,
+        without business words ("mijn bedrijf"), a firm role or a named instrument, is private when
+        the model gives "no business door" at least `scope_none_p`: how people describe their own
+        situation varies more than the roles' cues can list. The model never brings a question the
+        rules send out of scope back in (who asks comes first, §5)."""
         learned = self.data.thresholds.learned
-        roles = self.data.roles
-        if oos is None:
-            named = self.data.thresholds.min_instrument_weight
-            if (not learned.scope_none_p or ev.business or any(not roles[r].private for r in ev.roles)
-                    or any(h.weight >= named for h in ev.instruments.values()) or not self._readable(tokens)):
-                return None, None, {}
-            pred = model.predict(tokens)
-            p = pred.probability("family", NO_FAMILY)
-            if p < learned.scope_none_p:
-                return None, pred, {}
-            return ("private", None), pred, {"scope_by": "model", "model_p": round(p, 3),
-                                             "model_words": ", ".join(pred.evidence("family", NO_FAMILY))}
-        if oos[0] != "private" or not learned.scope_keep_p or not self._readable(tokens):
+        named = self.data.thresholds.min_instrument_weight
+        if (oos is not None or not learned.scope_none_p or ev.business
+                or any(not self.data.roles[r].private for r in ev.roles)
+                or any(h.weight >= named for h in ev.instruments.values()) or not self._readable(tokens)):
             return oos, None, {}
         pred = model.predict(tokens)
-        if (pred.probability("family", NO_FAMILY) > learned.scope_keep_p
-                or pred.best("family") < learned.scope_keep_best):
-            return oos, pred, {}
-        return None, pred, {"private_words_overruled_by_model": oos[1] or "private"}
+        p = pred.probability("family", NO_FAMILY)
+        if p < learned.scope_none_p:
+            return None, pred, {}
+        return ("private", None), pred, {"scope_by": "model", "model_p": round(p, 3),
+                                         "model_words": ", ".join(pred.evidence("family", NO_FAMILY))}
 
     def _readable(self, tokens: Sequence[Token]) -> bool:
         """Enough content words (not function words or numbers) for the model to read: `min_words`."""

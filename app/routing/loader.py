@@ -80,8 +80,6 @@ class Learned:
     first_door_p: float = 0.0  # the model's likeliest family leads from this probability (0: never)
     min_words: float = 1.0  # content words (not function words or numbers) a question needs
     scope_none_p: float = 0.0  # no firm role and P("none") from this: private (0: never)
-    scope_keep_p: float = 0.0  # private by the rules' roles only, but P("none") at most this ...
-    scope_keep_best: float = 1.0  # ... and one door at least this likely: in scope (0 keep_p: never)
     instrument_below: float = 0.0
     instrument_p: float = 0.0
 
@@ -826,6 +824,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         place_body_words=_word_set(lang_doc.get("place_body_words")),
         body_asked_words=_word_set(lang_doc.get("body_asked_words")),
         supplier_words=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("supplier_words"))),
+        workplace_links=frozenset(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("workplace_links"))),
         units={w: str(unit) for unit, words in (lang_doc.get("units") or {}).items() for w in _word_set(words)},
         money_roles={str(role): _word_set(words) for role, words in (lang_doc.get("money_roles") or {}).items()},
     )
