@@ -107,6 +107,9 @@ def test_the_model_does_not_take_a_question_naming_its_place_to_a_national_door(
     assert combined.route(elsewhere).routes[0].family == free.route(elsewhere).routes[0].family
 
 
+FRESH = sorted((Path(__file__).parents[1] / "eval" / "fresh").glob("*.jsonl"))
+
+
 def test_the_model_leads_in_tier_2_only_where_it_is_sure(questions: list[str]) -> None:
     """`first_door_p`: where the model is that sure of another family than the tier-2 door, its
     family leads with a decision row of its own and the lexicon's door follows; named instruments
@@ -119,7 +122,10 @@ def test_the_model_leads_in_tier_2_only_where_it_is_sure(questions: list[str]) -
     sure = Router(data)
     rows = {r.id: r for r in data.tables.rows}
     led = 0
-    for q in questions:
+    # the scenario sets and the read fresh sets: real questions, where the model is sure more often
+    fresh = [json.loads(line)["text"] for p in FRESH for line in p.read_text(encoding="utf-8").splitlines()
+             if line.strip() and "-loc" not in json.loads(line)["id"]]
+    for q in [*questions, *fresh]:
         a, b = never.route(RouteInput(question=q)), sure.route(RouteInput(question=q))
         if a.out_of_scope or a.routes[0].family == b.routes[0].family:
             continue

@@ -466,6 +466,16 @@ FIRST_DOOR = [
       "wsp:AM29", id="municipality-or-uwv"),
     P("Onze bank noemde een groenverklaring voor de lening voor onze warmtepomp. Hoe vragen we die aan?", None,
       "rvo", id="green-declaration"),
+    # fresh sets ae and af: a person described by a benefit is whom the firm hires (staff), a subordinate
+    # clause puts the paying body's verb last, the firm's own end is a matter for KVK first
+    P("Voor de keuken van mijn restaurant zoek ik een meisje met een Wajong-uitkering. Wie helpt mij een geschikte "
+      "kandidaat te vinden?", {"municipality": "Zwolle"}, "wsp:AM36", id="person-with-a-benefit"),
+    P("Klopt het dat de provincie de helft van wat een stand op een buitenlandse beurs kost vergoedt?",
+      {"municipality": "Zwolle"}, "provincie:PV23", id="subordinate-clause-verb-last"),
+    P("Klopt het dat de provincie mkb-bedrijven die voor het eerst naar een beurs in het buitenland gaan "
+      "ondersteunt?", {"municipality": "Zwolle"}, "provincie:PV23", id="subordinate-clause-verb-last-2"),
+    P("Ik twijfel of ik mijn kapsalon na twintig jaar ga beëindigen. Wat moet ik dan allemaal regelen?", None,
+      "kvk", id="ending-the-business"),
 ]
 
 

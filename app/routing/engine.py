@@ -355,7 +355,11 @@ class Router:
             if place is None:
                 # "Vergoedt de provincie een deel van die advieskosten?": the firm's own province
                 # pays; its door is resolved from the location, like a generic regional scheme
-                verb = next((tokens[k] for k in range(max(0, i - 3), min(len(tokens), i + 9))
+                # a subordinate clause puts its verb last ("dat de gemeente dan het verschil tussen
+                # wat hij kan en het minimumloon bijpast"): look further there
+                before = self._before_body(tokens, i)
+                end = i + (15 if before is not None and tokens[before].norm in lang.subordinators else 9)
+                verb = next((tokens[k] for k in range(max(0, i - 3), min(len(tokens), end))
                              if tokens[k].sent == sent and tokens[k].norm in lang.funding_verbs), None)
                 if verb is None and (self._asked_at(tokens, i, named_starts) or self._owns_here(tokens, i)):
                     verb = tok

@@ -67,6 +67,7 @@ class LanguageData:
     # "mijn energiebedrijf", "my energy supplier": someone the asker buys from, not the asker's firm
     supplier_words: tuple[tuple[str, ...], ...] = ()
     workplace_links: frozenset[tuple[str, ...]] = frozenset()  # "bij een" before a trade: not the asker
+    subordinators: frozenset[str] = frozenset()  # "dat", "of": a clause with its verb last
     # unit word -> unit ("uur" -> hours): a number with a unit is never money
     units: dict[str, str] = field(default_factory=dict)
     # role -> words that give an amount of money that role (RAISE, THRESHOLD, COMPARISON, VALUE)

@@ -825,6 +825,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         body_asked_words=_word_set(lang_doc.get("body_asked_words")),
         supplier_words=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("supplier_words"))),
         workplace_links=frozenset(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("workplace_links"))),
+        subordinators=frozenset(fold(str(v)) for v in _as_list(lang_doc.get("subordinators"))),
         units={w: str(unit) for unit, words in (lang_doc.get("units") or {}).items() for w in _word_set(words)},
         money_roles={str(role): _word_set(words) for role, words in (lang_doc.get("money_roles") or {}).items()},
     )
