@@ -119,6 +119,12 @@ def test_gooi_rule_in_a_route(router: Router) -> None:
     ("als Zeeuwse ondernemer", "province", "PV29"),
     ("een Limburgs bedrijf", "province", "PV31"),
     ("kantoor in Groningen", "municipality", "GM0014"),
+    # a question about moving is about where the firm goes ("naar Zwolle"), not where it comes from
+    ("We verhuizen onze drukkerij van Deventer naar Zwolle. Welke vergunning hebben we daar nodig?",
+     "municipality", "GM0193"),
+    ("We are relocating our bakery from Breda to Tilburg next year.", "municipality", "GM0855"),
+    # without a word of moving, "naar" is no destination of the firm
+    ("Ons bedrijf in Breda levert elke week naar Tilburg.", "municipality", "GM0758"),
 ])
 def test_places_in_text(router: Router, text: str, kind: str, code: str) -> None:
     place = router.data.geo.find_in_text(tokenize(clean(text)))

@@ -88,6 +88,18 @@ def test_a_body_without_its_place_owns_the_scheme_it_has(router: Router, questio
     assert route(router, question, location=location).routes[0].provider_id == door
 
 
+@pytest.mark.parametrize(("question", "door"), [
+    # fresh set ag: money a body with its place has is its scheme ...
+    ("Heeft de provincie Drenthe geld voor een proef met waterstof bij ons transportbedrijf in Emmen?",
+     "provincie:PV22"),
+    # ... but a fund it has a share in at a ROM stays the ROM's
+    ("Kan het innovatiefonds dat de provincie Gelderland bij Oost NL heeft ondergebracht een belang in onze startup "
+     "in Arnhem nemen?", "rom:oost-nl"),
+])
+def test_money_a_body_with_its_place_has_is_its_scheme(router: Router, question: str, door: str) -> None:
+    assert route(router, question).routes[0].provider_id == door
+
+
 def test_the_named_owner_wins_over_the_firms_location(router: Router) -> None:
     d = route(router, "Kan ik de Friese subsidie voor innovatie aanvragen?", location={"municipality": "Tilburg"})
     assert d.routes[0].provider_id == "provincie:PV21"

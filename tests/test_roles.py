@@ -476,6 +476,14 @@ FIRST_DOOR = [
       "ondersteunt?", {"municipality": "Zwolle"}, "provincie:PV23", id="subordinate-clause-verb-last-2"),
     P("Ik twijfel of ik mijn kapsalon na twintig jaar ga beëindigen. Wat moet ik dan allemaal regelen?", None,
       "kvk", id="ending-the-business"),
+    # fresh set ag: the municipality or UWV for staff also with "bij" twice and with "helpt"; the
+    # regional environmental service by its other name (RUD)
+    P("Moet ik voor nieuwe heftruckchauffeurs bij de gemeente of bij het UWV aankloppen?", {"municipality": "Venlo"},
+      "wsp:AM29", id="municipality-or-uwv-twice"),
+    P("Helpt de gemeente of het UWV een kleine werkgever gratis aan een leerling-monteur?", {"municipality": "Venlo"},
+      "wsp:AM29", id="municipality-or-uwv-helps"),
+    P("De RUD komt volgende week bij onze houtzagerij controleren. Waar letten ze op?", None, "omgevingsdienst",
+      id="rud"),
 ]
 
 

@@ -103,6 +103,8 @@ class Router:
             {sig for c in data.concepts.values() for sig in c.signals}
             | {str(sig) for prof in self._phase_profile.values() for sig in ((prof or {}).get("signals") or [])})
         self._refine = _refinements(data.messages, self._known_signals)
+        # the instruments a provincie or gemeente owns: its own name for them is no other door
+        self._body_schemes = frozenset([*SCHEME_INSTRUMENT.values(), *GENERIC_SCHEME_INSTRUMENT.values()])
         self._private_roles = frozenset(r.id for r in data.roles.values() if r.private)
         self._negations = _marker_index(data.language.negation_markers)
         self._goals = _marker_index(data.language.goal_markers)
@@ -253,7 +255,11 @@ class Router:
             hit = self._scheme_hit(tok, place) if place is not None else None
             if hit is not None:
                 return hit
-        return self._funding_body(tokens, {m.first for m in matches if m.concept.instrument is not None})
+        # a body word inside a longer named thing of another door is part of its name ("de gemeente
+        # of het UWV" is the werkgeversservicepunt), not a paying body of its own
+        inside = {k for m in matches if m.concept.instrument is not None and m.last > m.first
+                  and m.concept.instrument not in self._body_schemes for k in range(m.first, m.last + 1)}
+        return self._funding_body(tokens, {m.first for m in matches if m.concept.instrument is not None}, inside)
 
     def _names_a_supplier(self, tokens: Sequence[Token], m: Match) -> bool:
         """A firm's possession cue that ends on a supplier everyone buys from ("mijn
@@ -336,19 +342,32 @@ class Router:
         ondernemersloket heeft?", "What subsidies does my province have?")."""
         if self._scheme_linked_before(tokens, i) is not None:
             return True
+        return self._held_scheme(tokens, i) is not None
+
+    def _held_scheme(self, tokens: Sequence[Token], i: int, skip: range = range(0),
+                     money_only: bool = False) -> int | None:
+        """The position of a scheme word, or of money, that the body word at i has in its clause
+        ("Heeft de provincie Zeeland geld voor ...?", "de provincie schijnt een potje ... te
+        hebben": Dutch puts the verb last); None without a holding verb there. `skip`: the
+        body's own place; `money_only`: a scheme word may be another owner's fund the body has
+        a share in, money the body has is its own."""
         lang = self.data.language
         sent = tokens[i].sent
-        clause = [t.norm for t in tokens[max(0, i - 4):i + 11] if t.sent == sent]  # Dutch: verb last
-        return any(w in lang.holding_verbs for w in clause) and any(self._is_scheme_word(w) for w in clause)
+        clause = [k for k in range(max(0, i - 4), min(len(tokens), i + 11)) if tokens[k].sent == sent and k not in skip]
+        if not any(tokens[k].norm in lang.holding_verbs for k in clause):
+            return None
+        return next((k for k in clause if tokens[k].norm in lang.money_words
+                     or (not money_only and self._is_scheme_word(tokens[k].norm))), None)
 
-    def _funding_body(self, tokens: Sequence[Token], named_starts: set[int]) -> InstrumentHit | None:
+    def _funding_body(self, tokens: Sequence[Token], named_starts: set[int],
+                      inside: set[int] | frozenset[int] = frozenset()) -> InstrumentHit | None:
         """A provincie or gemeente written with its place that pays in its own clause ("Klopt het
         dat de provincie Limburg daar 90 procent van vergoedt?") or is named as the owner a few
         words after a scheme word ("het participatiefonds duurzame economie van de provincie
         Noord-Holland"): that body runs the scheme (§4a), as in `_regional_scheme`."""
         lang = self.data.language
         for i, tok in enumerate(tokens):
-            if tok.norm not in lang.body_words:
+            if tok.norm not in lang.body_words or i in inside:
                 continue
             place = self._body_place(tokens, i)
             sent = tok.sent
@@ -375,8 +394,10 @@ class Router:
                 hit = self._scheme_hit(tokens[pays], place)
                 if hit is not None:
                     return hit
-            # "<scheme word> [up to 3 words] van (de) provincie X"
+            # "<scheme word> [up to 3 words] van (de) provincie X"; "Heeft de provincie X geld voor ...?"
             k = self._scheme_linked_before(tokens, i)
+            if k is None:  # money only: "het participatiefonds dat de provincie Overijssel bij Oost NL heeft"
+                k = self._held_scheme(tokens, i, range(place.first, place.last + 1), money_only=True)
             if k is not None:
                 hit = self._scheme_hit(tokens[k], place)
                 if hit is not None:

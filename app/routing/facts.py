@@ -62,6 +62,7 @@ class LanguageData:
     funding_verbs: frozenset[str] = frozenset()  # a body that "vergoedt" in its clause owns the scheme
     owner_links: frozenset[str] = frozenset()  # "<scheme> ... van de provincie X": X owns it
     holding_verbs: frozenset[str] = frozenset()  # "de provincie heeft een ondernemersloket": it owns it
+    money_words: frozenset[str] = frozenset()  # "heeft de provincie geld voor ...": held money is a scheme
     place_body_words: frozenset[str] = frozenset()  # "in de gemeente Tilburg" is a location
     body_asked_words: frozenset[str] = frozenset()  # "bij de gemeente een lening krijgen"
     # "mijn energiebedrijf", "my energy supplier": someone the asker buys from, not the asker's firm

@@ -100,6 +100,10 @@ class Geo:
     # location word before a name that needs one
     place_nouns: frozenset[str] = frozenset()
     place_noun_links: frozenset[str] = frozenset()
+    # "van Amsterdam naar Lelystad verhuizen": with a word of moving in the question, the place after
+    # a destination word is where the firm will be, and the question is about that place
+    moving_words: frozenset[str] = frozenset()
+    destination_words: frozenset[str] = frozenset()
     # folded town or village (BAG woonplaats or village core) -> GM code: read in text only where it
     # stands as a place, like an ambiguous name; never overrides a municipality, province or alias
     places: Mapping[str, str] = field(default_factory=dict)
@@ -224,14 +228,20 @@ class Geo:
 
     # -- places written in the question --------------------------------------------------------
     def find_in_text(self, tokens: Sequence[Token]) -> TextPlace | None:
-        """The first Dutch place, province or region named in the text (longest name wins)."""
+        """The first Dutch place, province or region named in the text (longest name wins); in a
+        question about moving, the first one after a destination word ("naar Lelystad")."""
         first_words = self._first_words
+        moving = bool(self.moving_words) and any(t.norm in self.moving_words for t in tokens)
+        first: TextPlace | None = None
         for i, tok in enumerate(tokens):
             if tok.norm in first_words:
                 hit = self.place_at(tokens, i)
-                if hit is not None:
+                if hit is None:
+                    continue
+                if not moving or (i > 0 and tokens[i - 1].norm in self.destination_words):
                     return hit
-        return None
+                first = first or hit
+        return first
 
     def could_start_place(self, norm: str) -> bool:
         """Whether a place name may start with this (folded) word."""

@@ -322,7 +322,8 @@ def _load_providers(r: _Reader, doc: Any, fams: Mapping[str, Family]) -> dict[st
 
 # -- regions -----------------------------------------------------------------------------------
 def _load_geo(r: _Reader, language_words: frozenset[str], articles: frozenset[str] = frozenset(),
-              place_nouns: frozenset[str] = frozenset(), place_noun_links: frozenset[str] = frozenset()
+              place_nouns: frozenset[str] = frozenset(), place_noun_links: frozenset[str] = frozenset(),
+              moving: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
               ) -> tuple[Geo, list[tuple[str, str]]]:
     provinces = {row["province_code"]: Area(row["province_code"], row["province_name"])
                  for row in r.csv("regions/provinces.csv")}
@@ -404,6 +405,8 @@ def _load_geo(r: _Reader, language_words: frozenset[str], articles: frozenset[st
         articles=articles,
         place_nouns=place_nouns,
         place_noun_links=place_noun_links,
+        moving_words=moving[0],
+        destination_words=moving[1],
         demonyms=frozenset(demonyms),
         places=places,
     )
@@ -821,6 +824,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         funding_verbs=_word_set(lang_doc.get("funding_verbs")),
         owner_links=_word_set(lang_doc.get("owner_links")),
         holding_verbs=_word_set(lang_doc.get("holding_verbs")),
+        money_words=_word_set(lang_doc.get("money_words")),
         place_body_words=_word_set(lang_doc.get("place_body_words")),
         body_asked_words=_word_set(lang_doc.get("body_asked_words")),
         supplier_words=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("supplier_words"))),
@@ -840,7 +844,8 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
     families = _load_families(r, prov_doc)
     providers = _load_providers(r, prov_doc, families)
     geo, _ = _load_geo(r, language.location_words, _word_set(lang_doc.get("articles")),
-                       _word_set(lang_doc.get("place_nouns")), _word_set(lang_doc.get("place_noun_links")))
+                       _word_set(lang_doc.get("place_nouns")), _word_set(lang_doc.get("place_noun_links")),
+                       (_word_set(lang_doc.get("moving_words")), _word_set(lang_doc.get("destination_words"))))
 
     # Regional doors generated from the region tables, plus a finder door per regional family.
     for f in families.values():
