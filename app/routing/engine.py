@@ -553,14 +553,12 @@ class Router:
             overview = (_marker_words(tokens, self._overviews)
                         if not self._overviews.keys().isdisjoint(t.norm for t in tokens) else None)
             plan = self._tier1(instruments, ev, ctx_base, location, named, overview)
-            lead_p = learned.named_door_p
         else:
             plan = self._tier2(ev, ctx_base, location, named, language, tokens, pred)
-            lead_p = learned.first_door_p
-        # a prediction made for scope or in tier 2 already passed `_readable`
-        pred = plan.pred or pred
-        if model is not None and lead_p and plan.doors and (pred is not None or self._readable(tokens)):
-            plan = self._model_first(plan, pred or model.predict(tokens), ev, ctx_base, location, named, lead_p)
+            # a prediction made for scope or in tier 2 already passed `_readable`
+            if model is not None and learned.first_door_p and plan.doors and (
+                    plan.pred is not None or self._readable(tokens)):
+                plan = self._model_first(plan, plan.pred or model.predict(tokens), ev, ctx_base, location, named)
         routes = self._rank(plan.doors, language)
         clarify = list(plan.clarify)
         if routes and routes[0].needs_location:
@@ -904,10 +902,9 @@ class Router:
         return content >= self.data.thresholds.learned.min_words
 
     def _model_first(self, plan: _Plan, pred: Prediction, ev: Evidence, ctx_base: Context,
-                     location: Location | None, named: str | None, lead_p: float) -> _Plan:
-        """The model's likeliest family leads when it is at least `lead_p` sure of it (thresholds.yaml
-        `learned`: `first_door_p` in tier 2, `named_door_p` over a named instrument in tier 1) and
-        the plan's first door has another family: a door of that
+                     location: Location | None, named: str | None) -> _Plan:
+        """Tier 2: the model's likeliest family leads when it is at least `first_door_p` sure of it
+        and the plan's first door has another family (thresholds.yaml `learned`): a door of that
         family the plan already has moves up, else the likeliest need whose row leads there gives
         it. The lexicon's first door stays, second; the rule and reason are the row's, the evidence
         adds the words that carried the model. Not where the first door's row tests facts or
@@ -917,7 +914,7 @@ class Router:
         learned = self.data.thresholds.learned
         fam, p = pred.top("family")
         first = plan.doors[0]
-        if fam == NO_FAMILY or fam == first.family or p < lead_p or first.row.when.tests_facts:
+        if fam == NO_FAMILY or fam == first.family or p < learned.first_door_p or first.row.when.tests_facts:
             return plan  # the model knows words, not the firm's facts and signals a row tests
         if plan.needs and ev.need.get((plan.needs[0].theme, plan.needs[0].service), 0.0) >= learned.need_sure:
             return plan  # a phrase names the need itself (as for consulting the model at all)

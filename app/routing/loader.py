@@ -77,8 +77,7 @@ class Learned:
     need_sure: float = 99.0  # a phrase naming the need itself with this weight: not consulted
     overrule_p: float = 0.0  # the model changes the door only with at least this probability for it
     regional_p: float = 0.0  # ... and a regional door the question's own place resolved, with this
-    first_door_p: float = 0.0  # the model's likeliest family leads in tier 2 from this probability (0: never)
-    named_door_p: float = 0.0  # ... and over a named instrument (tier 1) from this one (0: never)
+    first_door_p: float = 0.0  # the model's likeliest family leads from this probability (0: never)
     min_words: float = 1.0  # content words (not function words or numbers) a question needs
     scope_none_p: float = 0.0  # no firm role and P("none") from this: private (0: never)
     instrument_below: float = 0.0
