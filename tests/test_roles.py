@@ -153,6 +153,10 @@ PRIVATE_WITH_A_SCHEME = [
      "Mag dat zomaar?", "employee"),
     ("Mijn buurman op de hoek runt een autobedrijf en zet de hele stoep vol. Kan ik de gemeente vragen op te treden?",
      "neighbour"),
+    # fresh sets ah and ai: an applicant's unpaid trial day, a terraced house by its other name
+    ("Ik had een sollicitatie bij een bakkerij en moest twee dagen meedraaien zonder loon. Mag dat?", "job_seeker"),
+    ("In onze eengezinswoning in Tilburg willen we zonnepanelen. Geeft de gemeente daar subsidie voor?",
+     "homeowner"),
 ]
 
 
@@ -484,6 +488,11 @@ FIRST_DOOR = [
       "wsp:AM29", id="municipality-or-uwv-helps"),
     P("De RUD komt volgende week bij onze houtzagerij controleren. Waar letten ze op?", None, "omgevingsdienst",
       id="rud"),
+    # fresh set ai: parking rules for shops are the municipality's; the Frisian word for the province
+    P("Wij zijn winkeliers in Gouda en willen dat het betaald parkeren in het centrum wordt aangepast. Bij wie "
+      "moeten we zijn?", None, "gemeente:GM0513", id="paid-parking"),
+    P("Ik hoorde dat de provinsje een regeling heeft voor campings die willen verduurzamen. Hoe werkt dat?",
+      {"municipality": "Leeuwarden"}, "provincie:PV21", id="provinsje"),
 ]
 
 

@@ -76,6 +76,8 @@ IN_SCOPE = [
     "A client sent us his invoice twice. Can we still deduct the VAT for our shop?",
     # a private matter ("mijn auto") is weighed against the firm's own things ("een kaaskraam")
     "Ik heb een kaaskraam op de markt in Alkmaar. Mag ik met mijn auto tot aan de kraam rijden om uit te laden?",
+    # fresh set ah: tenants letting a room as a B&B start a business
+    "We rent a flat in Leiden and want to let one room as a bed & breakfast. Do we need a permit for that?",
 ]
 
 
