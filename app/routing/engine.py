@@ -269,12 +269,12 @@ class Router:
         ends = tuple(t.norm for t in tokens[max(0, m.last - 2) : m.last + 1])
         return any(ends[-len(w):] == w for w in self.data.language.supplier_words)
 
-    def _at_workplace(self, tokens: Sequence[Token], m: Match, links: frozenset[tuple[str, ...]]) -> bool:
+    def _at_workplace(self, tokens: Sequence[Token], m: Match) -> bool:
         """A firm role read off one trade or firm word right after a workplace link ("als
         seizoenkracht bij een kweker"): that firm is where the asker works or buys, not the asker."""
         if m.concept.role is None or m.concept.role in self._private_roles or m.first != m.last or m.first < 2:
             return False
-        return (tokens[m.first - 2].norm, tokens[m.first - 1].norm) in links
+        return (tokens[m.first - 2].norm, tokens[m.first - 1].norm) in self.data.language.workplace_links
 
     def _body_place(self, tokens: Sequence[Token], i: int) -> TextPlace | None:
         """The place a body word at i is written with ("provincie Limburg", "province of
@@ -475,7 +475,7 @@ class Router:
         if s.get("personal", 0.0) > 0 and business == 0 and topical == 0:
             return "private", None
         off = s.get("offtopic", 0.0) + s.get("smalltalk", 0.0)
-        named = any(h.weight >= self.data.thresholds.min_instrument_weight for h in ev.instruments.values())
+        named = self._names_instrument(ev)
         if off > 0 and business == 0 and not named and topical < off:
             return ("offtopic" if s.get("offtopic", 0.0) >= s.get("smalltalk", 0.0) else "smalltalk"), None
         if not ev.recognised and location is None and not lang_mod.has_words(tokens, self.data.language):
@@ -762,9 +762,8 @@ class Router:
         norms = {t.norm for t in tokens}
         if not self._supplier_last.isdisjoint(norms):
             matches = [m for m in matches if not self._names_a_supplier(tokens, m)]
-        links = self.data.language.workplace_links
-        if links and any(m.first == m.last and m.first >= 2 and m.concept.role is not None for m in matches):
-            matches = [m for m in matches if not self._at_workplace(tokens, m, links)]
+        if self.data.language.workplace_links:
+            matches = [m for m in matches if not self._at_workplace(tokens, m)]
         if not self._bodies.isdisjoint(norms):
             at_place = self._bodies_at_place(tokens)
             if at_place:  # "voor bedrijven in de gemeente Tilburg": where, not what about
@@ -882,10 +881,9 @@ class Router:
         situation varies more than the roles' cues can list. The model never brings a question the
         rules send out of scope back in (who asks comes first, §5)."""
         learned = self.data.thresholds.learned
-        named = self.data.thresholds.min_instrument_weight
         if (oos is not None or not learned.scope_none_p or ev.business
                 or any(not self.data.roles[r].private for r in ev.roles)
-                or any(h.weight >= named for h in ev.instruments.values()) or not self._readable(tokens)):
+                or self._names_instrument(ev) or not self._readable(tokens)):
             return oos, None, {}
         pred = model.predict(tokens)
         p = pred.probability("family", NO_FAMILY)
@@ -893,6 +891,10 @@ class Router:
             return None, pred, {}
         return ("private", None), pred, {"scope_by": "model", "model_p": round(p, 3),
                                          "model_words": ", ".join(pred.evidence("family", NO_FAMILY))}
+
+    def _names_instrument(self, ev: Evidence) -> bool:
+        """Whether the question names an instrument (a cue of at least `min_instrument_weight`)."""
+        return any(h.weight >= self.data.thresholds.min_instrument_weight for h in ev.instruments.values())
 
     def _readable(self, tokens: Sequence[Token]) -> bool:
         """Enough content words (not function words or numbers) for the model to read: `min_words`."""

@@ -321,9 +321,11 @@ def _load_providers(r: _Reader, doc: Any, fams: Mapping[str, Family]) -> dict[st
 
 
 # -- regions -----------------------------------------------------------------------------------
-def _load_geo(r: _Reader, language_words: frozenset[str], articles: frozenset[str] = frozenset(),
-              place_nouns: frozenset[str] = frozenset(), place_noun_links: frozenset[str] = frozenset(),
-              moving: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+# The word lists of language.yaml that reading a place in text needs, by the Geo field they fill.
+_GEO_WORDS = ("articles", "place_nouns", "place_noun_links", "moving_words", "destination_words")
+
+
+def _load_geo(r: _Reader, language_words: frozenset[str], lang_doc: Mapping[str, Any]
               ) -> tuple[Geo, list[tuple[str, str]]]:
     provinces = {row["province_code"]: Area(row["province_code"], row["province_name"])
                  for row in r.csv("regions/provinces.csv")}
@@ -402,13 +404,9 @@ def _load_geo(r: _Reader, language_words: frozenset[str], articles: frozenset[st
         aliases=aliases,
         ambiguous=ambiguous,
         location_words=language_words,
-        articles=articles,
-        place_nouns=place_nouns,
-        place_noun_links=place_noun_links,
-        moving_words=moving[0],
-        destination_words=moving[1],
         demonyms=frozenset(demonyms),
         places=places,
+        **{k: _word_set(lang_doc.get(k)) for k in _GEO_WORDS},
     )
     geo.add_names(extra_names)
     return geo, extra_names
@@ -829,7 +827,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         body_asked_words=_word_set(lang_doc.get("body_asked_words")),
         supplier_words=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("supplier_words"))),
         workplace_links=frozenset(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("workplace_links"))),
-        subordinators=frozenset(fold(str(v)) for v in _as_list(lang_doc.get("subordinators"))),
+        subordinators=_word_set(lang_doc.get("subordinators")),
         units={w: str(unit) for unit, words in (lang_doc.get("units") or {}).items() for w in _word_set(words)},
         money_roles={str(role): _word_set(words) for role, words in (lang_doc.get("money_roles") or {}).items()},
     )
@@ -843,9 +841,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
     prov_doc = r.yaml("providers.yaml")
     families = _load_families(r, prov_doc)
     providers = _load_providers(r, prov_doc, families)
-    geo, _ = _load_geo(r, language.location_words, _word_set(lang_doc.get("articles")),
-                       _word_set(lang_doc.get("place_nouns")), _word_set(lang_doc.get("place_noun_links")),
-                       (_word_set(lang_doc.get("moving_words")), _word_set(lang_doc.get("destination_words"))))
+    geo, _ = _load_geo(r, language.location_words, lang_doc)
 
     # Regional doors generated from the region tables, plus a finder door per regional family.
     for f in families.values():
