@@ -97,6 +97,7 @@ class Router:
         self._marker_starts = frozenset(mk[0] for mk in data.language.example_markers)
         self._bodies = frozenset(data.language.body_words)
         self._supplier_last = frozenset(w[-1] for w in data.language.supplier_words)
+        self._workplace_last = frozenset(w[-1] for w in data.language.workplace_links)
         self._general = data.taxonomy.fallback_theme
         self._default_service = data.taxonomy.default_service
         self._known_signals = frozenset(
@@ -762,7 +763,7 @@ class Router:
         norms = {t.norm for t in tokens}
         if not self._supplier_last.isdisjoint(norms):
             matches = [m for m in matches if not self._names_a_supplier(tokens, m)]
-        if self.data.language.workplace_links:
+        if not self._workplace_last.isdisjoint(norms):
             matches = [m for m in matches if not self._at_workplace(tokens, m)]
         if not self._bodies.isdisjoint(norms):
             at_place = self._bodies_at_place(tokens)
@@ -771,7 +772,7 @@ class Router:
         markers = self.data.language.example_markers
         starts = self._marker_starts
         example_from: dict[int, int] = {}
-        for i, tok in enumerate(tokens):
+        for i, tok in enumerate(tokens if not starts.isdisjoint(norms) else ()):
             if tok.norm in starts:
                 for mk in markers:
                     if tok.norm == mk[0] and tuple(t.norm for t in tokens[i : i + len(mk)]) == mk:

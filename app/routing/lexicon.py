@@ -318,6 +318,9 @@ class _Hits(NamedTuple):
     open: tuple[tuple[Cue, tuple[int, int]], ...]
 
 
+_NO_HITS = _Hits((), {}, frozenset(), ())  # a word that starts no cue (most words)
+
+
 class Lexicon:
     """Immutable after construction; `match` only reads the indexes."""
 
@@ -379,8 +382,8 @@ class Lexicon:
                     keyed.setdefault(max(cue.required, key=len), []).append((cue, off))
                 else:
                     open_.append((cue, off))
-            hit = _Hits(tuple(singles), {k: tuple(v) for k, v in keyed.items()},
-                        frozenset(keyed), tuple(open_))
+            hit = (_Hits(tuple(singles), {k: tuple(v) for k, v in keyed.items()},
+                         frozenset(keyed), tuple(open_)) if singles or keyed or open_ else _NO_HITS)
             if len(self._memo) > WORD_MEMO:
                 self._memo.clear()
             self._memo[key] = hit
@@ -469,6 +472,10 @@ class Lexicon:
         memo = self._memo
         for i, tok in enumerate(tokens):
             hits = memo.get((tok.norm, tok.cased)) or self._first_hits(tok)
+            if hits is _NO_HITS:
+                if tok.space_after_hyphen and i + 1 < len(tokens):
+                    raw.extend(self._elision(tokens, i))
+                continue  # most words start no cue: skip the bookkeeping below
             for cue, off in hits.singles:
                 start, end = _span(tok, off)
                 raw.append(_new(Match, (cue.concept, cue, start, end, i, i, tok.surface, False, False, 1.0)))
