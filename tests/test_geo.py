@@ -199,6 +199,8 @@ def test_an_article_may_stand_between_the_location_word_and_the_name(router: Rou
     ("een standplaats in het centrum van Woerden", "GM0632"),  # a place noun and "van" before the name
     ("ijsjes verkopen in de wijken van Stein", "GM0971"),
     ("a food truck in the centre of Stein", "GM0971"),
+    ("een schoenwinkel in het kernwinkelgebied van Assen", "GM0106"),  # a compound place noun
+    ("een kraam in het winkelcentrum van Stein", "GM0971"),
     ("een bedrijfje in Bergen in Limburg", "GM0893"),  # the province after the name tells which Bergen
     ("een hotel in Bergen in Noord-Holland", "GM0373"),
 ])
@@ -243,3 +245,17 @@ def test_every_province_resolves_by_name_even_when_a_municipality_shares_it(rout
                 assert loc is not None and loc.province is not None
                 assert loc.province.code == r["province_code"], value
                 assert loc.rom == ROM_BY_PROVINCE[r["province_code"]]
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("een ijssalon in Valkenburg", "GM0994"),  # the short name of Valkenburg aan de Geul
+    ("a bakery in Capelle", "GM0502"),
+])
+def test_the_short_name_of_a_municipality_named_after_its_seat(router: Router, text: str, code: str) -> None:
+    place = router.data.geo.find_in_text(tokenize(clean(text)))
+    assert place is not None and place.code == code
+
+
+def test_an_area_word_alone_before_an_ambiguous_name_is_not_enough(router: Router) -> None:
+    # "assen" is also a plain word (axles): no capital, no place
+    assert router.data.geo.find_in_text(tokenize(clean("het gebied van de assen van de kar"))) is None

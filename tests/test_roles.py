@@ -157,6 +157,9 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik had een sollicitatie bij een bakkerij en moest twee dagen meedraaien zonder loon. Mag dat?", "job_seeker"),
     ("In onze eengezinswoning in Tilburg willen we zonnepanelen. Geeft de gemeente daar subsidie voor?",
      "homeowner"),
+    # fresh set ak: years on social assistance written with words in between; staying at home longer
+    ("Ik zit nu bijna drie jaar in de bijstand in Zeist. Kan de gemeente mij helpen met een opleiding?",
+     "job_seeker"),
 ]
 
 
@@ -253,6 +256,9 @@ BUSINESS_ROLES = [
     ("Wij huren een kantoorpand van 600 m2 met label D. Moeten wij als huurder voor label C zorgen?",
      "omgevingsdienst"),
     ("Ik wil in mijn woonboerderij een bed & breakfast beginnen. Past dat binnen het bestemmingsplan?", "gemeente"),
+    # fresh set ak: someone on a benefit who starts a workshop is a founder
+    ("Ik zit al een half jaar in de WW en wil een fietswerkplaats beginnen. Waar vraag ik een starterskrediet aan?",
+     "qredits"),
 ]
 
 
@@ -273,6 +279,15 @@ PERSONA_AND_TOPIC = [
     ("Ik ben starter en mijn website is gehackt, wat nu?", "dtc"),
     ("Als werkgever wil ik mijn webshop beter beveiligen tegen phishing.", "dtc"),
 ]
+
+
+def test_the_firms_own_things_keep_the_model_from_calling_a_question_private(router: Router) -> None:
+    # no business word or firm role for the rules, and the model finds it private (P(none) about 0.75),
+    # but "my pizzeria's oven" is the firm's own (fresh set ak)
+    d = route(router, "The flats above say the smoke and soot from my pizzeria's wood oven is too much nuisance. "
+                      "The municipality gave me four weeks. What must the chimney meet?")
+    assert not d.out_of_scope, d.facts
+    assert d.routes[0].family in {"gemeente", "omgevingsdienst"}, [r.provider_id for r in d.routes]
 
 
 @pytest.mark.parametrize(("question", "family"), PERSONA_AND_TOPIC)
@@ -493,6 +508,10 @@ FIRST_DOOR = [
       "moeten we zijn?", None, "gemeente:GM0513", id="paid-parking"),
     P("Ik hoorde dat de provinsje een regeling heeft voor campings die willen verduurzamen. Hoe werkt dat?",
       {"municipality": "Leeuwarden"}, "provincie:PV21", id="provinsje"),
+    # fresh set ak: the rules a food must meet are asked about, not the pitch of the truck that sells it
+    P("Welke regels voor voedselveiligheid gelden voor mijn foodtruck op markten?", None, "kvk",
+      id="food-safety-rules"),
+    P("Does my ice-cream van need the same HACCP records as a shop?", None, "kvk", id="haccp"),
 ]
 
 

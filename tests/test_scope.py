@@ -61,6 +61,11 @@ OUT_OF_SCOPE = [
     'Ik ben student en werk in de horeca, moet ik belasting betalen over mijn bijbaan?',
     'Mijn ex betaalt geen alimentatie',
     'Hoe krijg ik een parkeervergunning voor mijn straat?',
+    # fresh set ak: adapting one's own home to live there longer is a private matter (Wmo)
+    'Mijn opa wil een traplift zodat hij langer thuis kan blijven wonen. Betaalt de gemeente mee?',
+    'Can my parents get a loan from the province so they can stay in their own home when they are older?',
+    # a flue is no flu: but without a firm this is still nobody's business question
+    'I have the flu, can I still go to work?',
 ]
 
 IN_SCOPE = [
@@ -78,6 +83,10 @@ IN_SCOPE = [
     "Ik heb een kaaskraam op de markt in Alkmaar. Mag ik met mijn auto tot aan de kraam rijden om uit te laden?",
     # fresh set ah: tenants letting a room as a B&B start a business
     "We rent a flat in Leiden and want to let one room as a bed & breakfast. Do we need a permit for that?",
+    # fresh set ak: a flue is no flu; a firm that adapts homes so people can stay there longer is a firm
+    "Which rules must the flue of the wood-fired oven in our bakery meet?",
+    "Wij zijn een installatiebedrijf en bouwen trapliften in zodat ouderen langer thuis kunnen wonen. Is daar "
+    "subsidie voor?",
 ]
 
 

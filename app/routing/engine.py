@@ -877,7 +877,8 @@ class Router:
                      model: NeedModel) -> tuple[tuple[str, str | None] | None, Prediction | None, dict[str, Any]]:
         """The model's say on scope (thresholds.yaml `learned.scope_none_p`): (scope, the
         prediction if one was made, facts for the answer). A question the rules keep in scope,
-        without business words ("mijn bedrijf"), a firm role or a named instrument, is private when
+        without business words ("mijn bedrijf"), a firm role, the firm's own things (the firm
+        lexicon: "my pizzeria's oven") or a named instrument, is private when
         the model gives "no business door" at least `scope_none_p`: how people describe their own
         situation varies more than the roles' cues can list. The model never brings a question the
         rules send out of scope back in (who asks comes first, §5)."""
@@ -888,8 +889,8 @@ class Router:
             return oos, None, {}
         pred = model.predict(tokens)
         p = pred.probability("family", NO_FAMILY)
-        if p < learned.scope_none_p:
-            return None, pred, {}
+        if p < learned.scope_none_p or self.data.firm_lexicon.match(tokens):
+            return None, pred, {}  # the firm's own things ("my pizzeria's oven") say who asks
         return ("private", None), pred, {"scope_by": "model", "model_p": round(p, 3),
                                          "model_words": ", ".join(pred.evidence("family", NO_FAMILY))}
 

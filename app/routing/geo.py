@@ -100,6 +100,8 @@ class Geo:
     # location word before a name that needs one
     place_nouns: frozenset[str] = frozenset()
     place_noun_links: frozenset[str] = frozenset()
+    # the last part of a compound place noun ("kernwinkelgebied", "winkelcentrum", "dorpskern")
+    place_noun_heads: frozenset[str] = frozenset()
     # "van Amsterdam naar Lelystad verhuizen": with a word of moving in the question, the place after
     # a destination word is where the firm will be, and the question is about that place
     moving_words: frozenset[str] = frozenset()
@@ -291,11 +293,15 @@ class Geo:
         if key in self.demonyms:
             return True
         before = i - 1
-        if before > 0 and tokens[before].norm in self.place_noun_links and tokens[before - 1].norm in self.place_nouns:
-            return True  # "het centrum van Woerden"
+        if before > 0 and tokens[before].norm in self.place_noun_links and self._is_place_noun(tokens[before - 1].norm):
+            return True  # "het centrum van Woerden", "het kernwinkelgebied van Assen"
         if before > 0 and tokens[before].norm in self.articles:  # "in de Westland", "in the Westland"
             before -= 1
         return before >= 0 and tokens[before].norm in self.location_words
+
+    def _is_place_noun(self, norm: str) -> bool:
+        return norm in self.place_nouns or any(
+            norm.endswith(h) and len(norm) > len(h) for h in self.place_noun_heads)
 
     def locate_text_place(self, place: TextPlace) -> Location:
         if place.kind == "region":
