@@ -157,6 +157,8 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik had een sollicitatie bij een bakkerij en moest twee dagen meedraaien zonder loon. Mag dat?", "job_seeker"),
     ("In onze eengezinswoning in Tilburg willen we zonnepanelen. Geeft de gemeente daar subsidie voor?",
      "homeowner"),
+    # fresh set aj: the construction firm one works for is bankrupt
+    ("Het installatiebedrijf waar ik werk is failliet en ik heb sinds juli geen loon gehad. Wat nu?", "employee"),
     # fresh set ak: years on social assistance written with words in between; staying at home longer
     ("Ik zit nu bijna drie jaar in de bijstand in Zeist. Kan de gemeente mij helpen met een opleiding?",
      "job_seeker"),
@@ -259,6 +261,9 @@ BUSINESS_ROLES = [
     # fresh set ak: someone on a benefit who starts a workshop is a founder
     ("Ik zit al een half jaar in de WW en wil een fietswerkplaats beginnen. Waar vraag ik een starterskrediet aan?",
      "qredits"),
+    # fresh set aj: starting childcare at home is a founder's question, even "in mijn eigen woning"
+    ("Ik wil in mijn eigen woning in Venlo een buitenschoolse opvang beginnen. Past dat in het bestemmingsplan?",
+     "gemeente"),
 ]
 
 
@@ -512,6 +517,14 @@ FIRST_DOOR = [
     P("Welke regels voor voedselveiligheid gelden voor mijn foodtruck op markten?", None, "kvk",
       id="food-safety-rules"),
     P("Does my ice-cream van need the same HACCP records as a shop?", None, "kvk", id="haccp"),
+    # fresh set aj: a province that sets money aside owns the scheme; "the provinces" offer each firm its
+    # own province's help; an engine's emission stage is no internship ("stage")
+    P("Ik las dat de provincie Fryslân geld vrijmaakt voor vissers die hun kotter verduurzamen. Hoe vraag ik "
+      "dat aan?", None, "provincie:PV21", id="money-set-aside"),
+    P("We run a print shop. I read that the provinces now offer firms free help from advisers to draw up a "
+      "sustainability plan. How do we sign up?",
+      {"municipality": "Zwolle"}, "provincie:PV23", id="provinces-offer"),
+    P("Is er subsidie voor een nieuwe Stage V-motor in mijn binnenvaartschip?", None, "rvo", id="stage-v-engine"),
 ]
 
 
