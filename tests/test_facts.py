@@ -52,7 +52,24 @@ def test_bare_numbers_are_not_money(router: Router) -> None:
 def test_staff_size_and_its_span(router: Router) -> None:
     f = facts(router, "Wij hebben 12 medewerkers in dienst")
     assert f.employees == 12
-    assert f.employees_span == (2, 3)
+    assert f.staff_spans == ((2, 3),)
+
+
+@pytest.mark.parametrize(("text", "spans"), [
+    ("Wij hebben 15 medewerkers; de regeling is voor bedrijven met 2 tot 50 werknemers", ((2, 3), (10, 13))),
+    ("open to firms with 10-49 employees", ((4, 6),)),
+])
+def test_every_staff_count_and_range_is_a_size(router: Router, text: str, spans: tuple[tuple[int, int], ...]) -> None:
+    assert facts(router, text).staff_spans == spans
+
+
+def test_a_staff_range_named_as_a_criterion_is_no_labour_topic(router: Router) -> None:
+    # the firm's own count and the scheme's range are sizes; sustainability is what is asked about
+    d = route(router, "Wij hebben een drukkerij met 15 medewerkers. Ik las dat de provincie bedrijven met 2 tot "
+                      "50 werknemers gratis helpt met een verduurzamingsplan. Hoe meld ik me aan?",
+              location={"municipality": "Zwolle"})
+    assert not [m for m in d.matches if m.concept.id.startswith("theme.labour")], d.matches
+    assert d.routes[0].provider_id == "provincie:PV23"
 
 
 @pytest.mark.parametrize(("raw", "value"), [

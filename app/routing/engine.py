@@ -757,8 +757,7 @@ class Router:
         """Adjust matches to their place in the question: words of a staff count ("12
         employees") are a profile fact, not a labour-market topic; an instrument named in a
         context sentence, or after "bijvoorbeeld", is not what the question is about."""
-        if facts.employees_span is not None:
-            a, b = facts.employees_span
+        for a, b in facts.staff_spans:
             matches = [m for m in matches if not (a <= m.first and m.last <= b)]
         norms = {t.norm for t in tokens}
         if not self._supplier_last.isdisjoint(norms):

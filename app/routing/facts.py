@@ -85,8 +85,10 @@ class LanguageData:
 class TextFacts:
     postcode: str | None = None  # "5038" or "5038AB"
     postcode_evidence: str | None = None
-    employees: int | None = None
-    employees_span: tuple[int, int] | None = None  # token indices of "12 medewerkers"
+    employees: int | None = None  # the firm's own staff count ("wij hebben 12 medewerkers")
+    # token indices of every staff count, the firm's and those named as a limit ("bedrijven met 2 tot
+    # 50 werknemers"): a size, not a labour-market topic
+    staff_spans: tuple[tuple[int, int], ...] = ()
     amount: float | None = None  # money to raise (or of no known role): read as a capital need
     amount_evidence: str | None = None
     amount_role: str | None = None
@@ -149,18 +151,33 @@ def find_postcode(text: str, tokens: Sequence[Token], lang: LanguageData) -> tup
     return None
 
 
-def find_employees(tokens: Sequence[Token], lang: LanguageData) -> tuple[int, int, int] | None:
-    """Staff size written as a number before a staff word ("12 medewerkers", "50 staff"):
-    (count, first token, last token)."""
+def find_employees(tokens: Sequence[Token], lang: LanguageData) -> tuple[int | None, tuple[tuple[int, int], ...]]:
+    """Staff sizes written as a number before a staff word ("12 medewerkers", "50 staff"): the
+    first count (read as the firm's own) and the token spans of all of them, ranges included
+    ("firms with 2 to 50 employees", "10-49 werknemers"): every one is a size, not a topic."""
+    count: int | None = None
+    spans: list[tuple[int, int]] = []
     for i, tok in enumerate(tokens):
-        if not tok.norm.isdigit():
+        if not tok.norm.isdigit() or (spans and i <= spans[-1][1]):
             continue
         for j in range(i + 1, min(i + 3, len(tokens))):
             if tokens[j].norm in lang.staff_words:
                 n = int(tok.norm)
-                if 0 < n < 1_000_000:
-                    return n, i, j
-    return None
+                if not 0 < n < 1_000_000:
+                    break
+                first = i  # a range starts at its lower number: "2 tot 50", "2 to 50", "2-50"
+                if i >= 2 and tokens[i - 1].norm in _RANGE_LINKS and tokens[i - 2].norm.isdigit():
+                    first = i - 2
+                elif i >= 1 and tokens[i - 1].hyphen_after and tokens[i - 1].norm.isdigit():
+                    first = i - 1
+                spans.append((first, j))
+                if count is None:
+                    count = n
+                break
+    return count, tuple(spans)
+
+
+_RANGE_LINKS = frozenset({"to", "tot", "and", "en"})  # "2 tot 50", "between 2 and 50", "tussen 2 en 50"
 
 
 def _unit_after(tokens: Sequence[Token], j: int, lang: LanguageData, text: str) -> str | None:
@@ -278,12 +295,12 @@ def extract(text: str, tokens: Sequence[Token], lang: LanguageData) -> TextFacts
     pc = find_postcode(text, tokens, lang)
     amounts = find_amounts(tokens, lang, text)
     capital = max((q for q in amounts if q.role in (RAISE, None)), key=lambda q: q.value, default=None)
-    staff = find_employees(tokens, lang)
+    staff, staff_spans = find_employees(tokens, lang)
     return TextFacts(
         postcode=pc[0] if pc else None,
         postcode_evidence=pc[1] if pc else None,
-        employees=staff[0] if staff else None,
-        employees_span=(staff[1], staff[2]) if staff else None,
+        employees=staff,
+        staff_spans=staff_spans,
         amount=capital.value if capital else None,
         amount_evidence=capital.evidence if capital else None,
         amount_role=capital.role if capital else None,
