@@ -525,6 +525,10 @@ FIRST_DOOR = [
       "sustainability plan. How do we sign up?",
       {"municipality": "Zwolle"}, "provincie:PV23", id="provinces-offer"),
     P("Is er subsidie voor een nieuwe Stage V-motor in mijn binnenvaartschip?", None, "rvo", id="stage-v-engine"),
+    # registering with KVK, written with the firm in between, is the register by its full name: asked
+    # first, it leads over a VAT number asked after it
+    P("Can I register my new bakery with KVK before the lease is signed? And do I also need a VAT number from "
+      "the tax office?", None, "kvk", id="register-with-kvk"),
 ]
 
 
