@@ -15,6 +15,8 @@ FROM_THE_TABLE = [
     ("Wie beoordeelt mijn aanvraag voor de Adviesregeling Groningen?", "provincie:PV20"),
     ("Hoe vraag ik als winkelier de duurzaamheidslening van de gemeente Utrecht aan?", "gemeente:GM0344"),
     ("Wat doet het ondernemersfonds in Tilburg met de bijdrage van mijn zaak?", "gemeente:GM0855"),
+    ("Onze camping in Drenthe wil meedoen aan het excellentiespoor van Vitale Vakantieparken. Hoe werkt dat?",
+     "provincie:PV22"),
 ]
 
 
@@ -31,6 +33,9 @@ def test_a_scheme_from_the_table_goes_to_its_owner(router: Router, question: str
     ("Geeft de innovatievoucher van Overijssel ook geld voor een prototype?", "provincie:PV23"),
     ("Kan ik een lening van de gemeente Zwolle krijgen om mijn winkel te verbouwen?", "gemeente:GM0193"),
     ("Is there a Limburg grant for energy saving in small firms?", "provincie:PV31"),
+    # a kind of scheme any body may run, with the place after it: that place's own (fresh set am)
+    ("Onze winkel in Leeuwarden wil meedoen met het Ondernemersfonds Súdwest-Fryslân. Moeten we ook bij de KvK "
+     "ingeschreven staan?", "gemeente:GM1900"),
 ])
 def test_a_scheme_word_next_to_a_place_names_that_regions_instrument(router: Router, question: str,
                                                                       door: str) -> None:
@@ -81,6 +86,9 @@ def test_a_body_that_does_not_pay_owns_nothing(router: Router, question: str, fa
     ("Ik hoorde dat de provincie een flink potje voor het verduurzamen van winkelpanden zou hebben. Klopt dat?",
      {"province": "Gelderland"}, "provincie:PV25"),
     ("Kom ik met mijn bakkerij in aanmerking voor die 500 euro van de gemeente voor een energiescan?",
+     {"municipality": "Zwolle"}, "gemeente:GM0193"),
+    # fresh set al: "via de gemeente" asks the body for what follows, like "bij de gemeente"
+    ("Ik wil als zzp'er starten vanuit de bijstand. Kan ik via de gemeente een starterskrediet krijgen?",
      {"municipality": "Zwolle"}, "gemeente:GM0193"),
 ])
 def test_a_body_without_its_place_owns_the_scheme_it_has(router: Router, question: str,

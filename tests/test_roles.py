@@ -157,6 +157,9 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik had een sollicitatie bij een bakkerij en moest twee dagen meedraaien zonder loon. Mag dat?", "job_seeker"),
     ("In onze eengezinswoning in Tilburg willen we zonnepanelen. Geeft de gemeente daar subsidie voor?",
      "homeowner"),
+    # fresh set al: one's employer with a word in between; a social rented home
+    ("Can I keep my 30% ruling when I move from my current employer to a new one?", "employee"),
+    ("Ik huur een sociale huurwoning met label D. Moet de corporatie die isoleren?", "tenant"),
     # fresh set aj: the construction firm one works for is bankrupt
     ("Het installatiebedrijf waar ik werk is failliet en ik heb sinds juli geen loon gehad. Wat nu?", "employee"),
     # fresh set ak: years on social assistance written with words in between; staying at home longer
@@ -261,6 +264,12 @@ BUSINESS_ROLES = [
     # fresh set ak: someone on a benefit who starts a workshop is a founder
     ("Ik zit al een half jaar in de WW en wil een fietswerkplaats beginnen. Waar vraag ik een starterskrediet aan?",
      "qredits"),
+    # fresh set al: "I have a small X" says the asker has a firm, also with two words before the firm word;
+    # fresh set am: running a business from one's house is a founder's question
+    ("I have a small flower shop and my orders are now mostly online. Can students help me fix my website?",
+     "digitale-werkplaats"),
+    ("I'd like to run a small repair business from the garage next to my house. Does the zoning allow it?",
+     "gemeente"),
     # fresh set aj: starting childcare at home is a founder's question, even "in mijn eigen woning"
     ("Ik wil in mijn eigen woning in Venlo een buitenschoolse opvang beginnen. Past dat in het bestemmingsplan?",
      "gemeente"),
@@ -525,6 +534,9 @@ FIRST_DOOR = [
       "sustainability plan. How do we sign up?",
       {"municipality": "Zwolle"}, "provincie:PV23", id="provinces-offer"),
     P("Is er subsidie voor een nieuwe Stage V-motor in mijn binnenvaartschip?", None, "rvo", id="stage-v-engine"),
+    # fresh set am: a regional work centre that connects firms with redundancies and firms with vacancies
+    P("Is there a regional work centre that helps move our redundant staff to firms with vacancies?",
+      {"municipality": "Utrecht"}, "wsp:AM13", id="regional-work-centre"),
     # registering with KVK, written with the firm in between, is the register by its full name: asked
     # first, it leads over a VAT number asked after it
     P("Can I register my new bakery with KVK before the lease is signed? And do I also need a VAT number from "

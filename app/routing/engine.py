@@ -106,6 +106,8 @@ class Router:
         self._refine = _refinements(data.messages, self._known_signals)
         # the instruments a provincie or gemeente owns: its own name for them is no other door
         self._body_schemes = frozenset([*SCHEME_INSTRUMENT.values(), *GENERIC_SCHEME_INSTRUMENT.values()])
+        # a kind of scheme any body may run ("een ondernemersfonds"): with a place, that place's own
+        self._generic_schemes = frozenset(GENERIC_SCHEME_INSTRUMENT.values())
         self._private_roles = frozenset(r.id for r in data.roles.values() if r.private)
         self._negations = _marker_index(data.language.negation_markers)
         self._goals = _marker_index(data.language.goal_markers)
@@ -230,7 +232,8 @@ class Router:
             is_scheme = known.get(tok.norm)
             if not (self._is_scheme_word(tok.norm) if is_scheme is None else is_scheme):
                 continue
-            if any(m.concept.instrument and m.first <= j <= m.last for m in matches):
+            if any(m.concept.instrument and m.concept.instrument not in self._generic_schemes
+                   and m.first <= j <= m.last for m in matches):
                 continue  # not a scheme word here, but part of a name ("Impuls Zeeland" is a ROM)
             # a place just before: "Friese subsidie", "Groninger Ondernemersregeling", or with one
             # word of what the scheme is for in between: "Overijssel SME voucher"
@@ -260,7 +263,8 @@ class Router:
         # of het UWV" is the werkgeversservicepunt), not a paying body of its own
         inside = {k for m in matches if m.concept.instrument is not None and m.last > m.first
                   and m.concept.instrument not in self._body_schemes for k in range(m.first, m.last + 1)}
-        return self._funding_body(tokens, {m.first for m in matches if m.concept.instrument is not None}, inside)
+        named = {m.first: m.weight for m in matches if m.concept.instrument is not None}
+        return self._funding_body(tokens, named, inside)
 
     def _names_a_supplier(self, tokens: Sequence[Token], m: Match) -> bool:
         """A firm's possession cue that ends on a supplier everyone buys from ("mijn
@@ -307,7 +311,7 @@ class Router:
                 out.add(i)
         return out
 
-    def _asked_at(self, tokens: Sequence[Token], i: int, named_starts: set[int]) -> bool:
+    def _asked_at(self, tokens: Sequence[Token], i: int, named_starts: Mapping[int, float]) -> bool:
         """Whether the body word at i is where a scheme is asked for: "bij de gemeente" right
         before it, a scheme word or a named instrument within three words after it, and a verb of
         asking later in the clause ("Kan ik bij de gemeente een starterskrediet ... krijgen?")."""
@@ -360,7 +364,7 @@ class Router:
         return next((k for k in clause if tokens[k].norm in lang.money_words
                      or (not money_only and self._is_scheme_word(tokens[k].norm))), None)
 
-    def _funding_body(self, tokens: Sequence[Token], named_starts: set[int],
+    def _funding_body(self, tokens: Sequence[Token], named_starts: Mapping[int, float],
                       inside: set[int] | frozenset[int] = frozenset()) -> InstrumentHit | None:
         """A provincie or gemeente written with its place that pays in its own clause ("Klopt het
         dat de provincie Limburg daar 90 procent van vergoedt?") or is named as the owner a few
@@ -381,11 +385,17 @@ class Router:
                 end = i + (15 if before is not None and tokens[before].norm in lang.subordinators else 9)
                 verb = next((tokens[k] for k in range(max(0, i - 3), min(len(tokens), end))
                              if tokens[k].sent == sent and tokens[k].norm in lang.funding_verbs), None)
-                if verb is None and (self._asked_at(tokens, i, named_starts) or self._owns_here(tokens, i)):
+                weight = 2.0
+                if verb is None and self._asked_at(tokens, i, named_starts):
+                    # the body asked for a named thing ("via de gemeente een starterskrediet"):
+                    # as strong as what it is asked for, and named before it
+                    verb, weight = tok, max([2.0, *(w for k, w in named_starts.items() if k > i)])
+                elif verb is None and self._owns_here(tokens, i):
                     verb = tok
                 instrument = GENERIC_SCHEME_INSTRUMENT[_BODY_FAMILY[lang.body_words[tok.norm]]]
                 if verb is not None and instrument in self.data.instruments:
-                    return InstrumentHit(instrument, 2.0, min(tok.start, verb.start), (verb.surface, tok.surface), None)
+                    return InstrumentHit(instrument, weight, min(tok.start, verb.start),
+                                         (verb.surface, tok.surface), None)
                 continue
             # Dutch puts the verb last: "de provincie Fryslân de helft van de kosten van een beurs vergoedt"
             clause = [k for k in range(max(0, i - 3), min(len(tokens), place.last + 17))
