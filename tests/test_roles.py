@@ -157,6 +157,13 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik had een sollicitatie bij een bakkerij en moest twee dagen meedraaien zonder loon. Mag dat?", "job_seeker"),
     ("In onze eengezinswoning in Tilburg willen we zonnepanelen. Geeft de gemeente daar subsidie voor?",
      "homeowner"),
+    # older sets: a benefit "since recently", a partner who was dismissed, a fifteen-year-old's first job,
+    # a resident living close to a plant
+    ("Ik heb sinds vorige maand een WW-uitkering. Mag ik daarnaast vrijwilligerswerk doen?", "job_seeker"),
+    ("Mijn vriend is ontslagen omdat hij vaak ziek was. Mag een werkgever dat zomaar doen?", "private_person"),
+    ("Ik ben 15 en mag in een snackbar gaan werken. Hoeveel moet ik minimaal verdienen?", "private_person"),
+    ("Ik woon in Delfzijl, vlak bij het chemiepark, en ruik 's nachts een scherpe lucht. Wie controleert dat?",
+     "neighbour"),
     # fresh set al: one's employer with a word in between; a social rented home
     ("Can I keep my 30% ruling when I move from my current employer to a new one?", "employee"),
     ("Ik huur een sociale huurwoning met label D. Moet de corporatie die isoleren?", "tenant"),
@@ -264,6 +271,9 @@ BUSINESS_ROLES = [
     # fresh set ak: someone on a benefit who starts a workshop is a founder
     ("Ik zit al een half jaar in de WW en wil een fietswerkplaats beginnen. Waar vraag ik een starterskrediet aan?",
      "qredits"),
+    # a teenager starting a webshop, and a shopkeeper who lives close to the shop, are firms
+    ("Ik ben 16 en wil een webshop in sieraden beginnen. Moet ik me bij de KVK inschrijven?", "kvk"),
+    ("Ik woon vlak bij mijn bakkerij en wil de oven 's nachts laten draaien. Mag dat van de gemeente?", "gemeente"),
     # fresh set al: "I have a small X" says the asker has a firm, also with two words before the firm word;
     # fresh set am: running a business from one's house is a founder's question
     ("I have a small flower shop and my orders are now mostly online. Can students help me fix my website?",
