@@ -259,3 +259,23 @@ def test_the_short_name_of_a_municipality_named_after_its_seat(router: Router, t
 def test_an_area_word_alone_before_an_ambiguous_name_is_not_enough(router: Router) -> None:
     # "assen" is also a plain word (axles): no capital, no place
     assert router.data.geo.find_in_text(tokenize(clean("het gebied van de assen van de kar"))) is None
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("een garagebedrijf in Dieren", "GM0275"),  # a town whose name is also a word, written as a place
+    ("een café in Zetten overnemen", "GM1734"),
+    ("a greenhouse in Monster", "GM1783"),
+])
+def test_a_town_whose_name_is_also_a_word_counts_where_it_stands_as_a_place(router: Router, text: str,
+                                                                           code: str) -> None:
+    place = router.data.geo.find_in_text(tokenize(clean(text)))
+    assert place is not None and place.code == code
+
+
+@pytest.mark.parametrize("text", [
+    "Mag ik dieren houden in mijn winkel?",  # the word, not the town
+    "Kan ik de kraam neer zetten in de hal?",
+    "Ik bestel mijn verpakkingen bij De Vries",  # a surname after "bij": no town of that name is read
+])
+def test_the_word_is_no_place(router: Router, text: str) -> None:
+    assert router.data.geo.find_in_text(tokenize(clean(text))) is None

@@ -18,7 +18,7 @@ def test_only_unambiguous_names_that_are_no_word_or_municipality_are_kept(tmp_pa
         "Achterveld,Barneveld,Gelderland",  # in two municipalities: left out
         "Achterveld,Leusden,Utrecht",
         "Tilburg,Tilburg,Noord-Brabant",  # a municipality's own name: the municipality table wins
-        "Dieren,Rheden,Gelderland",  # an ordinary word ("animals")
+        "Winkel,Hollands Kroon,Noord-Holland",  # an ordinary word ("shop")
         "Groet,Bergen,Noord-Holland",  # "Bergen" told apart by its province
         "Abbega,Súdwest-Friesland,Friesland",  # the source's spelling of Súdwest-Fryslân
     ]) + "\n")

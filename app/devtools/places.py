@@ -30,7 +30,7 @@ SPELLINGS = {"sudwest friesland": "sudwest fryslan", "noardeast friesland": "noa
 # continent ("in Nederland", "in America"), or a common Dutch or English word that starts a
 # sentence or a title (found by looking the names up in the labelled questions' words).
 NOT_PLACES = {"nederland", "america", "holland", "europa", "egypte", "canada", "jeruzalem",
-              "een", "winkel", "hem", "loon", "waarde", "anderen", "heel", "zetten", "made", "well",
+              "een", "winkel", "hem", "loon", "waarde", "anderen", "heel", "made", "well",
               "enter", "hoeven", "neer"}
 
 
@@ -41,8 +41,21 @@ NOT_PLACES = {"nederland", "america", "holland", "europa", "egypte", "canada", "
 WORD_BAR = {"woonplaats": (4.0, 3.5), "core": (3.5, 3.0)}
 
 
+# Towns and villages whose name is also a word ("Dieren" = animals, "Zetten" = to put) but that
+# people do name as the place where their firm is ("een garagebedrijf in Dieren"): the service reads
+# them only where they stand as a place (capitalised, right after a word of where), so the word
+# frequency does not keep them out. Not here: names that also read as a foreign place (Hasselt,
+# Mechelen, Zurich, Sint Maarten), as a direction or region ("in het Noorden"), as a plain word
+# after "in" ("in Een", "in Made", "during Lent"), or as a name after "bij" ("bij De Vries", "bij Erica").
+TOWNS_THAT_ARE_WORDS = {"dieren", "zetten", "helden", "velden", "klimmen", "monster", "dalen", "warns", "philippine", "opende", "nieuw amsterdam", "nieuw dordrecht",
+                        "bergen aan zee", "boven leeuwen", "de steeg", "t harde", "t zand", "ten post", "ter aard",
+                        "schiphol rijk", "oude meer", "maria hoop"}
+
+
 def is_word(key: str, kind: str) -> bool:
     """Whether a folded name reads as an ordinary word or a foreign place (see WORD_BAR)."""
+    if key in TOWNS_THAT_ARE_WORDS:
+        return False
     nl, en = WORD_BAR[kind]
     return key in NOT_PLACES or zipf_frequency(key, "nl") >= nl or zipf_frequency(key, "en") >= en
 

@@ -276,8 +276,9 @@ class Geo:
             code = self._by_name.get(key)
             if region is None and code is None:
                 continue
-            if (key in self.ambiguous or key in self._villages) and not self._reads_as_place(tokens, i, key):
-                continue
+            if (key in self.ambiguous or key in self._villages) and (
+                    tokens[i + k - 1].hyphen_after or not self._reads_as_place(tokens, i, key)):
+                continue  # "in Dieren-speciaalzaken" is a compound word, not the town
             evidence = " ".join(t.surface for t in tokens[i : i + k])
             if region is not None:
                 return TextPlace("region", key, evidence, tokens[i].start, i, i + k - 1)
