@@ -47,9 +47,11 @@ WORD_BAR = {"woonplaats": (4.0, 3.5), "core": (3.5, 3.0)}
 # frequency does not keep them out. Not here: names that also read as a foreign place (Hasselt,
 # Mechelen, Zurich, Sint Maarten), as a direction or region ("in het Noorden"), as a plain word
 # after "in" ("in Een", "in Made", "during Lent"), or as a name after "bij" ("bij De Vries", "bij Erica").
-TOWNS_THAT_ARE_WORDS = {"dieren", "zetten", "helden", "velden", "klimmen", "monster", "dalen", "warns", "philippine", "opende", "nieuw amsterdam", "nieuw dordrecht",
-                        "bergen aan zee", "boven leeuwen", "de steeg", "t harde", "t zand", "ten post", "ter aard",
-                        "schiphol rijk", "oude meer", "maria hoop"}
+TOWNS_THAT_ARE_WORDS = {
+    "dieren", "zetten", "helden", "velden", "klimmen", "monster", "dalen", "warns", "philippine", "opende",
+    "nieuw amsterdam", "nieuw dordrecht", "bergen aan zee", "boven leeuwen", "de steeg", "t harde", "t zand",
+    "ten post", "ter aard", "schiphol rijk", "oude meer", "maria hoop",
+}
 
 
 def is_word(key: str, kind: str) -> bool:
