@@ -279,3 +279,24 @@ def test_a_town_whose_name_is_also_a_word_counts_where_it_stands_as_a_place(rout
 ])
 def test_the_word_is_no_place(router: Router, text: str) -> None:
     assert router.data.geo.find_in_text(tokenize(clean(text))) is None
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    # a municipality named after the region or province it lies in is the more exact place
+    ("een uitzendbureau in Noord-Limburg dat in Venlo wil bouwen", "GM0983"),
+    ("een bouwbedrijf in Gelderland dat in Arnhem een loods wil", "GM0202"),
+    # one outside it does not replace it
+    ("een bouwbedrijf in Gelderland met een klant in Utrecht", "PV25"),
+])
+def test_a_municipality_inside_the_wider_place_named_first_is_the_place(router: Router, text: str,
+                                                                         code: str) -> None:
+    place = router.data.geo.find_in_text(tokenize(clean(text)))
+    assert place is not None and place.code == code
+
+
+def test_the_tax_office_is_no_business_word(router: Router) -> None:
+    # "office" alone said the asker has a firm ("the tax office" too); an office of one's own still does
+    d = route(router, "What do I have to tell the tax office about my child benefit when we move?")
+    assert not [m for m in d.matches if m.concept.id == "scope.business"], d.matches
+    d = route(router, "We rent an office in Utrecht for our design studio. Can we deduct the rent?")
+    assert [m for m in d.matches if m.concept.id == "scope.business" and "office" in m.evidence], d.matches

@@ -157,6 +157,10 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik had een sollicitatie bij een bakkerij en moest twee dagen meedraaien zonder loon. Mag dat?", "job_seeker"),
     ("In onze eengezinswoning in Tilburg willen we zonnepanelen. Geeft de gemeente daar subsidie voor?",
      "homeowner"),
+    # fresh set ao: a benefit after "en heb", one's own house after "heb een eigen"
+    ("Ik woon in Assen, heb een bijstandsuitkering en wil weten of ik kwijtschelding van de OZB krijg.",
+     "job_seeker"),
+    ("Ik ben 70 en heb een eigen huis in Emmen. Kan ik de zonnelening van de gemeente nog krijgen?", "homeowner"),
     # older sets: a benefit "since recently", a partner who was dismissed, a fifteen-year-old's first job,
     # a resident living close to a plant
     ("Ik heb sinds vorige maand een WW-uitkering. Mag ik daarnaast vrijwilligerswerk doen?", "job_seeker"),
@@ -544,6 +548,17 @@ FIRST_DOOR = [
       "sustainability plan. How do we sign up?",
       {"municipality": "Zwolle"}, "provincie:PV23", id="provinces-offer"),
     P("Is er subsidie voor een nieuwe Stage V-motor in mijn binnenvaartschip?", None, "rvo", id="stage-v-engine"),
+    # fresh set ao: a tax debt from the corona years; the national buy-out of livestock farms by its
+    # other names; money a province has, in euros
+    P("Ik heb nog een flinke coronaschuld en kan die niet in één keer aflossen. Wat kan ik doen?", None,
+      "belastingdienst", id="corona-tax-debt"),
+    P("I'm a pig farmer near Venray and may count as a peak loader. Can I join the buy-out?", None, "rvo",
+      id="peak-loader"),
+    P("I grow tulips and read that the province has two million euros for growers who save water. How do I "
+      "apply?", {"municipality": "Alkmaar"}, "provincie:PV27", id="province-has-euros"),
+    # fresh set an: the joint EU programme of Gelderland and Overijssel is the firm's own province's
+    P("Onze drukkerij wil met een hogeschool EFRO Oost-subsidie aanvragen. Hoe werkt dat?",
+      {"municipality": "Arnhem"}, "provincie:PV25", id="efro-oost"),
     # fresh set am: a regional work centre that connects firms with redundancies and firms with vacancies
     P("Is there a regional work centre that helps move our redundant staff to firms with vacancies?",
       {"municipality": "Utrecht"}, "wsp:AM13", id="regional-work-centre"),

@@ -231,19 +231,41 @@ class Geo:
     # -- places written in the question --------------------------------------------------------
     def find_in_text(self, tokens: Sequence[Token]) -> TextPlace | None:
         """The first Dutch place, province or region named in the text (longest name wins); in a
-        question about moving, the first one after a destination word ("naar Lelystad")."""
+        question about moving, the first one after a destination word ("naar Lelystad"). A
+        municipality named later that lies in a province or region named first is the more exact
+        place ("een uitzendbureau in Noord-Limburg ... in Venlo bouwen": Venlo)."""
         first_words = self._first_words
         moving = bool(self.moving_words) and any(t.norm in self.moving_words for t in tokens)
         first: TextPlace | None = None
-        for i, tok in enumerate(tokens):
-            if tok.norm in first_words:
-                hit = self.place_at(tokens, i)
-                if hit is None:
-                    continue
-                if not moving or (i > 0 and tokens[i - 1].norm in self.destination_words):
-                    return hit
+        i, n = 0, len(tokens)
+        while i < n:
+            hit = self.place_at(tokens, i) if tokens[i].norm in first_words else None
+            if hit is None:
+                i += 1
+                continue
+            if moving and not (i > 0 and tokens[i - 1].norm in self.destination_words):
                 first = first or hit
+            elif first is None and hit.kind != "municipality" and not moving:
+                first = hit  # a wider place: a municipality inside it may follow
+            elif first is not None and not moving:
+                if hit.kind == "municipality" and self._within(hit.code, first):
+                    return hit
+            else:
+                return hit
+            i = hit.last + 1
         return first
+
+    def _within(self, code: str, wide: TextPlace) -> bool:
+        """Whether municipality `code` lies in the province or region `wide`."""
+        m = self.municipalities.get(code)
+        if m is None:
+            return False
+        if wide.kind == "province":
+            return m.province == wide.code
+        region = self._regions.get(wide.code)
+        lmr = self._lmr_by_name.get(wide.code)
+        return (lmr is not None and m.labour_market_region == lmr.code) or (
+            region is not None and lmr is None and region.province == m.province)
 
     def could_start_place(self, norm: str) -> bool:
         """Whether a place name may start with this (folded) word."""
