@@ -300,3 +300,10 @@ def test_the_tax_office_is_no_business_word(router: Router) -> None:
     assert not [m for m in d.matches if m.concept.id == "scope.business"], d.matches
     d = route(router, "We rent an office in Utrecht for our design studio. Can we deduct the rent?")
     assert [m for m in d.matches if m.concept.id == "scope.business" and "office" in m.evidence], d.matches
+
+
+def test_on_is_a_word_of_where_and_yaml_does_not_read_it_as_true(router: Router) -> None:
+    # a bare `on` in a YAML list is the boolean true; quoted, "on the Leiden Bio Science Park" is in Leiden
+    place = router.data.geo.find_in_text(tokenize(clean("Our biotech lab on the Leiden Bio Science Park is growing")))
+    assert place is not None and place.code == "GM0546"
+    assert {"no", "on"} <= router.data.language.stopwords["en"]  # bare, they were read as false and true

@@ -157,6 +157,12 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik had een sollicitatie bij een bakkerij en moest twee dagen meedraaien zonder loon. Mag dat?", "job_seeker"),
     ("In onze eengezinswoning in Tilburg willen we zonnepanelen. Geeft de gemeente daar subsidie voor?",
      "homeowner"),
+    # fresh set ap/aq: one's own "koopwoning", a graduate's orientation year, a household's solar panels
+    ("We hebben in onze eigen koopwoning een warmtepomp. Kunnen we nog ISDE aanvragen bij RVO?", "homeowner"),
+    ("I'm finishing my master's here. Do I need a work permit during the orientation year while I look for a job?",
+     "job_seeker"),
+    ("Wij als huishouden kunnen onze zonnestroom niet kwijt omdat het net vol zit. Krijgen we een vergoeding?",
+     "private_person"),
     # fresh set ao: a benefit after "en heb", one's own house after "heb een eigen"
     ("Ik woon in Assen, heb een bijstandsuitkering en wil weten of ik kwijtschelding van de OZB krijg.",
      "job_seeker"),
@@ -559,6 +565,12 @@ FIRST_DOOR = [
     # fresh set an: the joint EU programme of Gelderland and Overijssel is the firm's own province's
     P("Onze drukkerij wil met een hogeschool EFRO Oost-subsidie aanvragen. Hoe werkt dat?",
       {"municipality": "Arnhem"}, "provincie:PV25", id="efro-oost"),
+    # fresh set aq: the nature permit and the PAS-melders are the province's; a province that is one
+    # labour-market region names its werkgeversservicepunt
+    P("Ik ben PAS-melder met een varkenshouderij. Wanneer krijg ik eindelijk mijn natuurvergunning?",
+      {"municipality": "Venray"}, "provincie:PV31", id="pas-melder"),
+    P("Wij hebben een camping in Zeeland en zoeken elk seizoen personeel. Wie helpt ons aan kandidaten?", None,
+      "wsp:AM24", id="province-one-labour-region"),
     # fresh set am: a regional work centre that connects firms with redundancies and firms with vacancies
     P("Is there a regional work centre that helps move our redundant staff to firms with vacancies?",
       {"municipality": "Utrecht"}, "wsp:AM13", id="regional-work-centre"),

@@ -118,6 +118,7 @@ class Geo:
     _province_by_name: dict[str, str] = field(default_factory=dict, init=False)
     _villages: frozenset[str] = field(default_factory=frozenset, init=False)
     _lmr_by_name: dict[str, Area] = field(default_factory=dict, init=False)
+    _lmr_of_province: dict[str, Area] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         by_name: dict[str, str] = {}
@@ -141,6 +142,12 @@ class Geo:
         self._by_name = by_name
         self._regions = {fold(n): r for r in self.region_names for n in r.names}
         self._lmr_by_name = {fold(a.name): a for a in self.labour_market_regions.values()}
+        # a province that is one labour-market region (Zeeland, Flevoland): the province names it
+        regions_of: dict[str, set[str]] = {}
+        for m in self.municipalities.values():
+            regions_of.setdefault(m.province, set()).add(m.labour_market_region)
+        self._lmr_of_province = {p: self.labour_market_regions[next(iter(r))] for p, r in regions_of.items()
+                                 if len(r) == 1 and next(iter(r)) in self.labour_market_regions}
         self._index_names()
         self._override_of = {c: o for o in self.rom_overrides for c in o.codes}
 
@@ -208,7 +215,8 @@ class Geo:
 
     def locate_province(self, p: Area, source: str, evidence: str | None = None) -> Location:
         rom, also = self.rom_for(None, p.code)
-        return Location(source=source, province=p, rom=rom, rom_also=also, evidence=evidence)
+        return Location(source=source, province=p, rom=rom, rom_also=also, evidence=evidence,
+                        labour_market_region=self._lmr_of_province.get(p.code))
 
     def locate_region(self, r: RegionName, source: str, evidence: str) -> Location:
         """A region name's province and ROM, and its labour-market region when the name is that
