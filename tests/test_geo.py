@@ -12,6 +12,12 @@ from tests.conftest import RULES, route
 REGIONS = RULES / "regions"
 
 
+def _place_code(router: Router, text: str) -> str | None:
+    """The code of the place Geo reads in a question's text, or None."""
+    place = router.data.geo.find_in_text(tokenize(clean(text)))
+    return place.code if place is not None else None
+
+
 def rows(name: str) -> list[dict[str, str]]:
     with (REGIONS / name).open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
@@ -138,12 +144,11 @@ def test_places_in_text(router: Router, text: str, kind: str, code: str) -> None
     "Wat is het beste moment om te starten?",
 ])
 def test_words_that_are_also_places_need_a_capital_and_a_location_word(router: Router, text: str) -> None:
-    assert router.data.geo.find_in_text(tokenize(clean(text))) is None
+    assert _place_code(router, text) is None
 
 
 def test_ambiguous_place_with_location_word(router: Router) -> None:
-    place = router.data.geo.find_in_text(tokenize(clean("Ik heb een bakkerij in Best")))
-    assert place is not None and place.code == "GM0753"
+    assert _place_code(router, "Ik heb een bakkerij in Best") == "GM0753"
 
 
 @pytest.mark.parametrize(("text", "code"), [
@@ -165,7 +170,7 @@ def test_a_town_or_village_gives_its_municipality(router: Router, text: str, cod
     "We verkopen in Nederland en in Dieren-speciaalzaken",  # a country; a word ("dieren", animals)
 ])
 def test_a_village_name_needs_a_capital_and_a_location_word(router: Router, text: str) -> None:
-    assert router.data.geo.find_in_text(tokenize(clean(text))) is None
+    assert _place_code(router, text) is None
 
 
 @pytest.mark.parametrize(("text", "lmr"), [
@@ -191,8 +196,7 @@ def test_a_region_name_gives_the_exact_werkgeversservicepunt(router: Router) -> 
     ("a vertical farm in the Westland", "GM1783"),
 ])
 def test_an_article_may_stand_between_the_location_word_and_the_name(router: Router, text: str, code: str) -> None:
-    place = router.data.geo.find_in_text(tokenize(clean(text)))
-    assert place is not None and place.code == code
+    assert _place_code(router, text) == code
 
 
 @pytest.mark.parametrize(("text", "code"), [
@@ -205,12 +209,11 @@ def test_an_article_may_stand_between_the_location_word_and_the_name(router: Rou
     ("een hotel in Bergen in Noord-Holland", "GM0373"),
 ])
 def test_a_place_noun_or_a_province_after_the_name_reads_as_a_place(router: Router, text: str, code: str) -> None:
-    place = router.data.geo.find_in_text(tokenize(clean(text)))
-    assert place is not None and place.code == code
+    assert _place_code(router, text) == code
 
 
 def test_a_surname_with_van_is_no_place(router: Router) -> None:
-    assert router.data.geo.find_in_text(tokenize(clean("Onze adviseur, meneer Van Woerden, belde"))) is None
+    assert _place_code(router, "Onze adviseur, meneer Van Woerden, belde") is None
 
 
 def test_a_village_in_the_location_field_resolves_to_its_municipality(router: Router) -> None:
@@ -252,13 +255,12 @@ def test_every_province_resolves_by_name_even_when_a_municipality_shares_it(rout
     ("a bakery in Capelle", "GM0502"),
 ])
 def test_the_short_name_of_a_municipality_named_after_its_seat(router: Router, text: str, code: str) -> None:
-    place = router.data.geo.find_in_text(tokenize(clean(text)))
-    assert place is not None and place.code == code
+    assert _place_code(router, text) == code
 
 
 def test_an_area_word_alone_before_an_ambiguous_name_is_not_enough(router: Router) -> None:
     # "assen" is also a plain word (axles): no capital, no place
-    assert router.data.geo.find_in_text(tokenize(clean("het gebied van de assen van de kar"))) is None
+    assert _place_code(router, "het gebied van de assen van de kar") is None
 
 
 @pytest.mark.parametrize(("text", "code"), [
@@ -268,8 +270,7 @@ def test_an_area_word_alone_before_an_ambiguous_name_is_not_enough(router: Route
 ])
 def test_a_town_whose_name_is_also_a_word_counts_where_it_stands_as_a_place(router: Router, text: str,
                                                                            code: str) -> None:
-    place = router.data.geo.find_in_text(tokenize(clean(text)))
-    assert place is not None and place.code == code
+    assert _place_code(router, text) == code
 
 
 @pytest.mark.parametrize("text", [
@@ -278,7 +279,7 @@ def test_a_town_whose_name_is_also_a_word_counts_where_it_stands_as_a_place(rout
     "Ik bestel mijn verpakkingen bij De Vries",  # a surname after "bij": no town of that name is read
 ])
 def test_the_word_is_no_place(router: Router, text: str) -> None:
-    assert router.data.geo.find_in_text(tokenize(clean(text))) is None
+    assert _place_code(router, text) is None
 
 
 @pytest.mark.parametrize(("text", "code"), [
@@ -290,8 +291,7 @@ def test_the_word_is_no_place(router: Router, text: str) -> None:
 ])
 def test_a_municipality_inside_the_wider_place_named_first_is_the_place(router: Router, text: str,
                                                                          code: str) -> None:
-    place = router.data.geo.find_in_text(tokenize(clean(text)))
-    assert place is not None and place.code == code
+    assert _place_code(router, text) == code
 
 
 def test_the_tax_office_is_no_business_word(router: Router) -> None:
@@ -304,6 +304,5 @@ def test_the_tax_office_is_no_business_word(router: Router) -> None:
 
 def test_on_is_a_word_of_where_and_yaml_does_not_read_it_as_true(router: Router) -> None:
     # a bare `on` in a YAML list is the boolean true; quoted, "on the Leiden Bio Science Park" is in Leiden
-    place = router.data.geo.find_in_text(tokenize(clean("Our biotech lab on the Leiden Bio Science Park is growing")))
-    assert place is not None and place.code == "GM0546"
+    assert _place_code(router, "Our biotech lab on the Leiden Bio Science Park is growing") == "GM0546"
     assert {"no", "on"} <= router.data.language.stopwords["en"]  # bare, they were read as false and true

@@ -52,6 +52,7 @@ class LanguageData:
     # an instrument right before one of these is what the question asks for ("ook EIA krijgen")
     goal_after_words: frozenset[str] = frozenset()
     contrast_words: frozenset[str] = frozenset()  # "maar", "but": what follows is the question
+    range_links: frozenset[str] = frozenset()  # "2 tot 50 werknemers": the words of a range of numbers
     default_language: str = "nl"
     # words for a scheme; next to a place name they name a regional one ("Friese subsidie")
     scheme_words: frozenset[str] = frozenset()
@@ -166,7 +167,7 @@ def find_employees(tokens: Sequence[Token], lang: LanguageData) -> tuple[int | N
                 if not 0 < n < 1_000_000:
                     break
                 first = i  # a range starts at its lower number: "2 tot 50", "2 to 50", "2-50"
-                if i >= 2 and tokens[i - 1].norm in _RANGE_LINKS and tokens[i - 2].norm.isdigit():
+                if i >= 2 and tokens[i - 1].norm in lang.range_links and tokens[i - 2].norm.isdigit():
                     first = i - 2
                 elif i >= 1 and tokens[i - 1].hyphen_after and tokens[i - 1].norm.isdigit():
                     first = i - 1
@@ -175,9 +176,6 @@ def find_employees(tokens: Sequence[Token], lang: LanguageData) -> tuple[int | N
                     count = n
                 break
     return count, tuple(spans)
-
-
-_RANGE_LINKS = frozenset({"to", "tot", "and", "en"})  # "2 tot 50", "between 2 and 50", "tussen 2 en 50"
 
 
 def _unit_after(tokens: Sequence[Token], j: int, lang: LanguageData, text: str) -> str | None:

@@ -242,25 +242,19 @@ class Geo:
         question about moving, the first one after a destination word ("naar Lelystad"). A
         municipality named later that lies in a province or region named first is the more exact
         place ("een uitzendbureau in Noord-Limburg ... in Venlo bouwen": Venlo)."""
-        first_words = self._first_words
         moving = bool(self.moving_words) and any(t.norm in self.moving_words for t in tokens)
         first: TextPlace | None = None
-        i, n = 0, len(tokens)
-        while i < n:
-            hit = self.place_at(tokens, i) if tokens[i].norm in first_words else None
-            if hit is None:
-                i += 1
-                continue
-            if moving and not (i > 0 and tokens[i - 1].norm in self.destination_words):
-                first = first or hit
-            elif first is None and hit.kind != "municipality" and not moving:
-                first = hit  # a wider place: a municipality inside it may follow
-            elif first is not None and not moving:
-                if hit.kind == "municipality" and self._within(hit.code, first):
+        for hit in self.places_in_text(tokens):
+            if moving:
+                if hit.first > 0 and tokens[hit.first - 1].norm in self.destination_words:
                     return hit
-            else:
+                first = first or hit
+            elif first is None:
+                if hit.kind == "municipality":
+                    return hit
+                first = hit  # a wider place: a municipality inside it may follow
+            elif hit.kind == "municipality" and self._within(hit.code, first):
                 return hit
-            i = hit.last + 1
         return first
 
     def _within(self, code: str, wide: TextPlace) -> bool:
