@@ -101,17 +101,21 @@ class Cue:
     lang: str | None
     raw: str
     parts: tuple[CueWord | int, ...]
-    # Words (after the first) the question must contain, as a word form or a word start, for
-    # this phrase to match: a cheap pre-check before walking the tokens.
+    # Words (after the first) the question must contain, as a word form, a word start or a word
+    # ending, for this phrase to match: a cheap pre-check before walking the tokens.
     required: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        req = frozenset(p.text for p in self.parts[1:]
-                        if isinstance(p, CueWord) and p.mode not in ("suffix", "head") and not p.case_sensitive)
-        object.__setattr__(self, "required", req)
+        words = [p for p in self.parts[1:] if isinstance(p, CueWord) and not p.case_sensitive]
+        object.__setattr__(self, "required", frozenset(p.text for p in words))
+        # the longest required word that is a form or a start (not an ending): the phrase's key
+        # in the index of the word it starts with
+        starts = [p.text for p in words if p.mode not in ("suffix", "head")]
+        object.__setattr__(self, "key", max(starts, key=len) if starts else None)
         object.__setattr__(self, "single", len(self.parts) == 1)
 
     single: bool = False
+    key: str | None = None
 
 
 
@@ -232,8 +236,10 @@ def _forms(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=WORD_MEMO)
 def _present(text: str) -> frozenset[str]:
-    """What a word offers the phrase pre-check: its forms and its beginnings."""
-    return frozenset(_forms(text) + _starts(text))
+    """What a word offers the phrase pre-check: its forms, its beginnings (a prefix word) and
+    the endings of its forms (a suffix or compound-head word: "**bedrijf" in "installatiebedrijf")."""
+    forms = _forms(text)
+    return frozenset(forms + _starts(text) + tuple(f[k:] for f in forms for k in range(1, len(f))))
 
 
 @lru_cache(maxsize=WORD_MEMO)
@@ -378,8 +384,8 @@ class Lexicon:
                     continue
                 if cue.single:
                     singles.append((cue, off))
-                elif cue.required:
-                    keyed.setdefault(max(cue.required, key=len), []).append((cue, off))
+                elif cue.key is not None:
+                    keyed.setdefault(cue.key, []).append((cue, off))
                 else:
                     open_.append((cue, off))
             hit = (_Hits(tuple(singles), {k: tuple(v) for k, v in keyed.items()},
@@ -480,19 +486,19 @@ class Lexicon:
                 start, end = _span(tok, off)
                 raw.append(_new(Match, (cue.concept, cue, start, end, i, i, tok.surface, False, False, 1.0)))
                 matched_tokens.add(i)
-            phrases: list[tuple[Cue, tuple[int, int]]] = list(hits.open)
-            if hits.keys:
+            if hits.keys or hits.open:
                 if present is None:
                     present = self._present(tokens)
+                phrases = [c for c in hits.open if c[0].required <= present]
                 keys = hits.keys & present
                 # sorted: set order varies between processes, and so would the trace
                 for k in (sorted(keys) if len(keys) > 1 else keys):
                     phrases.extend(c for c in hits.keyed[k] if c[0].required <= present)
-            for cue, off in phrases:
-                m = self._match_from(cue, tokens, i, off)
-                if m is not None:
-                    raw.append(m)
-                    matched_tokens.update(range(m.first, m.last + 1))
+                for cue, off in phrases:
+                    m = self._match_from(cue, tokens, i, off)
+                    if m is not None:
+                        raw.append(m)
+                        matched_tokens.update(range(m.first, m.last + 1))
             if tok.space_after_hyphen and i + 1 < len(tokens):
                 raw.extend(self._elision(tokens, i))
         fuzzy_memo = self._fuzzy_memo
@@ -505,7 +511,7 @@ class Lexicon:
         return _longest_wins(_dedupe(raw)) if len(raw) > 1 else raw
 
     def _present(self, tokens: Sequence[Token]) -> set[str]:
-        """The required words (of any phrase) the question offers as a word form or start."""
+        """The required words (of any phrase) the question offers as a word form, start or ending."""
         offers = self._offers
         parts = []
         for t in tokens:
