@@ -358,7 +358,7 @@ class Lexicon:
         self._idx = idx
         self.vocabulary = frozenset(vocabulary)
         self._max_suffix = max((len(k) for k in idx.suffix), default=0)
-        self._memo: dict[tuple[str, str], _Hits] = {}
+        self._memo: dict[str, _Hits] = {}
         # The phrase pre-check only ever asks about words some phrase requires: a word offers
         # just those of its forms and beginnings (mostly none), memoised per word.
         self._required = frozenset(w for cue in self.cues for w in cue.required)
@@ -370,7 +370,7 @@ class Lexicon:
         """Cues whose first word matches this token, with where: single words, phrases keyed
         by one word they also need, and phrases without such a word. Memoised per word form:
         the answer depends only on the token's text and this (immutable) lexicon."""
-        key = (tok.norm, tok.cased)
+        key = tok.cased  # the norm is the cased form case-folded
         hit = self._memo.get(key)
         if hit is None:
             singles: list[tuple[Cue, tuple[int, int]]] = []
@@ -477,7 +477,7 @@ class Lexicon:
         present: set[str] | None = None  # built on the first phrase that needs it
         memo = self._memo
         for i, tok in enumerate(tokens):
-            hits = memo.get((tok.norm, tok.cased)) or self._first_hits(tok)
+            hits = memo.get(tok.cased) or self._first_hits(tok)
             if hits is _NO_HITS:
                 if tok.space_after_hyphen and i + 1 < len(tokens):
                     raw.extend(self._elision(tokens, i))
