@@ -198,3 +198,21 @@ def test_phrases_do_not_run_across_sentences(router: Router) -> None:
     # "bank ... niet" would read as "the bank said no" (Qredits) if it crossed the full stop
     d = route(router, "Welke manieren zijn er om mijn bedrijf te financieren naast de bank? Ik weet het niet.")
     assert d.routes[0].provider_id == "kvk"
+
+
+@pytest.mark.parametrize("question", [
+    "Onze lunchroom draait al twee jaar verlies en ik keer mezelf niks meer uit. Doorgaan of stoppen, wie helpt me "
+    "daarover nadenken?",
+    "My bike repair shop hardly earns me an income any more. Should I keep going or stop? Who could give me honest "
+    "advice?",
+])
+def test_whether_to_carry_on_is_advice_even_when_the_firm_earns_nothing(router: Router, question: str) -> None:
+    # fresh set at: the dilemma asks for advice on the firm's future (KVK, with Ondernemersklankbord),
+    # not for income support from the municipality, which the words about income alone would suggest
+    d = route(router, question)
+    assert d.outcome == "routed"
+    assert [r.provider_id for r in d.routes[:2]] == ["kvk", "okb"]
+    assert d.routes[0].rule == "trouble.stop_or_continue.kvk"
+    # income support asked for in so many words stays the municipality's
+    assert primary(router, "Ik haal geen inkomen meer uit mijn zaak. Kan de gemeente mij aanvullen?",
+                   location={"municipality": "Zwolle"}) == "gemeente:GM0193"

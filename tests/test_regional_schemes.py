@@ -90,6 +90,12 @@ def test_a_body_that_does_not_pay_owns_nothing(router: Router, question: str, fa
     # fresh set al: "via de gemeente" asks the body for what follows, like "bij de gemeente"
     ("Ik wil als zzp'er starten vanuit de bijstand. Kan ik via de gemeente een starterskrediet krijgen?",
      {"municipality": "Zwolle"}, "gemeente:GM0193"),
+    # fresh set at: a body that pays a share funds it ("meebetaalt"); a "traject" of the province is its
+    # programme, also when its name has a "!" in it
+    ("Mijn buurman zegt dat de provincie meebetaalt aan cursussen voor nieuwe monteurs. Geldt dat ook voor ons "
+     "garagebedrijf?", {"municipality": "Assen"}, "provincie:PV22"),
+    ("Kan onze drukkerij nog instappen in het Go!-traject van de provincie voor circulaire bedrijven?",
+     {"municipality": "Zwolle"}, "provincie:PV23"),
 ])
 def test_a_body_without_its_place_owns_the_scheme_it_has(router: Router, question: str,
                                                         location: dict[str, str] | None, door: str) -> None:
@@ -146,3 +152,15 @@ def test_every_scheme_has_a_source_and_a_checked_date() -> None:
     assert len(provinces) == 12
     for s in doc["schemes"]:
         assert s["source"].startswith("http") and s["checked"], s["id"]
+
+
+@pytest.mark.parametrize("question", [
+    "Does the proof of concept fund lend to a hardware start-up in Maastricht?",
+    "Kan onze medtech-starter uit Maastricht een lening krijgen uit het proof of concept fonds?",
+])
+def test_a_proof_of_concept_fund_is_the_regional_fund_not_the_national_scheme(router: Router,
+                                                                             question: str) -> None:
+    # "proof of concept" alone names the innovation scheme (RVO); a fund of that name is a
+    # regional investment fund, run by the ROM of the firm's region (fresh set as)
+    d = route(router, question)
+    assert d.routes[0].provider_id == "rom:liof", [r.provider_id for r in d.routes]

@@ -182,6 +182,10 @@ PRIVATE_WITH_A_SCHEME = [
     # fresh set ak: years on social assistance written with words in between; staying at home longer
     ("Ik zit nu bijna drie jaar in de bijstand in Zeist. Kan de gemeente mij helpen met een opleiding?",
      "job_seeker"),
+    # fresh set at: someone with two jobs or two employers asks about their own wage tax
+    ("Ik heb twee bijbanen in de horeca. Bij welke moet ik de loonheffingskorting laten toepassen?", "employee"),
+    ("I have two part-time jobs and both employers apply the payroll tax credit. Will I have to pay tax back?",
+     "employee"),
 ]
 
 
@@ -293,6 +297,11 @@ BUSINESS_ROLES = [
     # fresh set aj: starting childcare at home is a founder's question, even "in mijn eigen woning"
     ("Ik wil in mijn eigen woning in Venlo een buitenschoolse opvang beginnen. Past dat in het bestemmingsplan?",
      "gemeente"),
+    # ... and so is starting a business beside two jobs; an employer asking about a worker with two jobs stays
+    ("Ik heb twee parttime banen en wil daarnaast als zzp'er een webshop beginnen. Moet ik me bij de KVK "
+     "inschrijven?", "kvk"),
+    ("Mag onze nieuwe medewerker, die twee banen heeft, bij ons de loonheffingskorting laten toepassen?",
+     "belastingdienst"),
 ]
 
 

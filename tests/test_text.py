@@ -39,3 +39,15 @@ def test_hyphen_flags_mark_compounds_and_elisions() -> None:
 
 def test_ampersand_words_stay_whole() -> None:
     assert [t.norm for t in tokenize(clean("R&D en S&O"))] == ["r&d", "en", "s&o"]
+
+
+def test_a_sentence_ends_at_a_stop_followed_by_a_space_or_the_end() -> None:
+    def sentences(text: str) -> list[int]:
+        return [t.sent for t in tokenize(clean(text))]
+
+    # between sentences, also after closing quotes and brackets, and after "?!"
+    assert sentences("Klaar. Nu dan?! Ja (zeker.) \"Goed.\" Oké") == [0, 1, 1, 2, 2, 3, 4]
+    # not inside a decimal number, a web address or a name with a "!" in it
+    assert sentences("Het kost 2.5 procent") == [0, 0, 0, 0, 0]
+    assert sentences("zie www.kvk.nl voor meer") == [0] * 6
+    assert sentences("het traject GO!-NH van de provincie") == [0] * 7

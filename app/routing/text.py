@@ -31,7 +31,9 @@ _PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:['&][^\W_]+)*")
 # Thousands separators inside numbers ("1.225", "250,000") are removed before tokenising, so
 # "1,225 hours" gives the token "1225".
 _HAS_DIGIT = re.compile(r"\d")
-_SENTENCE_END = re.compile(r"[.!?]")
+# A sentence ends at ".", "!" or "?" followed by a space or the end (after closing quotes or
+# brackets): not inside "1.5", "www.kvk.nl" or a name such as "GO!-NH".
+_SENTENCE_END = re.compile(r"[.!?]+(?=[\"')\]\u201d\u2019]*(?:\s|$))")
 _GROUPED_NUMBER_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)")
 
 
