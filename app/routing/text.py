@@ -33,7 +33,7 @@ _PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:['&][^\W_]+)*")
 _HAS_DIGIT = re.compile(r"\d")
 # A sentence ends at ".", "!" or "?" followed by a space or the end (after closing quotes or
 # brackets): not inside "1.5", "www.kvk.nl" or a name such as "GO!-NH".
-_SENTENCE_END = re.compile(r"[.!?]+(?=[\"')\]\u201d\u2019]*(?:\s|$))")
+SENTENCE_END = re.compile(r"[.!?]+(?=[\"')\]\u201d\u2019]*(?:\s|$))")
 _GROUPED_NUMBER_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)")
 
 
@@ -113,7 +113,7 @@ def tokenize(text: str) -> list[Token]:
     n = len(masked)
     sent = 0
     # sentence ends, scanned once: a token after one (and after the previous token) opens a sentence
-    ends = [m.start() for m in _SENTENCE_END.finditer(masked)]
+    ends = [m.start() for m in SENTENCE_END.finditer(masked)]
     k = 0
     n_ends = len(ends)
     forms = _word_forms

@@ -24,7 +24,7 @@ from app.routing.engine import Router
 from app.routing.lexicon import GAPS, Concept, Cue, Lexicon
 from app.routing.loader import RuleSetData, RuleSetError, load_ruleset
 from app.routing.tables import Conditions, Row
-from app.routing.text import clean, tokenize
+from app.routing.text import SENTENCE_END, clean, tokenize
 from app.rules.coverage import NO_LOCATION, Cell, Coverage, CoverageRow, build_coverage
 
 __all__ = ["CODES", "Coverage", "Finding", "Report", "render_report", "validate"]
@@ -455,8 +455,10 @@ def _lexicon_findings(data: RuleSetData, src: _Sources) -> Iterator[Finding]:
         if _matches_concept(own, text, cue.concept.id):
             continue
         rel, line = place(cue)
-        hint = (" A '.' between two words ends a sentence for the tokeniser, and a phrase never runs "
-                "across a sentence end." if re.search(r"\w\.\w", cue.raw) else "")
+        raw = cue.raw.strip()
+        hint = (" A '.', '!' or '?' followed by a space ends a sentence for the tokeniser, and a phrase "
+                "never runs across a sentence end." if any(m.end() < len(raw) for m in SENTENCE_END.finditer(raw))
+                else "")
         yield Finding(ERROR, "cue_never_matches", rel, f"concept {cue.concept.id} cue '{cue.raw}'",
                       f"The cue '{cue.raw}' does not match its own text ('{text}') after normalisation, so "
                       f"it never fires.{hint} Rewrite the cue (see the cue syntax in README.md) or remove it.",
