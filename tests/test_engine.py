@@ -216,3 +216,18 @@ def test_whether_to_carry_on_is_advice_even_when_the_firm_earns_nothing(router: 
     # income support asked for in so many words stays the municipality's
     assert primary(router, "Ik haal geen inkomen meer uit mijn zaak. Kan de gemeente mij aanvullen?",
                    location={"municipality": "Zwolle"}) == "gemeente:GM0193"
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # fresh set aw: a zero-emission zone is the municipality's (an exemption, the rules of the zone)
+    ("Mag ik met mijn oude bestelbus nog de zero-emissiezone in om bij klanten in het centrum te leveren?", "gemeente"),
+    # fresh set av: a firm that cannot repay a loan is a firm in trouble; income topped up is the municipality's
+    # support for the self-employed (Bbz)
+    ("I run a small print shop and can't repay the loan my supplier gave me. Who can help me sort this out?", "kvk"),
+    ("My freelance income is too low since the summer. Is there a benefit that tops up my income while I keep my "
+     "business going?", "gemeente"),
+])
+def test_words_of_the_transition_and_of_trouble_find_their_door(router: Router, question: str, door: str) -> None:
+    d = route(router, question)
+    assert d.outcome == "routed", (d.outcome, [r.provider_id for r in d.routes])
+    assert d.routes[0].provider_id == door

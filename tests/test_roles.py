@@ -186,6 +186,9 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik heb twee bijbanen in de horeca. Bij welke moet ik de loonheffingskorting laten toepassen?", "employee"),
     ("I have two part-time jobs and both employers apply the payroll tax credit. Will I have to pay tax back?",
      "employee"),
+    # fresh set aw: a student named with the kind of school
+    ("I'm a university student doing an unpaid internship at a design agency. Isn't the agency required to pay me "
+     "something?", "student"),
 ]
 
 
@@ -302,6 +305,17 @@ BUSINESS_ROLES = [
      "inschrijven?", "kvk"),
     ("Mag onze nieuwe medewerker, die twee banen heeft, bij ons de loonheffingskorting laten toepassen?",
      "belastingdienst"),
+    # fresh set au: self-employed "als zelfstandig ...", "become a ..." trade, a firm's studio in one's house
+    ("Ik wil als zelfstandig pedicure bij mensen thuis gaan werken, met mijn eigen auto. Moet ik me ergens "
+     "inschrijven?", "kvk"),
+    ("How do I become a nail technician working from my own home? Who do I register with?", "kvk"),
+    ("Can I run my photo studio from the attic of my house, or do I need permission from the municipality?",
+     "gemeente"),
+    # ... and opening one's own shop "in the Netherlands" is a starter's question, not a foreign firm's
+    ("I want to open my own barbershop in the Netherlands. Do I need a diploma or a permit?", "gemeente"),
+    # fresh set aw: the tenant of business premises is a firm, not a tenant of a home
+    ("We lease an office of 300 m2 as a tenant and the building still has energy label F. Can we be fined for the "
+     "label C obligation?", "omgevingsdienst"),
 ]
 
 
