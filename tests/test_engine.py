@@ -226,8 +226,21 @@ def test_whether_to_carry_on_is_advice_even_when_the_firm_earns_nothing(router: 
     ("I run a small print shop and can't repay the loan my supplier gave me. Who can help me sort this out?", "kvk"),
     ("My freelance income is too low since the summer. Is there a benefit that tops up my income while I keep my "
      "business going?", "gemeente"),
+    # fresh set ay: a body the firm owes money to is a creditor, not the door asked for
+    ("Wij hebben een achterstand bij de Belastingdienst en bij onze groothandel; ons restaurant redt het zo niet. "
+     "Wie kan met ons meedenken?", "kvk"),
+    # ... the municipality's business desk; fresh set ax: training one's staff ("bijscholen") is the labour market's
+    ("Waar vind ik het ondernemersloket in Zwolle?", "gemeente:GM0193"),
+    ("We willen onze monteurs laten bijscholen. Is daar subsidie voor?", "szw"),
 ])
 def test_words_of_the_transition_and_of_trouble_find_their_door(router: Router, question: str, door: str) -> None:
     d = route(router, question)
     assert d.outcome == "routed", (d.outcome, [r.provider_id for r in d.routes])
     assert d.routes[0].provider_id == door
+
+
+def test_a_registration_office_is_not_the_verb_to_register(router: Router) -> None:
+    # fresh set ay: "Registratiekantoor" is a noun compound, not "registratie" (signing up at KVK)
+    d = route(router, "Moet ik voor mijn kraam op de weekmarkt in Beek ook bij het Centraal Registratiekantoor staan?")
+    assert not [m for m in d.matches if m.concept.id == "instr.handelsregister_verbs"], d.matches
+    assert d.routes[0].provider_id == "gemeente:GM0888"

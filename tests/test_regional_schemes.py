@@ -51,6 +51,8 @@ def test_a_scheme_word_next_to_a_place_names_that_regions_instrument(router: Rou
     ("Does the province of Zeeland subsidise feasibility studies for a small ferry operator?", "provincie:PV29"),
     # the owner named a few words after the scheme word
     ("Hoe groot is de garantieregeling voor jonge bedrijven van de provincie Flevoland?", "provincie:PV24"),
+    # ... or names it as its own (fresh set ay)
+    ("Is the province of Utrecht going to extend its relocation subsidy for nurseries next year?", "provincie:PV26"),
     # ... also a pilot of the province (fresh set aw)
     ("Kan mijn bedrijf meedoen aan de pilot warmtenetten van de provincie Gelderland?", "provincie:PV25"),
     # Dutch puts the verb last, a dozen words after the place (fresh set ac)

@@ -186,6 +186,14 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik heb twee bijbanen in de horeca. Bij welke moet ik de loonheffingskorting laten toepassen?", "employee"),
     ("I have two part-time jobs and both employers apply the payroll tax credit. Will I have to pay tax back?",
      "employee"),
+    # fresh sets ax and az: work through an agency; months on unemployment benefit; a pensioner and an old employer
+    ("I worked in a cold store through an agency until last Friday. How soon do I have to register with UWV for "
+     "unemployment benefit?", "employee"),
+    ("Ik werkte via een uitzendbureau in een kassenbedrijf en nu is mijn contract gestopt. Moet ik me meteen bij "
+     "het UWV melden?", "employee"),
+    ("I've been on unemployment benefit since March. May I do a short course abroad?", "job_seeker"),
+    ("I reached the state pension age this spring and my old employer wants me to stay on two days a week. Does "
+     "that lower my AOW?", "private_person"),
     # fresh set aw: a student named with the kind of school
     ("I'm a university student doing an unpaid internship at a design agency. Isn't the agency required to pay me "
      "something?", "student"),
@@ -313,6 +321,8 @@ BUSINESS_ROLES = [
      "gemeente"),
     # ... and opening one's own shop "in the Netherlands" is a starter's question, not a foreign firm's
     ("I want to open my own barbershop in the Netherlands. Do I need a diploma or a permit?", "gemeente"),
+    # fresh set az: the summer holiday is a time, not a household matter
+    ("Mag mijn zoon van 14 in de zomervakantie in onze ijssalon helpen?", "kvk"),
     # fresh set aw: the tenant of business premises is a firm, not a tenant of a home
     ("We lease an office of 300 m2 as a tenant and the building still has energy label F. Can we be fined for the "
      "label C obligation?", "omgevingsdienst"),

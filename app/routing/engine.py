@@ -113,6 +113,7 @@ class Router:
         self._goals = _marker_index(data.language.goal_markers)
         self._mentions = _marker_index(data.language.mention_markers)
         self._persons = _marker_index(data.language.person_markers)
+        self._creditors = _marker_index(data.language.creditor_markers)
         self._overviews = _marker_index(data.language.overview_markers)
         self._scheme_words: dict[str, bool] = {}  # memo of LanguageData.is_scheme_word
 
@@ -347,7 +348,7 @@ class Router:
         ondernemersloket heeft?", "What subsidies does my province have?")."""
         if self._scheme_linked_before(tokens, i) is not None:
             return True
-        return self._held_scheme(tokens, i) is not None
+        return self._held_scheme(tokens, i) is not None or self._possessed_scheme(tokens, i) is not None
 
     def _held_scheme(self, tokens: Sequence[Token], i: int, skip: range = range(0),
                      money_only: bool = False) -> int | None:
@@ -363,6 +364,20 @@ class Router:
             return None
         return next((k for k in clause if tokens[k].norm in lang.money_words
                      or (not money_only and self._is_scheme_word(tokens[k].norm))), None)
+
+    def _possessed_scheme(self, tokens: Sequence[Token], i: int) -> int | None:
+        """The position of a scheme word the body word at i names as its own, a possessive before
+        it with up to two words between, later in the body's sentence ("the province of Noord-Holland
+        ... its relocation subsidy"); None if there is none."""
+        lang = self.data.language
+        sent = tokens[i].sent
+        for k in range(i + 1, min(len(tokens), i + 12)):
+            if tokens[k].sent != sent:
+                return None
+            if tokens[k].norm in lang.possessives:
+                return next((j for j in range(k + 1, min(len(tokens), k + 4))
+                             if tokens[j].sent == sent and self._is_scheme_word(tokens[j].norm)), None)
+        return None
 
     def _funding_body(self, tokens: Sequence[Token], named_starts: Mapping[int, float],
                       inside: set[int] | frozenset[int] = frozenset()) -> InstrumentHit | None:
@@ -409,6 +424,8 @@ class Router:
             k = self._scheme_linked_before(tokens, i)
             if k is None:  # money only: "het participatiefonds dat de provincie Overijssel bij Oost NL heeft"
                 k = self._held_scheme(tokens, i, range(place.first, place.last + 1), money_only=True)
+            if k is None:  # "the province of Noord-Holland ... its relocation subsidy"
+                k = self._possessed_scheme(tokens, place.last)
             if k is not None:
                 hit = self._scheme_hit(tokens[k], place)
                 if hit is not None:
@@ -801,6 +818,8 @@ class Router:
                      if not norms.isdisjoint(self._mentions) else set())
         if not norms.isdisjoint(self._persons):  # "iemand met een WW-uitkering": who, not what
             mentioned |= _after_markers(tokens, self._persons, 4)
+        if not norms.isdisjoint(self._creditors):  # "achterstand bij de Belastingdienst": owed, not asked
+            mentioned |= _after_markers(tokens, self._creditors, 5)
         sentence, questions = _sentences(text, tokens)
         # Another instrument, or a topic of its own, in a question sentence makes the
         # instruments of the other sentences context ("Wij vallen niet onder de plicht. Kan ik

@@ -47,6 +47,7 @@ class LanguageData:
     # an instrument right after these describes a person, not what is asked ("iemand met een
     # WW-uitkering via een proefplaatsing"): it weighs as a mention
     person_markers: tuple[tuple[str, ...], ...] = ()
+    creditor_markers: tuple[tuple[str, ...], ...] = ()  # "achterstand bij de Belastingdienst": owed, not asked
     # "waar moet ik allemaal aan denken": an overview of everything to arrange is asked for
     overview_markers: tuple[tuple[str, ...], ...] = ()
     # an instrument right before one of these is what the question asks for ("ook EIA krijgen")
@@ -64,6 +65,7 @@ class LanguageData:
     owner_links: frozenset[str] = frozenset()  # "<scheme> ... van de provincie X": X owns it
     holding_verbs: frozenset[str] = frozenset()  # "de provincie heeft een ondernemersloket": it owns it
     money_words: frozenset[str] = frozenset()  # "heeft de provincie geld voor ...": held money is a scheme
+    possessives: frozenset[str] = frozenset()  # "the province ... its relocation subsidy": its own scheme
     place_body_words: frozenset[str] = frozenset()  # "in de gemeente Tilburg" is a location
     body_asked_words: frozenset[str] = frozenset()  # "bij de gemeente een lening krijgen"
     # "mijn energiebedrijf", "my energy supplier": someone the asker buys from, not the asker's firm
