@@ -1,6 +1,8 @@
 import pytest
 
+from app.routing.engine import Router
 from app.routing.lexicon import Concept, Cue, CueSyntaxError, Lexicon, parse_cue
+from app.routing.model import RouteInput
 from app.routing.text import clean, tokenize
 
 
@@ -143,3 +145,14 @@ def test_words_never_seen_again_do_not_grow_the_memos_without_bound() -> None:
         assert router.data.model.memo_size <= WORD_MEMO
     for cached in (lexicon_mod._present, lexicon_mod._forms, lexicon_mod._starts, text_mod.strip_accents):
         assert cached.cache_info().maxsize == WORD_MEMO
+
+
+def test_a_compound_head_is_not_found_inside_another_word_that_ends_like_it(router: Router) -> None:
+    # language.yaml not_heads: "dienstverlening" and "hulpverlening" end like "lening" but are no loan
+    def loans(question: str) -> list[str]:
+        return [m.evidence for m in router.route(RouteInput(question=question)).matches
+                if m.concept.id == "theme.financing.capital"]
+
+    assert loans("Wij zijn een bureau voor zakelijke dienstverlening en zoeken een nieuwe boekhouder.") == []
+    assert loans("Wat kost schuldhulpverlening via de gemeente?") == []
+    assert set(loans("Kan ik voor mijn kapsalon een bedrijfslening krijgen?")) == {"bedrijfslening"}

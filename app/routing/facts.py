@@ -66,6 +66,7 @@ class LanguageData:
     holding_verbs: frozenset[str] = frozenset()  # "de provincie heeft een ondernemersloket": it owns it
     money_words: frozenset[str] = frozenset()  # "heeft de provincie geld voor ...": held money is a scheme
     possessives: frozenset[str] = frozenset()  # "the province ... its relocation subsidy": its own scheme
+    not_heads: frozenset[str] = frozenset()  # "dienstverlening" ends like "lening" but is no loan
     place_body_words: frozenset[str] = frozenset()  # "in de gemeente Tilburg" is a location
     body_asked_words: frozenset[str] = frozenset()  # "bij de gemeente een lening krijgen"
     # "mijn energiebedrijf", "my energy supplier": someone the asker buys from, not the asker's firm

@@ -23,6 +23,7 @@ distance one (typos such as "vergunnig"), at a lower weight.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -90,6 +91,9 @@ class CueWord:
     text: str
     mode: str  # "exact" | "infl" | "prefix" | "suffix" | "head" (compound head only)
     case_sensitive: bool
+    # a compound head is not found inside these longer words that end like it but are another word
+    # ("lening" in "dienstverlening": language.yaml not_heads)
+    not_after: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +272,7 @@ def _offsets(cw: CueWord, norm: str, cased: str) -> tuple[int, int] | None:
                 return (len(f) - len(w), len(text))
     if cw.mode == "head":
         for f in forms:
-            if f.endswith(w) and len(f) > len(w):
+            if f.endswith(w) and len(f) > len(w) and not (cw.not_after and f.endswith(cw.not_after)):
                 return (len(f) - len(w), len(text))
     return None
 
@@ -308,6 +312,19 @@ def _osa_distance_le1(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+def _with_not_heads(cues: Sequence[Cue], not_heads: frozenset[str]) -> Sequence[Cue]:
+    """The cues with each compound-head word told which longer words it is not the head of."""
+    if not not_heads:
+        return cues
+    out = []
+    for cue in cues:
+        parts = tuple(dataclasses.replace(p, not_after=tuple(sorted(x for x in not_heads
+                                                                     if x.endswith(p.text) and x != p.text)))
+                      if isinstance(p, CueWord) and p.mode == "head" else p for p in cue.parts)
+        out.append(cue if parts == cue.parts else dataclasses.replace(cue, parts=parts))
+    return out
+
+
 @dataclass
 class _Index:
     exact: dict[str, list[Cue]] = field(default_factory=dict)
@@ -330,8 +347,10 @@ _NO_HITS = _Hits((), {}, frozenset(), ())  # a word that starts no cue (most wor
 class Lexicon:
     """Immutable after construction; `match` only reads the indexes."""
 
-    def __init__(self, cues: Sequence[Cue]) -> None:
-        self.cues = tuple(cues)
+    def __init__(self, cues: Sequence[Cue], not_heads: Iterable[str] = ()) -> None:
+        """`not_heads`: words that end like a compound-head cue word but are another word
+        ("verlening" is no "lening"); a head cue does not match inside them."""
+        self.cues = tuple(_with_not_heads(cues, frozenset(not_heads)))
         idx = _Index()
         vocabulary: set[str] = set()
         for cue in self.cues:

@@ -515,7 +515,7 @@ def _scheme_concepts(r: _Reader, doc: Any, providers: Mapping[str, Any]) -> list
 
 
 def _load_lexicon(
-    r: _Reader, taxonomy: Taxonomy, providers: Mapping[str, Any]
+    r: _Reader, taxonomy: Taxonomy, providers: Mapping[str, Any], not_heads: frozenset[str] = frozenset()
 ) -> tuple[Lexicon, Lexicon, dict[str, Concept], dict[str, dict[str, Any]], dict[str, Role]]:
     """The lexicon, and the firm lexicon: the cues generated from firm roles' `owns` ("mijn
     bedrijf", "ik heb een kapsalon"), needed only to weigh a private role, so matched only then."""
@@ -614,7 +614,7 @@ def _load_lexicon(
     for iid, info in instruments.items():
         if info["need"] is None:
             r.error(f"lexicon instrument {iid}", "no concept of this instrument declares its need")
-    return Lexicon(cues), Lexicon(firm_cues), concepts, instruments, roles
+    return Lexicon(cues, not_heads), Lexicon(firm_cues, not_heads), concepts, instruments, roles
 
 
 # -- decision tables ---------------------------------------------------------------------------
@@ -826,6 +826,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         holding_verbs=_word_set(lang_doc.get("holding_verbs")),
         money_words=_word_set(lang_doc.get("money_words")),
         possessives=_word_set(lang_doc.get("possessives")),
+        not_heads=_word_set(lang_doc.get("not_heads")),
         place_body_words=_word_set(lang_doc.get("place_body_words")),
         body_asked_words=_word_set(lang_doc.get("body_asked_words")),
         supplier_words=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("supplier_words"))),
@@ -872,7 +873,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             r.error("regions/rom_areas.yaml", f"unknown ROM {rid!r}")
     directory = Directory(families=families, providers=providers)
 
-    lexicon, firm_lexicon, concepts, instruments, roles = _load_lexicon(r, taxonomy, providers)
+    lexicon, firm_lexicon, concepts, instruments, roles = _load_lexicon(r, taxonomy, providers, language.not_heads)
     targets = set(families) | set(providers) | REGION_FAMILY_ALIASES
     tables = _load_tables(r, taxonomy, instruments, targets)
     for iid in instruments:
