@@ -168,3 +168,15 @@ def test_a_proof_of_concept_fund_is_the_regional_fund_not_the_national_scheme(ro
     # regional investment fund, run by the ROM of the firm's region (fresh set as)
     d = route(router, question)
     assert d.routes[0].provider_id == "rom:liof", [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # fresh set ax: a fund named in a sentence with a ROM is run by that ROM (§4a), also when a province owns it
+    ("Kan het participatiefonds van de provincie Gelderland, dat Oost NL beheert, in onze startup investeren?",
+     "rom:oost-nl"),
+    ("Does the province's innovation fund that BOM manages invest in small food tech firms?", "rom:bom"),
+    # ... where a province's subsidy stays the province's, even with a ROM named beside it
+    ("Kan ik de innovatiesubsidie van de provincie Limburg aanvragen, of moet dat via LIOF?", "provincie:PV31"),
+])
+def test_a_fund_named_with_a_rom_is_the_roms(router: Router, question: str, door: str) -> None:
+    assert route(router, question).routes[0].provider_id == door

@@ -31,6 +31,7 @@ from app.routing.learned import NO_FAMILY, NeedModel, Prediction
 from app.routing.lexicon import Match, merge
 from app.routing.loader import (
     GENERIC_SCHEME_INSTRUMENT,
+    ROM_INSTRUMENT,
     SCHEME_INSTRUMENT,
     RuleFiles,
     RuleSetData,
@@ -229,6 +230,7 @@ class Router:
         Only `scheme_links` may stand between the scheme word and a place after it."""
         lang, geo = self.data.language, self.data.geo
         known = self._scheme_words
+        rom_sents = frozenset(tokens[m.first].sent for m in matches if m.concept.instrument == ROM_INSTRUMENT)
         for j, tok in enumerate(tokens):
             is_scheme = known.get(tok.norm)
             if not (self._is_scheme_word(tok.norm) if is_scheme is None else is_scheme):
@@ -257,7 +259,7 @@ class Router:
                         not titled or tokens[k].norm in lang.location_words):
                     break
                 k += 1
-            hit = self._scheme_hit(tok, place) if place is not None else None
+            hit = self._scheme_hit(tok, place) if place is not None and not self._rom_fund(tok, rom_sents) else None
             if hit is not None:
                 return hit
         # a body word inside a longer named thing of another door is part of its name ("de gemeente
@@ -265,7 +267,7 @@ class Router:
         inside = {k for m in matches if m.concept.instrument is not None and m.last > m.first
                   and m.concept.instrument not in self._body_schemes for k in range(m.first, m.last + 1)}
         named = {m.first: m.weight for m in matches if m.concept.instrument is not None}
-        return self._funding_body(tokens, named, inside)
+        return self._funding_body(tokens, named, inside, rom_sents)
 
     def _names_a_supplier(self, tokens: Sequence[Token], m: Match) -> bool:
         """A firm's possession cue that ends on a supplier everyone buys from ("mijn
@@ -342,13 +344,18 @@ class Router:
                 return k
         return None
 
-    def _owns_here(self, tokens: Sequence[Token], i: int) -> bool:
-        """Whether the body word at i (without its place) owns a scheme word of its clause: linked
-        to it (`_scheme_linked_before`) or having it ("Klopt het dat de provincie een
-        ondernemersloket heeft?", "What subsidies does my province have?")."""
-        if self._scheme_linked_before(tokens, i) is not None:
-            return True
-        return self._held_scheme(tokens, i) is not None or self._possessed_scheme(tokens, i) is not None
+    def _owned_here(self, tokens: Sequence[Token], i: int) -> int | None:
+        """The position of a scheme word of its clause that the body word at i (without its place)
+        owns: linked to it (`_scheme_linked_before`), having it ("Klopt het dat de provincie een
+        ondernemersloket heeft?", "What subsidies does my province have?") or naming it as its own."""
+        k = self._scheme_linked_before(tokens, i)
+        if k is None:
+            k = self._held_scheme(tokens, i)
+        return k if k is not None else self._possessed_scheme(tokens, i)
+
+    def _rom_fund(self, tok: Token, rom_sents: frozenset[int]) -> bool:
+        """A fund named in a sentence with a ROM: that ROM runs it (§4a), whoever owns it."""
+        return tok.sent in rom_sents and self.data.language.is_fund_word(tok.norm)
 
     def _held_scheme(self, tokens: Sequence[Token], i: int, skip: range = range(0),
                      money_only: bool = False) -> int | None:
@@ -380,7 +387,8 @@ class Router:
         return None
 
     def _funding_body(self, tokens: Sequence[Token], named_starts: Mapping[int, float],
-                      inside: set[int] | frozenset[int] = frozenset()) -> InstrumentHit | None:
+                      inside: set[int] | frozenset[int] = frozenset(),
+                      rom_sents: frozenset[int] = frozenset()) -> InstrumentHit | None:
         """A provincie or gemeente written with its place that pays in its own clause ("Klopt het
         dat de provincie Limburg daar 90 procent van vergoedt?") or is named as the owner a few
         words after a scheme word ("het participatiefonds duurzame economie van de provincie
@@ -400,12 +408,15 @@ class Router:
                 end = i + (15 if before is not None and tokens[before].norm in lang.subordinators else 9)
                 verb = next((tokens[k] for k in range(max(0, i - 3), min(len(tokens), end))
                              if tokens[k].sent == sent and tokens[k].norm in lang.funding_verbs), None)
+                if verb is not None and self._rom_fund(verb, rom_sents):
+                    verb = None  # "the province's fund that BOM manages": a noun, and the ROM's
                 weight = 2.0
                 if verb is None and self._asked_at(tokens, i, named_starts):
                     # the body asked for a named thing ("via de gemeente een starterskrediet"):
                     # as strong as what it is asked for, and named before it
                     verb, weight = tok, max([2.0, *(w for k, w in named_starts.items() if k > i)])
-                elif verb is None and self._owns_here(tokens, i):
+                elif verb is None and (k := self._owned_here(tokens, i)) is not None and not self._rom_fund(
+                        tokens[k], rom_sents):
                     verb = tok
                 instrument = GENERIC_SCHEME_INSTRUMENT[_BODY_FAMILY[lang.body_words[tok.norm]]]
                 if verb is not None and instrument in self.data.instruments:
@@ -416,7 +427,7 @@ class Router:
             clause = [k for k in range(max(0, i - 3), min(len(tokens), place.last + 17))
                       if tokens[k].sent == sent and not (i <= k <= place.last)]
             pays = next((k for k in clause if tokens[k].norm in lang.funding_verbs), None)
-            if pays is not None:
+            if pays is not None and not any(self._rom_fund(tokens[k], rom_sents) for k in clause):
                 hit = self._scheme_hit(tokens[pays], place)
                 if hit is not None:
                     return hit
@@ -426,7 +437,7 @@ class Router:
                 k = self._held_scheme(tokens, i, range(place.first, place.last + 1), money_only=True)
             if k is None:  # "the province of Noord-Holland ... its relocation subsidy"
                 k = self._possessed_scheme(tokens, place.last)
-            if k is not None:
+            if k is not None and not self._rom_fund(tokens[k], rom_sents):
                 hit = self._scheme_hit(tokens[k], place)
                 if hit is not None:
                     return hit

@@ -79,10 +79,18 @@ class LanguageData:
     money_roles: dict[str, frozenset[str]] = field(default_factory=dict)
 
     scheme_heads: tuple[str, ...] = ()  # the scheme words that also end a compound (5+ letters)
+    # a fund a ROM is named with in its sentence is the ROM's ("het investeringsfonds van de provincie
+    # dat door de NOM wordt beheerd"), where a subsidy stays its province's (regional_schemes.yaml)
+    fund_words: frozenset[str] = frozenset()
+    fund_heads: tuple[str, ...] = ()
 
     def is_scheme_word(self, norm: str) -> bool:
         """A scheme word, alone or as the last part of a compound ("adviesregeling")."""
         return norm in self.scheme_words or norm.endswith(self.scheme_heads)
+
+    def is_fund_word(self, norm: str) -> bool:
+        """A fund, alone or as the last part of a compound ("investeringsfonds")."""
+        return norm in self.fund_words or norm.endswith(self.fund_heads)
 
 
 @dataclass(frozen=True, slots=True)

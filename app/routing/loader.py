@@ -481,6 +481,9 @@ REGIONAL_SCHEMES = "regional_schemes.yaml"
 # a concrete provincie or ROM, a concrete gemeente, or a family resolved from the location.
 SCHEME_INSTRUMENT = {"provincie": "provincial_named", "rom": "provincial_named", "gemeente": "municipal_named"}
 GENERIC_SCHEME_INSTRUMENT = {"provincie": "provincial", "gemeente": "local_scheme"}
+# A ROM named by its name (lexicon/instruments.yaml instr.rom.*): a fund named in its sentence is
+# that ROM's to run (app/routing/engine.py _rom_fund).
+ROM_INSTRUMENT = "rom_named"
 
 
 def _scheme_concepts(r: _Reader, doc: Any, providers: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -818,6 +821,8 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         default_language=str(lang_doc.get("default_language", "nl")),
         scheme_words=_word_set(lang_doc.get("scheme_words")),
         scheme_heads=tuple(sorted(w for w in _word_set(lang_doc.get("scheme_words")) if len(w) >= 5)),
+        fund_words=_word_set(lang_doc.get("fund_words")),
+        fund_heads=tuple(sorted(w for w in _word_set(lang_doc.get("fund_words")) if len(w) >= 5)),
         scheme_links=_word_set(lang_doc.get("scheme_links")),
         scheme_qualifiers=_word_set(lang_doc.get("scheme_qualifiers")),
         body_words={fold(str(k)): str(v) for k, v in (lang_doc.get("body_words") or {}).items()},
