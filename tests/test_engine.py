@@ -232,6 +232,8 @@ def test_whether_to_carry_on_is_advice_even_when_the_firm_earns_nothing(router: 
     # ... the municipality's business desk; fresh set ax: training one's staff ("bijscholen") is the labour market's
     ("Waar vind ik het ondernemersloket in Zwolle?", "gemeente:GM0193"),
     ("We willen onze monteurs laten bijscholen. Is daar subsidie voor?", "szw"),
+    # fresh set bb: HR++ glass is insulation, not human resources
+    ("Wij willen in onze winkel HR++ glas laten plaatsen. Is daar subsidie voor?", "rvo"),
 ])
 def test_words_of_the_transition_and_of_trouble_find_their_door(router: Router, question: str, door: str) -> None:
     d = route(router, question)

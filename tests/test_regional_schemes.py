@@ -180,3 +180,10 @@ def test_a_proof_of_concept_fund_is_the_regional_fund_not_the_national_scheme(ro
 ])
 def test_a_fund_named_with_a_rom_is_the_roms(router: Router, question: str, door: str) -> None:
     assert route(router, question).routes[0].provider_id == door
+
+
+def test_a_provincial_scheme_said_with_the_adjective(router: Router) -> None:
+    # fresh set bb: "a provincial ... grant" is the province's, resolved from the place the firm names
+    d = route(router, "We have a campsite near Emmen and want new glazing this spring. Does a provincial "
+                      "energy-saving grant exist for firms like ours?")
+    assert d.routes[0].provider_id == "provincie:PV22"

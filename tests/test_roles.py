@@ -321,6 +321,9 @@ BUSINESS_ROLES = [
      "gemeente"),
     # ... and opening one's own shop "in the Netherlands" is a starter's question, not a foreign firm's
     ("I want to open my own barbershop in the Netherlands. Do I need a diploma or a permit?", "gemeente"),
+    # fresh set bb: a student someone else is ("een masterstudent laten werken") is the firm's worker
+    ("We hebben een fietsverhuur in Zwolle en willen een masterstudent uit India in de weekenden laten werken. "
+     "Hoe regelen we dat?", "kvk"),
     # fresh set az: the summer holiday is a time, not a household matter
     ("Mag mijn zoon van 14 in de zomervakantie in onze ijssalon helpen?", "kvk"),
     # fresh set aw: the tenant of business premises is a firm, not a tenant of a home
