@@ -232,6 +232,12 @@ def test_whether_to_carry_on_is_advice_even_when_the_firm_earns_nothing(router: 
     # ... the municipality's business desk; fresh set ax: training one's staff ("bijscholen") is the labour market's
     ("Waar vind ik het ondernemersloket in Zwolle?", "gemeente:GM0193"),
     ("We willen onze monteurs laten bijscholen. Is daar subsidie voor?", "szw"),
+    # fresh set ba: a refugee with a residence permit is the person hired, not an IND question; UWV compensates
+    # the transition payment, in either word order; a firm renting its office is a firm
+    ("Wij willen een statushouder met een verblijfsvergunning aannemen in onze kwekerij. Wie helpt ons met een "
+     "proefplaatsing?", "wsp"),
+    ("We huren een kantoor zonder energielabel C. Wie handhaaft dat, en kunnen wij als huurder beboet worden?",
+     "omgevingsdienst"),
     # fresh set bb: HR++ glass is insulation, not human resources
     ("Wij willen in onze winkel HR++ glas laten plaatsen. Is daar subsidie voor?", "rvo"),
 ])
@@ -246,3 +252,9 @@ def test_a_registration_office_is_not_the_verb_to_register(router: Router) -> No
     d = route(router, "Moet ik voor mijn kraam op de weekmarkt in Beek ook bij het Centraal Registratiekantoor staan?")
     assert not [m for m in d.matches if m.concept.id == "instr.handelsregister_verbs"], d.matches
     assert d.routes[0].provider_id == "gemeente:GM0888"
+
+
+def test_the_transition_payment_compensated_is_uwvs_in_either_word_order(router: Router) -> None:
+    d = route(router, "Ik sluit mijn kapsalon omdat ik met pensioen ga. Kan ik de transitievergoeding voor mijn "
+                      "medewerkers gecompenseerd krijgen?")
+    assert d.outcome == "routed" and d.routes[0].provider_id == "uwv" and d.routes[0].rule == "named.uwv_schemes"

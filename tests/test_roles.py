@@ -186,6 +186,8 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik heb twee bijbanen in de horeca. Bij welke moet ik de loonheffingskorting laten toepassen?", "employee"),
     ("I have two part-time jobs and both employers apply the payroll tax credit. Will I have to pay tax back?",
      "employee"),
+    # fresh set ba: the shop one bought from
+    ("The webshop I ordered from never refunded my money. What can I do?", "consumer"),
     # fresh sets ax and az: work through an agency; months on unemployment benefit; a pensioner and an old employer
     ("I worked in a cold store through an agency until last Friday. How soon do I have to register with UWV for "
      "unemployment benefit?", "employee"),
