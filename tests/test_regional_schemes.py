@@ -27,6 +27,15 @@ def test_a_scheme_from_the_table_goes_to_its_owner(router: Router, question: str
     assert d.routes[0].rule in ("named.provincial_scheme", "named.municipal_scheme", "named.local_scheme")
 
 
+
+def test_a_place_at_the_end_of_a_schemes_name_is_part_of_the_name(router: Router) -> None:
+    # fresh set bc: "programma Innovatief & Duurzaam MKB Groningen" is the province of Groningen's scheme, not a
+    # scheme of the municipality Groningen read across the name
+    d = route(router, "Kan mijn werkplaats in Veendam nog meedoen aan het programma Innovatief & Duurzaam MKB "
+                      "Groningen?")
+    assert d.routes[0].provider_id == "provincie:PV20"
+
+
 @pytest.mark.parametrize(("question", "door"), [
     ("Welke Friese subsidie is er voor innovatie in het mkb?", "provincie:PV21"),
     ("Is er een Brabantse regeling voor de digitalisering van mijn werkplaats?", "provincie:PV30"),

@@ -186,6 +186,9 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik heb twee bijbanen in de horeca. Bij welke moet ik de loonheffingskorting laten toepassen?", "employee"),
     ("I have two part-time jobs and both employers apply the payroll tax credit. Will I have to pay tax back?",
      "employee"),
+    # fresh set bc: a private buyer importing a car
+    ("As a private buyer, how do I get a car I bought in Belgium through the RDW inspection and pay the BPM "
+     "myself?", "consumer"),
     # fresh set ba: the shop one bought from
     ("The webshop I ordered from never refunded my money. What can I do?", "consumer"),
     # fresh sets ax and az: work through an agency; months on unemployment benefit; a pensioner and an old employer

@@ -231,12 +231,15 @@ class Router:
         lang, geo = self.data.language, self.data.geo
         known = self._scheme_words
         rom_sents = frozenset(tokens[m.first].sent for m in matches if m.concept.instrument == ROM_INSTRUMENT)
+        # words of a named instrument: not a scheme word, and no place is read across them ("het
+        # programma Innovatief & Duurzaam MKB Groningen" is the province's, not the municipality's)
+        named = [(m.first, m.last) for m in matches
+                 if m.concept.instrument and m.concept.instrument not in self._generic_schemes]
         for j, tok in enumerate(tokens):
             is_scheme = known.get(tok.norm)
             if not (self._is_scheme_word(tok.norm) if is_scheme is None else is_scheme):
                 continue
-            if any(m.concept.instrument and m.concept.instrument not in self._generic_schemes
-                   and m.first <= j <= m.last for m in matches):
+            if any(a <= j <= b for a, b in named):
                 continue  # not a scheme word here, but part of a name ("Impuls Zeeland" is a ROM)
             # a place just before: "Friese subsidie", "Groninger Ondernemersregeling", or with one
             # word of what the scheme is for in between: "Overijssel SME voucher"
@@ -259,6 +262,8 @@ class Router:
                         not titled or tokens[k].norm in lang.location_words):
                     break
                 k += 1
+            if place is not None and any(min(j, place.first) < a <= max(j, place.first) for a, _ in named):
+                place = None  # a named instrument between: the place is part of its title
             hit = self._scheme_hit(tok, place) if place is not None and not self._rom_fund(tok, rom_sents) else None
             if hit is not None:
                 return hit
@@ -266,8 +271,8 @@ class Router:
         # of het UWV" is the werkgeversservicepunt), not a paying body of its own
         inside = {k for m in matches if m.concept.instrument is not None and m.last > m.first
                   and m.concept.instrument not in self._body_schemes for k in range(m.first, m.last + 1)}
-        named = {m.first: m.weight for m in matches if m.concept.instrument is not None}
-        return self._funding_body(tokens, named, inside, rom_sents)
+        starts = {m.first: m.weight for m in matches if m.concept.instrument is not None}
+        return self._funding_body(tokens, starts, inside, rom_sents)
 
     def _names_a_supplier(self, tokens: Sequence[Token], m: Match) -> bool:
         """A firm's possession cue that ends on a supplier everyone buys from ("mijn
