@@ -94,16 +94,23 @@ def test_the_model_does_not_take_a_question_naming_its_place_to_a_national_door(
         routers: tuple[Router, Router]) -> None:
     _, combined = routers
     assert combined.data.thresholds.learned.regional_p > 0
-    q = "Ik wil een bedrijventerrein in Emmen herontwikkelen, welke lening of subsidie is er?"
     unguarded = dataclasses.replace(combined.data.thresholds.learned, regional_p=0.0)
     free = Router(dataclasses.replace(combined.data, thresholds=dataclasses.replace(
         combined.data.thresholds, learned=unguarded)))
-    assert free.route(RouteInput(question=q)).routes[0].family == "rvo"  # what the model alone wants
+    # the first phrasing for which the model alone wants the national door (a retrained model's
+    # preferences move; one of these must still show the guard at work)
+    candidates = [(f"Ik wil een {site} in {town} herontwikkelen, welke lening of subsidie is er?", town, rom)
+                  for site in ("bedrijventerrein", "oud fabrieksterrein")
+                  for town, rom in (("Emmen", "rom:nom"), ("Zwolle", "rom:oost-nl"), ("Venlo", "rom:liof"))]
+    found = next(((q, town, rom) for q, town, rom in candidates
+                  if free.route(RouteInput(question=q)).routes[0].family == "rvo"), None)
+    assert found is not None, "the model alone no longer wants RVO for any phrasing: pick another"
+    q, town, rom = found
     d = combined.route(RouteInput(question=q))
-    assert d.routes[0].provider_id == "rom:nom"  # Emmen is in Drenthe: the lexicon's regional door
+    assert d.routes[0].provider_id == rom  # the place named: the lexicon's regional door
     assert "rvo" in {r.family for r in d.routes}  # the model's national door stays as "also"
     # a place given by the client (not named in the question) leaves the model free
-    elsewhere = RouteInput(question=q.replace(" in Emmen", ""), location=LocationInput(municipality="Emmen"))
+    elsewhere = RouteInput(question=q.replace(f" in {town}", ""), location=LocationInput(municipality=town))
     assert combined.route(elsewhere).routes[0].family == free.route(elsewhere).routes[0].family
 
 
