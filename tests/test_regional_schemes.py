@@ -62,7 +62,8 @@ def test_a_scheme_word_next_to_a_place_names_that_regions_instrument(router: Rou
     ("Hoe groot is de garantieregeling voor jonge bedrijven van de provincie Flevoland?", "provincie:PV24"),
     # ... or names it as its own (fresh set ay)
     ("Is the province of Utrecht going to extend its relocation subsidy for nurseries next year?", "provincie:PV26"),
-    # ... also a pilot of the province (fresh set aw)
+    # ... also a pilot or an agenda of the province (fresh sets aw and be)
+    ("Kan onze winkelstraat subsidie krijgen uit de binnenstadsagenda van de provincie Overijssel?", "provincie:PV23"),
     ("Kan mijn bedrijf meedoen aan de pilot warmtenetten van de provincie Gelderland?", "provincie:PV25"),
     # Dutch puts the verb last, a dozen words after the place (fresh set ac)
     ("Klopt het dat de provincie Zeeland de helft van de kosten van een stand op een buitenlandse beurs vergoedt?",
