@@ -171,8 +171,9 @@ def _p_none(router: Router, q: str) -> float:
     return router.data.model.predict(tokenize(clean(q))).probability("family", "none")
 
 
-PARENT = ("Mijn zoon van zestien wil in de zomer vakkenvullen bij de supermarkt. "
-          "Hoeveel uur mag hij per week werken?")
+# an employee's own leave, without a word of who asks (a parent asking about a child's job was the
+# example until 2026.12.54, when "mijn zoon van ..." became a private role of the lexicon)
+PARENT = "Hoeveel vakantiedagen heb ik nog over als ik in maart ben begonnen?"
 FENCE = "Onze buurman heeft een nieuwe schutting gezet die half op ons erf staat. Wat kunnen we doen?"
 
 

@@ -186,6 +186,9 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik heb twee bijbanen in de horeca. Bij welke moet ik de loonheffingskorting laten toepassen?", "employee"),
     ("I have two part-time jobs and both employers apply the payroll tax credit. Will I have to pay tax back?",
      "employee"),
+    # a parent asking about a child's job elsewhere
+    ("Mijn zoon van zestien wil in de zomer vakkenvullen bij de supermarkt. Hoeveel uur mag hij per week werken?",
+     "private_person"),
     # fresh set bc: a private buyer importing a car
     ("As a private buyer, how do I get a car I bought in Belgium through the RDW inspection and pay the BPM "
      "myself?", "consumer"),
@@ -329,6 +332,9 @@ BUSINESS_ROLES = [
     # fresh set bb: a student someone else is ("een masterstudent laten werken") is the firm's worker
     ("We hebben een fietsverhuur in Zwolle en willen een masterstudent uit India in de weekenden laten werken. "
      "Hoe regelen we dat?", "kvk"),
+    # ... but a child in the family's own business, or one taking over a firm ("ik neem een ... over"), is the firm's
+    ("Ik neem een snackbar in Emmen over en mijn dochter van 20 wordt leidinggevende. Moet zij op de "
+     "exploitatievergunning?", "gemeente"),
     # fresh set be: a family's own supermarket
     ("Onze dochter van 14 wil in onze supermarkt vakken vullen. Hoeveel uur mag ze werken?", "kvk"),
     # fresh set az: the summer holiday is a time, not a household matter
