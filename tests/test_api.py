@@ -50,8 +50,9 @@ def test_out_of_scope_is_200_without_routes(client: TestClient) -> None:
 
 
 def test_an_answer_the_model_sent_out_of_scope_says_so_and_why(client: TestClient) -> None:
-    q = ("Mijn dochter van vijftien wil in de kerstvakantie vakkenvullen bij de supermarkt. "
-         "Hoeveel uur per dag mag ze werken?")
+    # an employee's own leave, with no word the rules read as who asks (a parent's "mijn dochter van ..." is
+    # a private role of the lexicon since rule set 2026.12.55)
+    q = "Hoeveel vakantiedagen heb ik nog over als ik in maart ben begonnen?"
     r = client.post("/v1/route?explain=true", json={"question": q})
     body = r.json()
     assert r.status_code == 200 and body["out_of_scope"] is True and body["routes"] == []

@@ -172,7 +172,7 @@ def _p_none(router: Router, q: str) -> float:
 
 
 # an employee's own leave, without a word of who asks (a parent asking about a child's job was the
-# example until 2026.12.54, when "mijn zoon van ..." became a private role of the lexicon)
+# example until rule set 2026.12.55, when "mijn zoon van ..." became a private role of the lexicon)
 PARENT = "Hoeveel vakantiedagen heb ik nog over als ik in maart ben begonnen?"
 FENCE = "Onze buurman heeft een nieuwe schutting gezet die half op ons erf staat. Wat kunnen we doen?"
 
