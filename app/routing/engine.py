@@ -230,7 +230,11 @@ class Router:
         Only `scheme_links` may stand between the scheme word and a place after it."""
         lang, geo = self.data.language, self.data.geo
         known = self._scheme_words
-        rom_sents = frozenset(tokens[m.first].sent for m in matches if m.concept.instrument == ROM_INSTRUMENT)
+        # a fund named in a sentence with a ROM is that ROM's to run (§4a), whoever owns it: such funds
+        # are no scheme of a province or municipality (empty unless a ROM is named)
+        rom_sents = {tokens[m.first].sent for m in matches if m.concept.instrument == ROM_INSTRUMENT}
+        rom_funds = frozenset(k for k, t in enumerate(tokens) if t.sent in rom_sents
+                              and lang.is_fund_word(t.norm)) if rom_sents else frozenset()
         # words of a named instrument: not a scheme word, and no place is read across them ("het
         # programma Innovatief & Duurzaam MKB Groningen" is the province's, not the municipality's)
         named = [(m.first, m.last) for m in matches
@@ -264,7 +268,7 @@ class Router:
                 k += 1
             if place is not None and any(min(j, place.first) < a <= max(j, place.first) for a, _ in named):
                 place = None  # a named instrument between: the place is part of its title
-            hit = self._scheme_hit(tok, place) if place is not None and not self._rom_fund(tok, rom_sents) else None
+            hit = self._scheme_hit(tok, place) if place is not None and j not in rom_funds else None
             if hit is not None:
                 return hit
         # a body word inside a longer named thing of another door is part of its name ("de gemeente
@@ -272,7 +276,7 @@ class Router:
         inside = {k for m in matches if m.concept.instrument is not None and m.last > m.first
                   and m.concept.instrument not in self._body_schemes for k in range(m.first, m.last + 1)}
         starts = {m.first: m.weight for m in matches if m.concept.instrument is not None}
-        return self._funding_body(tokens, starts, inside, rom_sents)
+        return self._funding_body(tokens, starts, inside, rom_funds)
 
     def _names_a_supplier(self, tokens: Sequence[Token], m: Match) -> bool:
         """A firm's possession cue that ends on a supplier everyone buys from ("mijn
@@ -358,10 +362,6 @@ class Router:
             k = self._held_scheme(tokens, i)
         return k if k is not None else self._possessed_scheme(tokens, i)
 
-    def _rom_fund(self, tok: Token, rom_sents: frozenset[int]) -> bool:
-        """A fund named in a sentence with a ROM: that ROM runs it (§4a), whoever owns it."""
-        return tok.sent in rom_sents and self.data.language.is_fund_word(tok.norm)
-
     def _held_scheme(self, tokens: Sequence[Token], i: int, skip: range = range(0),
                      money_only: bool = False) -> int | None:
         """The position of a scheme word, or of money, that the body word at i has in its clause
@@ -393,7 +393,7 @@ class Router:
 
     def _funding_body(self, tokens: Sequence[Token], named_starts: Mapping[int, float],
                       inside: set[int] | frozenset[int] = frozenset(),
-                      rom_sents: frozenset[int] = frozenset()) -> InstrumentHit | None:
+                      rom_funds: frozenset[int] = frozenset()) -> InstrumentHit | None:
         """A provincie or gemeente written with its place that pays in its own clause ("Klopt het
         dat de provincie Limburg daar 90 procent van vergoedt?") or is named as the owner a few
         words after a scheme word ("het participatiefonds duurzame economie van de provincie
@@ -411,17 +411,16 @@ class Router:
                 # wat hij kan en het minimumloon bijpast"): look further there
                 before = self._before_body(tokens, i)
                 end = i + (15 if before is not None and tokens[before].norm in lang.subordinators else 9)
-                verb = next((tokens[k] for k in range(max(0, i - 3), min(len(tokens), end))
+                pays = next((k for k in range(max(0, i - 3), min(len(tokens), end))
                              if tokens[k].sent == sent and tokens[k].norm in lang.funding_verbs), None)
-                if verb is not None and self._rom_fund(verb, rom_sents):
-                    verb = None  # "the province's fund that BOM manages": a noun, and the ROM's
+                # a ROM's fund is no verb ("the province's fund that BOM manages": a noun, and the ROM's)
+                verb = tokens[pays] if pays is not None and pays not in rom_funds else None
                 weight = 2.0
                 if verb is None and self._asked_at(tokens, i, named_starts):
                     # the body asked for a named thing ("via de gemeente een starterskrediet"):
                     # as strong as what it is asked for, and named before it
                     verb, weight = tok, max([2.0, *(w for k, w in named_starts.items() if k > i)])
-                elif verb is None and (k := self._owned_here(tokens, i)) is not None and not self._rom_fund(
-                        tokens[k], rom_sents):
+                elif verb is None and (k := self._owned_here(tokens, i)) is not None and k not in rom_funds:
                     verb = tok
                 instrument = GENERIC_SCHEME_INSTRUMENT[_BODY_FAMILY[lang.body_words[tok.norm]]]
                 if verb is not None and instrument in self.data.instruments:
@@ -432,7 +431,7 @@ class Router:
             clause = [k for k in range(max(0, i - 3), min(len(tokens), place.last + 17))
                       if tokens[k].sent == sent and not (i <= k <= place.last)]
             pays = next((k for k in clause if tokens[k].norm in lang.funding_verbs), None)
-            if pays is not None and not any(self._rom_fund(tokens[k], rom_sents) for k in clause):
+            if pays is not None and rom_funds.isdisjoint(clause):
                 hit = self._scheme_hit(tokens[pays], place)
                 if hit is not None:
                     return hit
@@ -442,7 +441,7 @@ class Router:
                 k = self._held_scheme(tokens, i, range(place.first, place.last + 1), money_only=True)
             if k is None:  # "the province of Noord-Holland ... its relocation subsidy"
                 k = self._possessed_scheme(tokens, place.last)
-            if k is not None and not self._rom_fund(tokens[k], rom_sents):
+            if k is not None and k not in rom_funds:
                 hit = self._scheme_hit(tokens[k], place)
                 if hit is not None:
                     return hit
