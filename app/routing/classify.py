@@ -8,7 +8,8 @@ inflate a score. Positions are kept to break ties in favour of what was named fi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from app.routing.lexicon import Match
@@ -190,16 +191,15 @@ class NeedCandidate(NamedTuple):
     service_pos: int
 
 
-def candidate_needs(ev: Evidence, themes: Iterable[str], default_service: str,
+def candidate_needs(ev: Evidence, themes: AbstractSet[str], default_service: str,
                     general_theme: str) -> list[NeedCandidate]:
     """Every (theme, service) pair with evidence, scored theme + service + direct need.
 
     A theme without any service evidence gets the default service (information); service
     evidence without any theme is read as the general theme.
     """
-    known = set(themes)
     services_with_ev = [s for s, v in ev.service.items() if v > 0]
-    theme_ids = [t for t in ev.theme if t in known]
+    theme_ids = [t for t in ev.theme if t in themes]
     if not theme_ids and (services_with_ev or ev.need):
         theme_ids = [general_theme]
     out: list[NeedCandidate] = []

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from operator import itemgetter
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -91,11 +93,10 @@ class Router:
         self.data = data
         self.version = data.meta.version
         self.checksum = data.meta.checksum
-        self._themes = tuple(data.taxonomy.themes)
+        self._themes = frozenset(data.taxonomy.themes)
         self._services = tuple(data.taxonomy.services)
         self._phase_profile: Mapping[str, Mapping[str, Any]] = (data.profile.get("phase") or {})
         self._confs: dict[float, float] = {}  # score -> confidence, memoised (scores repeat)
-        self._marker_starts = frozenset(mk[0] for mk in data.language.example_markers)
         self._bodies = frozenset(data.language.body_words)
         self._supplier_last = frozenset(w[-1] for w in data.language.supplier_words)
         self._workplace_last = frozenset(w[-1] for w in data.language.workplace_links)
@@ -110,12 +111,11 @@ class Router:
         # a kind of scheme any body may run ("een ondernemersfonds"): with a place, that place's own
         self._generic_schemes = frozenset(GENERIC_SCHEME_INSTRUMENT.values())
         self._private_roles = frozenset(r.id for r in data.roles.values() if r.private)
-        self._negations = _marker_index(data.language.negation_markers)
-        self._goals = _marker_index(data.language.goal_markers)
-        self._mentions = _marker_index(data.language.mention_markers)
-        self._persons = _marker_index(data.language.person_markers)
-        self._creditors = _marker_index(data.language.creditor_markers)
-        self._overviews = _marker_index(data.language.overview_markers)
+        lang = data.language
+        self._markers = _Markers({
+            "example": lang.example_markers, "negation": lang.negation_markers, "goal": lang.goal_markers,
+            "mention": lang.mention_markers, "person": lang.person_markers, "creditor": lang.creditor_markers,
+            "overview": lang.overview_markers})
         self._scheme_words: dict[str, bool] = {}  # memo of LanguageData.is_scheme_word
 
     @classmethod
@@ -223,13 +223,19 @@ class Router:
             return geo.locate_text_place(place)
         return None
 
-    def _regional_scheme(self, tokens: Sequence[Token], matches: Sequence[Match]) -> InstrumentHit | None:
+    def _regional_scheme(self, tokens: Sequence[Token], norms: AbstractSet[str],
+                         matches: Sequence[Match]) -> InstrumentHit | None:
         """A scheme word right next to a place names that region's own instrument ("Friese
         subsidie", "Adviesregeling Groningen", "de lening van de gemeente Zwolle"): its
         provincie or gemeente is the door, whatever the firm's location (§4a, like a named ROM).
         Only `scheme_links` may stand between the scheme word and a place after it."""
         lang, geo = self.data.language, self.data.geo
         known = self._scheme_words
+        scheme_at = [j for j, tok in enumerate(tokens)
+                     if ((is_scheme := known.get(tok.norm)) is None and self._is_scheme_word(tok.norm)) or is_scheme]
+        bodies = not lang.body_words.keys().isdisjoint(norms)
+        if not scheme_at and not bodies:
+            return None  # most questions: no scheme word and no body word
         # a fund named in a sentence with a ROM is that ROM's to run (§4a), whoever owns it: such funds
         # are no scheme of a province or municipality (empty unless a ROM is named)
         rom_sents = {tokens[m.first].sent for m in matches if m.concept.instrument == ROM_INSTRUMENT}
@@ -239,10 +245,8 @@ class Router:
         # programma Innovatief & Duurzaam MKB Groningen" is the province's, not the municipality's)
         named = [(m.first, m.last) for m in matches
                  if m.concept.instrument and m.concept.instrument not in self._generic_schemes]
-        for j, tok in enumerate(tokens):
-            is_scheme = known.get(tok.norm)
-            if not (self._is_scheme_word(tok.norm) if is_scheme is None else is_scheme):
-                continue
+        for j in scheme_at:
+            tok = tokens[j]
             if any(a <= j <= b for a, b in named):
                 continue  # not a scheme word here, but part of a name ("Impuls Zeeland" is a ROM)
             # a place just before: "Friese subsidie", "Groninger Ondernemersregeling", or with one
@@ -273,6 +277,8 @@ class Router:
                 return hit
         # a body word inside a longer named thing of another door is part of its name ("de gemeente
         # of het UWV" is the werkgeversservicepunt), not a paying body of its own
+        if not bodies:
+            return None
         inside = {k for m in matches if m.concept.instrument is not None and m.last > m.first
                   and m.concept.instrument not in self._body_schemes for k in range(m.first, m.last + 1)}
         starts = {m.first: m.weight for m in matches if m.concept.instrument is not None}
@@ -542,10 +548,12 @@ class Router:
             matches = merge(matches, data.firm_lexicon.match(tokens))
         language = inp.language or lang_mod.detect(tokens, matches, data.language)
         facts = extract(text, tokens, data.language)
-        matches = self._weigh(text, tokens, matches, facts)
+        norms = {t.norm for t in tokens}
+        markers = self._markers.find(tokens)
+        matches = self._weigh(text, tokens, norms, markers, matches, facts)
         ev = gather(matches)
-        location = self._location(inp, facts, data.geo.find_in_text(tokens))
-        scheme = self._regional_scheme(tokens, matches)
+        location = self._location(inp, facts, data.geo.find_in_text(tokens, norms))
+        scheme = self._regional_scheme(tokens, norms, matches)
         if scheme is not None and (scheme.id not in ev.instruments or ev.instruments[scheme.id].weight < scheme.weight):
             ev.instruments[scheme.id] = scheme  # a scheme of the table wins, or the stronger reading of one
         trace = tuple(matches)
@@ -593,8 +601,7 @@ class Router:
             if pred.probability("family", self._family_of(door, named)) < learned.instrument_p:
                 instruments = []
         if instruments:
-            overview = (_marker_words(tokens, self._overviews)
-                        if not self._overviews.keys().isdisjoint(t.norm for t in tokens) else None)
+            overview = _marker_words(tokens, markers.get("overview"))
             plan = self._tier1(instruments, ev, ctx_base, location, named, overview)
         else:
             plan = self._tier2(ev, ctx_base, location, named, language, tokens, pred)
@@ -794,14 +801,13 @@ class Router:
         return _Plan(doors, needs, clarify, outcome, pred)
 
     # -- helpers ---------------------------------------------------------------------------------
-    def _weigh(self, text: str, tokens: Sequence[Token], matches: list[Match],
-               facts: TextFacts) -> list[Match]:
+    def _weigh(self, text: str, tokens: Sequence[Token], norms: AbstractSet[str], markers: MarkerSpans,
+               matches: list[Match], facts: TextFacts) -> list[Match]:
         """Adjust matches to their place in the question: words of a staff count ("12
         employees") are a profile fact, not a labour-market topic; an instrument named in a
         context sentence, or after "bijvoorbeeld", is not what the question is about."""
         for a, b in facts.staff_spans:
             matches = [m for m in matches if not (a <= m.first and m.last <= b)]
-        norms = {t.norm for t in tokens}
         if not self._supplier_last.isdisjoint(norms):
             matches = [m for m in matches if not self._names_a_supplier(tokens, m)]
         if not self._workplace_last.isdisjoint(norms):
@@ -810,14 +816,9 @@ class Router:
             at_place = self._bodies_at_place(tokens)
             if at_place:  # "voor bedrijven in de gemeente Tilburg": where, not what about
                 matches = [m for m in matches if not (m.first == m.last and m.first in at_place)]
-        markers = self.data.language.example_markers
-        starts = self._marker_starts
-        example_from: dict[int, int] = {}
-        for i, tok in enumerate(tokens if not starts.isdisjoint(norms) else ()):
-            if tok.norm in starts:
-                for mk in markers:
-                    if tok.norm == mk[0] and tuple(t.norm for t in tokens[i : i + len(mk)]) == mk:
-                        example_from.setdefault(tok.sent, i)
+        example_from: dict[int, int] = {}  # sentence -> where its first example marker starts
+        for i, _ in markers.get("example", ()):
+            example_from.setdefault(tokens[i].sent, i)
         if example_from:
             # signals named as examples ("zoals crowdfunding of een informal investor") are
             # not facts about this firm
@@ -827,21 +828,20 @@ class Router:
         if not any(m.concept.instrument for m in matches):
             return matches
         th = self.data.thresholds
-        negated = _after_markers(tokens, self._negations, 4) if not norms.isdisjoint(self._negations) else set()
-        goals = _after_markers(tokens, self._goals, 2) if not norms.isdisjoint(self._goals) else set()
-        mentioned = (_mentioned(tokens, self._mentions, self.data.language.contrast_words)
-                     if not norms.isdisjoint(self._mentions) else set())
-        if not norms.isdisjoint(self._persons):  # "iemand met een WW-uitkering": who, not what
-            mentioned |= _after_markers(tokens, self._persons, 4)
-        if not norms.isdisjoint(self._creditors):  # "achterstand bij de Belastingdienst": owed, not asked
-            mentioned |= _after_markers(tokens, self._creditors, 5)
-        sentence, questions = _sentences(text, tokens)
+        negated = _after_markers(tokens, markers.get("negation"), 4)
+        goals = _after_markers(tokens, markers.get("goal"), 2)
+        mentioned = _mentioned(tokens, markers.get("mention"), self.data.language.contrast_words)
+        # "iemand met een WW-uitkering": who, not what
+        mentioned |= _after_markers(tokens, markers.get("person"), 4)
+        # "achterstand bij de Belastingdienst": owed, not asked
+        mentioned |= _after_markers(tokens, markers.get("creditor"), 5)
+        questions = _question_sentences(text, tokens)
         # Another instrument, or a topic of its own, in a question sentence makes the
         # instruments of the other sentences context ("Wij vallen niet onder de plicht. Kan ik
         # subsidie krijgen voor een energieadvies?"); a plain question ("Hoe pak ik dat aan?")
         # leaves them the subject.
-        several = len(set(sentence)) > 1 and any(
-            (m.concept.instrument or m.concept.themes) and sentence[m.first] in questions for m in matches)
+        several = tokens[-1].sent > 0 and any(
+            (m.concept.instrument or m.concept.themes) and tokens[m.first].sent in questions for m in matches)
         # a body named right after a scheme word owns that scheme ("het Proof-of-Concept-fonds van
         # ROM Utrecht Region"): the body is asked about, the scheme's own kind is not
         owners: set[int] = set()
@@ -858,7 +858,7 @@ class Router:
         for m in matches:
             if m.concept.instrument is not None:
                 scale = 1.0
-                sid = sentence[m.first]
+                sid = tokens[m.first].sent
                 if several and sid not in questions:
                     scale *= th.context_instrument_factor
                 if sid in example_from and m.first > example_from[sid]:
@@ -1238,49 +1238,64 @@ def _refinements(messages: Mapping[str, Any], known: frozenset[str]) -> dict[tup
     return out
 
 
-def _marker_index(markers: Sequence[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Marker phrases by their first word, so a question is scanned once."""
-    index: dict[str, list[tuple[str, ...]]] = {}
-    for mk in markers:
-        index.setdefault(mk[0], []).append(mk)
-    return {k: tuple(v) for k, v in index.items()}
+Span = tuple[int, int]
+MarkerSpans = Mapping[str, list[Span]]
 
 
-def _after_markers(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str, ...], ...]],
-                   reach: int) -> set[int]:
+class _Markers:
+    """The marker phrases of each kind (language.yaml: example, negation, goal, ... markers),
+    found in one pass over a question."""
+
+    def __init__(self, kinds: Mapping[str, Sequence[tuple[str, ...]]]) -> None:
+        index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for kind, markers in kinds.items():
+            for mk in markers:
+                index.setdefault(mk[0], []).append((mk, kind))
+        self._index = {w: tuple(v) for w, v in index.items()}
+
+    def find(self, tokens: Sequence[Token]) -> dict[str, list[Span]]:
+        """(start, end) of every marker phrase found, per kind, in text order."""
+        index = self._index
+        norms = [t.norm for t in tokens]
+        n = len(norms)
+        found: dict[str, list[Span]] = {}
+        for i, word in enumerate(norms):
+            cands = index.get(word)
+            if cands is None:
+                continue
+            for mk, kind in cands:
+                end = i + len(mk)
+                # the second word first: most markers start with a common word ("een", "ik", "to")
+                if end <= n and (end == i + 1 or norms[i + 1] == mk[1]) and tuple(norms[i:end]) == mk:
+                    found.setdefault(kind, []).append((i, end))
+        return found
+
+
+def _after_markers(tokens: Sequence[Token], spans: Sequence[Span] | None, reach: int) -> set[int]:
     """Token positions up to `reach` words after a marker phrase, in the marker's sentence."""
     out: set[int] = set()
     n = len(tokens)
-    for start, end in _marker_spans(tokens, index):
+    for start, end in spans or ():
         out.update(k for k in range(end, min(n, end + reach)) if tokens[k].sent == tokens[start].sent)
     return out
 
 
-def _marker_spans(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str, ...], ...]]
-                  ) -> Iterator[tuple[int, int]]:
-    """(start, end) of every marker phrase in the question, in text order."""
-    n = len(tokens)
-    for i, tok in enumerate(tokens):
-        for mk in index.get(tok.norm, ()):
-            end = i + len(mk)
-            if end <= n and all(tokens[i + k].norm == w for k, w in enumerate(mk)):
-                yield i, end
-
-
-def _marker_words(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str, ...], ...]]) -> str | None:
+def _marker_words(tokens: Sequence[Token], spans: Sequence[Span] | None) -> str | None:
     """The words of the first marker phrase in the question, as written; None if there is none."""
-    start, end = next(_marker_spans(tokens, index), (0, 0))
-    return " ".join(t.surface for t in tokens[start:end]) if end else None
+    if not spans:
+        return None
+    start, end = spans[0]
+    return " ".join(t.surface for t in tokens[start:end])
 
 
-def _mentioned(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str, ...], ...]],
-               contrast: frozenset[str], reach: int = 10) -> set[int]:
+def _mentioned(tokens: Sequence[Token], spans: Sequence[Span] | None, contrast: frozenset[str],
+               reach: int = 10) -> set[int]:
     """Token positions between a mention marker and a contrast word after it in its sentence
     ("las ik over de MIT-regeling, maar ...", "I read about the Innovation Box on the RVO
     website, but ..."); nothing when no contrast follows ("Mijn bank had het over een
     BMKB-borgstelling. Moet ik die zelf aanvragen?": that is what is asked about)."""
     out: set[int] = set()
-    for start in sorted(_after_markers(tokens, index, reach)):
+    for start in sorted(_after_markers(tokens, spans, reach)):
         if start in out:
             continue
         clause: list[int] = []
@@ -1294,15 +1309,19 @@ def _mentioned(tokens: Sequence[Token], index: Mapping[str, tuple[tuple[str, ...
     return out
 
 
-def _sentences(text: str, tokens: Sequence[Token]) -> tuple[list[int], set[int]]:
-    """Sentence number of every token, and the numbers of the sentences that are questions."""
-    sentence = [t.sent for t in tokens]
-    questions: set[int] = set()
-    for i, t in enumerate(tokens):
-        after = text[t.end : tokens[i + 1].start] if i + 1 < len(tokens) else text[t.end :]
-        if "?" in after:
-            questions.add(t.sent)
-    return sentence, questions
+def _question_sentences(text: str, tokens: Sequence[Token]) -> set[int]:
+    """The numbers of the sentences that are questions: a "?" after one of their words."""
+    out: set[int] = set()
+    p = text.find("?")
+    while p >= 0:
+        i = bisect_right(tokens, p, key=_START) - 1  # the last word before the "?"
+        if i >= 0:
+            out.add(tokens[i].sent)
+        p = text.find("?", p + 1)
+    return out
+
+
+_START = attrgetter("start")
 
 
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__ (hot path; fields in order)

@@ -8,6 +8,7 @@ README there). Names are matched after folding (case, accents, hyphens), so "Den
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from app.routing.text import Token, fold
@@ -237,12 +238,17 @@ class Geo:
         return self.locate_municipality(m, source, postcode4=pc4, evidence=evidence, note=note)
 
     # -- places written in the question --------------------------------------------------------
-    def find_in_text(self, tokens: Sequence[Token]) -> TextPlace | None:
+    def find_in_text(self, tokens: Sequence[Token], norms: AbstractSet[str] | None = None) -> TextPlace | None:
         """The first Dutch place, province or region named in the text (longest name wins); in a
         question about moving, the first one after a destination word ("naar Lelystad"). A
         municipality named later that lies in a province or region named first is the more exact
-        place ("een uitzendbureau in Noord-Limburg ... in Venlo bouwen": Venlo)."""
-        moving = bool(self.moving_words) and any(t.norm in self.moving_words for t in tokens)
+        place ("een uitzendbureau in Noord-Limburg ... in Venlo bouwen": Venlo). `norms`: the
+        tokens' words, when the caller has them already."""
+        if norms is None:
+            norms = {t.norm for t in tokens}
+        if self._first_words.isdisjoint(norms):
+            return None
+        moving = not self.moving_words.isdisjoint(norms)
         first: TextPlace | None = None
         for hit in self.places_in_text(tokens):
             if moving:

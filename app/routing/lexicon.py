@@ -27,6 +27,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from app.routing.text import WORD_MEMO, Token, clean, tokenize
@@ -508,11 +509,13 @@ class Lexicon:
             if hits.keys or hits.open:
                 if present is None:
                     present = self._present(tokens)
-                phrases = [c for c in hits.open if c[0].required <= present]
                 keys = hits.keys & present
+                phrases = [c for c in hits.open if c[0].required <= present] if hits.open else []
                 # sorted: set order varies between processes, and so would the trace
                 for k in (sorted(keys) if len(keys) > 1 else keys):
-                    phrases.extend(c for c in hits.keyed[k] if c[0].required <= present)
+                    for c in hits.keyed[k]:
+                        if c[0].required <= present:
+                            phrases.append(c)
                 for cue, off in phrases:
                     m = self._match_from(cue, tokens, i, off)
                     if m is not None:
@@ -607,7 +610,8 @@ def _longest_wins(matches: list[Match]) -> list[Match]:
     ("welke subsidie" and "subsidie" both count for the scheme service)."""
     # A gapped phrase covers the words in its gap only for scope ("employee at a tech company"
     # is private even though "company" alone is business); topics keep the words in a gap.
-    matches = sorted(matches, key=_text_order)
+    matches = sorted(matches, key=_END, reverse=True)
+    matches.sort(key=_START)  # text order: by start, the longer first (two stable C-level sorts)
     end = -1
     for m in matches:
         if m.start < end:
@@ -615,23 +619,21 @@ def _longest_wins(matches: list[Match]) -> list[Match]:
         end = m.end
     else:
         return matches  # no two matches overlap: nothing can be dominated
-    covers = sorted(((o.end - o.start, o.start, o.end, o.concept.kind, o.concept.effect)
-                     for o in matches if not o.gapped or o.concept.kind == "scope"), key=lambda x: -x[0])
     keep: list[Match] = []
     for m in matches:
-        length = m.end - m.start
-        kind, effect = m.concept.kind, m.concept.effect
-        dominated = False
-        for olen, ostart, oend, okind, oeffect in covers:
-            if olen <= length:
-                break  # sorted longest first: nothing longer is left
-            if ostart <= m.start and m.end <= oend and okind == kind and oeffect != effect:
-                dominated = True
+        start, end, concept = m.start, m.end, m.concept
+        length = end - start
+        for o in matches:  # only a match starting no later can cover m
+            if o.start > start:
+                keep.append(m)
                 break
-        if not dominated:
+            if (o.end >= end and o.end - o.start > length and o.concept.kind == concept.kind
+                    and o.concept.effect != concept.effect and (not o.gapped or o.concept.kind == "scope")):
+                break  # dominated
+        else:
             keep.append(m)
     return keep  # in text order, as `matches` was sorted
 
 
-def _text_order(m: Match) -> tuple[int, int]:
-    return (m.start, -m.end)
+_START = attrgetter("start")
+_END = attrgetter("end")
