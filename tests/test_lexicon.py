@@ -143,7 +143,7 @@ def test_words_never_seen_again_do_not_grow_the_memos_without_bound() -> None:
     assert len(lex._fuzzy_memo) <= WORD_MEMO + 1
     if router.data.model is not None:
         assert router.data.model.memo_size <= WORD_MEMO
-    for cached in (lexicon_mod._present, lexicon_mod._forms, lexicon_mod._starts, text_mod.strip_accents):
+    for cached in (lexicon_mod._forms, text_mod.strip_accents):
         assert cached.cache_info().maxsize == WORD_MEMO
 
 

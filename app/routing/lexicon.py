@@ -35,6 +35,7 @@ from app.routing.text import WORD_MEMO, Token, clean, tokenize
 INFLECTIONS: tuple[str, ...] = ("", "s", "e", "n", "en", "es", "er", "ers", "'s", "je", "jes")
 _MIN_DEFAULT_PREFIX = 5
 _MIN_FUZZY_LEN = 8
+_ENDING_MODES = ("suffix", "head")  # cue word modes that match the end of a word
 _FUZZY_FACTOR = 0.8
 # "..." in a cue: up to four words in between; "..": at most one (an adjective, "eigen")
 GAPS = {"...": 4, "…": 4, "..": 1}
@@ -115,12 +116,23 @@ class Cue:
         object.__setattr__(self, "required", frozenset(p.text for p in words))
         # the longest required word that is a form or a start (not an ending): the phrase's key
         # in the index of the word it starts with
-        starts = [p.text for p in words if p.mode not in ("suffix", "head")]
+        starts = [p.text for p in words if p.mode not in _ENDING_MODES]
         object.__setattr__(self, "key", max(starts, key=len) if starts else None)
         object.__setattr__(self, "single", len(self.parts) == 1)
+        steps: list[tuple[CueWord, int]] = []
+        gap = 0
+        for p in self.parts[1:]:
+            if isinstance(p, int):
+                gap = p
+            else:
+                steps.append((p, gap))
+                gap = 0
+        object.__setattr__(self, "steps", tuple(steps))
 
     single: bool = False
     key: str | None = None
+    # the words after the first, each with how many words may lie before it at most
+    steps: tuple[tuple[CueWord, int], ...] = ()
 
 
 
@@ -239,18 +251,17 @@ def _forms(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_strip_inflections(text)))
 
 
-@lru_cache(maxsize=WORD_MEMO)
-def _present(text: str) -> frozenset[str]:
-    """What a word offers the phrase pre-check: its forms, its beginnings (a prefix word) and
-    the endings of its forms (a suffix or compound-head word: "**bedrijf" in "installatiebedrijf")."""
+def _whole_offers(text: str) -> frozenset[str]:
+    """What a word offers the phrase pre-check for a word matched whole, inflected or as a
+    beginning: its forms and its beginnings from two letters on."""
+    return frozenset(_forms(text) + tuple(text[:k] for k in range(2, len(text) + 1)))
+
+
+def _ending_offers(text: str) -> frozenset[str]:
+    """What a word offers the phrase pre-check for a suffix or compound-head word ("**bedrijf"
+    in "installatiebedrijf"): its forms and their endings."""
     forms = _forms(text)
-    return frozenset(forms + _starts(text) + tuple(f[k:] for f in forms for k in range(1, len(f))))
-
-
-@lru_cache(maxsize=WORD_MEMO)
-def _starts(text: str) -> tuple[str, ...]:
-    """Every beginning of the word from two letters on (for the phrase pre-check)."""
-    return tuple(text[:k] for k in range(2, len(text) + 1))
+    return frozenset(forms + tuple(f[k:] for f in forms for k in range(1, len(f))))
 
 
 _FULL = (0, -1)
@@ -381,7 +392,12 @@ class Lexicon:
         self._memo: dict[str, _Hits] = {}
         # The phrase pre-check only ever asks about words some phrase requires: a word offers
         # just those of its forms and beginnings (mostly none), memoised per word.
-        self._required = frozenset(w for cue in self.cues for w in cue.required)
+        # (an ending is only offered to a word some phrase needs as an ending: "a" or "i" must be
+        # a word of the question, not the end of "huisarts" or "bedrijfsleider")
+        words = [p for cue in self.cues for p in cue.parts[1:]
+                 if isinstance(p, CueWord) and not p.case_sensitive]
+        self._required_whole = frozenset(p.text for p in words if p.mode not in _ENDING_MODES)
+        self._required_ending = frozenset(p.text for p in words if p.mode in _ENDING_MODES)
         self._offers: dict[str, frozenset[str]] = {}
         self._fuzzy_memo: dict[str, tuple[Cue, ...]] = {}
 
@@ -462,30 +478,24 @@ class Lexicon:
     # -- matching -----------------------------------------------------------------------------
     def _match_from(self, cue: Cue, tokens: Sequence[Token], i: int,
                     off: tuple[int, int]) -> Match | None:
-        parts = cue.parts
         start, end = _span(tokens[i], off)
         j = i
-        gap_allowed = 0
         gapped = False
         sent = tokens[i].sent
         n = len(tokens)
-        for p in parts[1:]:
-            if isinstance(p, int):
-                gap_allowed = p
-                continue
-            hit = None
-            for k in range(j + 1, min(n, j + 2 + gap_allowed)):
-                if tokens[k].sent != sent:
-                    break  # a phrase never runs across a sentence end
-                hit = _word_hit(p, tokens[k])
-                if hit is not None:
+        for p, gap in cue.steps:
+            for k in range(j + 1, min(n, j + 2 + gap)):
+                tok = tokens[k]
+                if tok.sent != sent:
+                    return None  # a phrase never runs across a sentence end
+                o = _offsets(p, tok.norm, tok.cased)
+                if o is not None:
                     gapped = gapped or k > j + 1
                     j = k
-                    end = hit[1]
+                    end = _span(tok, o)[1]
                     break
-            if hit is None:
+            else:
                 return None
-            gap_allowed = 0
         evidence = (" ".join(t.surface for t in tokens[i : j + 1]) if j - i < 4 else
                     f"{tokens[i].surface} … {tokens[j].surface}")
         return _new(Match, (cue.concept, cue, start, end, i, j, evidence, False, gapped, 1.0))
@@ -539,7 +549,9 @@ class Lexicon:
         for t in tokens:
             got = offers.get(t.norm)
             if got is None:
-                got = self._required.intersection(_present(t.norm))
+                got = self._required_whole.intersection(_whole_offers(t.norm))
+                if self._required_ending:
+                    got |= self._required_ending.intersection(_ending_offers(t.norm))
                 if len(offers) > WORD_MEMO:
                     offers.clear()
                 offers[t.norm] = got
