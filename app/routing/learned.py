@@ -265,7 +265,7 @@ class NeedModel:
                 a, b = f[2:].split(" ", 1)
                 self._bigrams[a, b] = (self._pack(self._dense([f])), self._idf[f] ** 2)
         self._memo: dict[str, tuple[int, float]] = {}
-        self._lifts: dict[tuple[int, int], float] = {}  # (packed scores, slot) -> lift, see evidence
+        self._lifts: dict[tuple[object, int], float] = {}  # (word or bigram, slot) -> lift, see evidence
         self.memo_limit = memo_limit
 
     @classmethod
@@ -369,29 +369,33 @@ class NeedModel:
             return ()
         slot = lo + index[cls]
         width = hi - lo
-
         lifts = self._lifts
 
-        def lift(packed: int) -> float:  # memoised: a word's lift for a class never changes
-            got = lifts.get((packed, slot))
-            if got is None:
-                vals = self._unpack_slots(packed)[lo:hi]
-                got = float(vals[slot - lo] * width - sum(vals)) / (width * _SCALE)
-                if len(lifts) >= self.memo_limit:
-                    lifts.clear()
-                lifts[(packed, slot)] = got
+        def lift(key: tuple[object, int], packed: int) -> float:
+            vals = self._unpack_slots(packed)[lo:hi]
+            got = float(vals[slot - lo] * width - sum(vals)) / (width * _SCALE)
+            if len(lifts) >= self.memo_limit:
+                lifts.clear()
+            lifts[key] = got
             return got
 
+        # memoised per (word or bigram, class slot): a feature's lift for a class never changes
         gain: dict[str, float] = {}
         surface: dict[str, str] = {}
         for t in tokens:
-            surface.setdefault(t.norm, t.surface)
-            gain[t.norm] = gain.get(t.norm, 0.0) + lift(self._word(t.norm)[0])
+            n = t.norm
+            if n not in surface:
+                surface[n] = t.surface
+            key = (n, slot)
+            got = lifts.get(key)
+            gain[n] = gain.get(n, 0.0) + (lift(key, self._word(n)[0]) if got is None else got)
         if self._bigrams:
             for a, b in pairwise(tokens):
                 hit = self._bigrams.get((a.norm, b.norm))
                 if hit is not None:
-                    half = lift(hit[0]) / 2
+                    pair = ((a.norm, b.norm), slot)
+                    got = lifts.get(pair)
+                    half = (lift(pair, hit[0]) if got is None else got) / 2
                     gain[a.norm] += half
                     gain[b.norm] += half
         best = sorted((g, n) for n, g in gain.items() if g > 0)[::-1]
