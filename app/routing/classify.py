@@ -85,8 +85,14 @@ class Evidence:
             return tuple(out)
         # "subsidie" adds nothing next to "welke subsidie"
         low = [w.lower() for w in out]
-        return tuple(w for w, lw in zip(out, low, strict=True)
-                     if not any(lw != lo and lw in lo for lo in low))
+        kept: list[str] = []
+        for w, lw in zip(out, low, strict=True):
+            for lo in low:
+                if lw != lo and lw in lo:
+                    break
+            else:
+                kept.append(w)
+        return tuple(kept)
 
     @property
     def recognised(self) -> bool:
@@ -202,14 +208,17 @@ def candidate_needs(ev: Evidence, themes: AbstractSet[str], default_service: str
     theme_ids = [t for t in ev.theme if t in themes]
     if not theme_ids and (services_with_ev or ev.need):
         theme_ids = [general_theme]
-    out: list[NeedCandidate] = []
+    # (-score, theme position, service position, theme, service, score): sorted as they stand,
+    # the strongest first, then the one named first
+    keyed: list[tuple[float, int, int, str, str, float]] = []
     for t in theme_ids:
         t_score = ev.theme.get(t, 0.0)
+        t_pos = ev.pos(theme_key(t))
         svc = set(services_with_ev) | {s for (tt, s) in ev.need if tt == t}
         if not svc:
             svc = {default_service}
         for s in svc:
             score = t_score + ev.service.get(s, 0.0) + ev.need.get((t, s), 0.0)
-            out.append(_new(NeedCandidate, (t, s, score, ev.pos(theme_key(t)), ev.pos(service_key(s)))))
-    out.sort(key=lambda n: (-round(n.score, 6), n.theme_pos, n.service_pos, n.theme, n.service))
-    return out
+            keyed.append((-round(score, 6), t_pos, ev.pos(service_key(s)), t, s, score))
+    keyed.sort()
+    return [_new(NeedCandidate, (t, s, score, t_pos, s_pos)) for _, t_pos, s_pos, t, s, score in keyed]

@@ -1138,11 +1138,8 @@ class Router:
             if loc is not None and loc.rom:
                 return loc.rom, False, loc.rom_also
         elif loc is not None:
-            area = {
-                "municipality": loc.municipality,
-                "province": loc.province,
-                "labour_market_region": loc.labour_market_region,
-            }.get(fam.regional_by)
+            area_of = _AREA_OF.get(fam.regional_by)
+            area = area_of(loc) if area_of is not None else None
             if area is not None:
                 pid = f"{fam.id}:{area.code}"
                 if pid in d.providers:
@@ -1322,6 +1319,9 @@ def _question_sentences(text: str, tokens: Sequence[Token]) -> set[int]:
 
 
 _START = attrgetter("start")
+# the area of a Location that picks a regional family's door (providers.yaml `regional_by`)
+_AREA_OF: Mapping[str, Callable[[Location], Any]] = {
+    by: attrgetter(by) for by in ("municipality", "province", "labour_market_region")}
 
 
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__ (hot path; fields in order)
