@@ -662,3 +662,49 @@ def test_a_freelancers_assignments_say_the_asker_has_a_business(router: Router) 
     # (which door it needs, the Bbz or the asker's own insurance, is left open here: a known gap)
     d = route(router, "Ik ben al weken ziek en kan mijn opdrachten niet afmaken. Heb ik ergens recht op?")
     assert not d.out_of_scope
+
+
+def test_dga_says_who_asks_and_the_scheme_named_decides(router: Router) -> None:
+    # fresh set bf: "dga" is a persona; as a tax instrument it put the Belastingdienst before the Bbz
+    d = route(router, "Als dga van mijn eigen bv vraag ik me af of ik een beroep kan doen op het Bbz nu de omzet is ingestort.")
+    assert d.routes[0].family == "gemeente", [r.provider_id for r in d.routes]
+    d = route(router, "Hoeveel gebruikelijk loon moet ik mezelf als dga betalen?")  # the topic still says tax
+    assert d.routes[0].family == "belastingdienst", [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize("question", [
+    "Ik krijg een bijstandsuitkering en heb een plan voor een eigen kapsalon aan huis. Waar moet ik beginnen?",
+    "Mijn dochter van 16 maakt sieraden en wil er een echt bedrijfje van maken. Kan dat al op haar leeftijd?",
+    "My partner bakes cakes for friends and we want to turn it into a real business. Where do we start?",
+])
+def test_a_plan_for_ones_own_business_outweighs_a_private_role(router: Router, question: str) -> None:
+    d = route(router, question)
+    assert not d.out_of_scope, d.facts
+
+
+@pytest.mark.parametrize("question", [
+    "Ik ben zzp'er en wil mijn studieschuld sneller aflossen. Kan ik het maandbedrag aanpassen?",
+    "We willen voor ons gezin een warmtepomp laten plaatsen. Kunnen we daar de ISDE voor krijgen?",
+    "We are buying an electric car for our family. Can we get the SEBA subsidy?",
+])
+def test_a_households_own_matter_is_private_even_with_a_scheme_or_a_persona(router: Router, question: str) -> None:
+    d = route(router, question)
+    assert d.out_of_scope and d.facts["scope"] == "private", [r.provider_id for r in d.routes]
+
+
+def test_a_family_business_is_no_family(router: Router) -> None:
+    d = route(router, "Wij zijn een gezinsbedrijf in de bloementeelt en willen een warmtepomp. Kunnen we de ISDE krijgen?")
+    assert d.routes and d.routes[0].family == "rvo", [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    ("Ons timmerbedrijf in Meppel heeft meer ruimte nodig. Hoe komen we aan een kavel op het nieuwe bedrijventerrein?",
+     "gemeente:GM0119"),
+    ("We run a bakery in Tiel and want to buy a plot on the business park to build a bigger bakehouse. Who sells it?",
+     "gemeente:GM0281"),
+    ("Wij hebben een camping in Ameland en willen tijdelijke wooneenheden voor ons personeel neerzetten. Mag dat?",
+     "gemeente:GM0060"),
+])
+def test_business_land_and_staff_housing_are_the_municipalitys(router: Router, question: str, door: str) -> None:
+    d = route(router, question)
+    assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]
