@@ -666,7 +666,8 @@ def test_a_freelancers_assignments_say_the_asker_has_a_business(router: Router) 
 
 def test_dga_says_who_asks_and_the_scheme_named_decides(router: Router) -> None:
     # fresh set bf: "dga" is a persona; as a tax instrument it put the Belastingdienst before the Bbz
-    d = route(router, "Als dga van mijn eigen bv vraag ik me af of ik een beroep kan doen op het Bbz nu de omzet is ingestort.")
+    d = route(router, "Als dga van mijn eigen bv vraag ik me af of ik een beroep kan doen op het Bbz nu de omzet "
+                      "is ingestort.")
     assert d.routes[0].family == "gemeente", [r.provider_id for r in d.routes]
     d = route(router, "Hoeveel gebruikelijk loon moet ik mezelf als dga betalen?")  # the topic still says tax
     assert d.routes[0].family == "belastingdienst", [r.provider_id for r in d.routes]
@@ -693,7 +694,8 @@ def test_a_households_own_matter_is_private_even_with_a_scheme_or_a_persona(rout
 
 
 def test_a_family_business_is_no_family(router: Router) -> None:
-    d = route(router, "Wij zijn een gezinsbedrijf in de bloementeelt en willen een warmtepomp. Kunnen we de ISDE krijgen?")
+    d = route(router, "Wij zijn een gezinsbedrijf in de bloementeelt en willen een warmtepomp. "
+                      "Kunnen we de ISDE krijgen?")
     assert d.routes and d.routes[0].family == "rvo", [r.provider_id for r in d.routes]
 
 
