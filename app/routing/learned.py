@@ -125,16 +125,29 @@ class ModelError(ValueError):
 
 class Prediction:
     """The three heads' classes with softmax probabilities, best first (`family`, `theme`,
-    `service`). `predict` computes every class's exp(score); a head's ranking is sorted when it
-    is first read, then kept."""
+    `service`). A head's exp(score)s are computed when the head is first read (most questions
+    only ever ask for the family), its ranking when it is first needed; both are then kept."""
 
-    __slots__ = ("_exps", "_model", "_ranked", "_tokens")
+    __slots__ = ("_heads", "_inv", "_model", "_ranked", "_raw", "_safe", "_tokens")
 
-    def __init__(self, model: NeedModel, tokens: tuple[Token, ...], exps: list[float]) -> None:
+    def __init__(self, model: NeedModel, tokens: tuple[Token, ...], raw: Sequence[int], inv: float,
+                 safe: bool) -> None:
         self._model = model
         self._tokens = tokens
-        self._exps = exps
+        self._raw = raw
+        self._inv = inv
+        self._safe = safe
         self._ranked: dict[str, Ranking] = {}
+        self._heads: dict[str, tuple[list[float], Mapping[str, int], float]] = {}
+
+    def _head(self, name: str) -> tuple[list[float], Mapping[str, int], float]:
+        """(exp(score) of each class, position of each class, their sum) of a head."""
+        got = self._heads.get(name)
+        if got is None:
+            lo, hi, index = self._model.layout(name)
+            part = self._model.head_exps(lo, hi, self._raw, self._inv, self._safe)
+            got = self._heads[name] = (part, index, sum(part))
+        return got
 
     @property
     def family(self) -> Ranking:
@@ -152,7 +165,8 @@ class Prediction:
         """The ranking of one head (KeyError for an unknown head)."""
         ranking = self._ranked.get(name)
         if ranking is None:
-            ranking = self._ranked[name] = self._model.rank(name, self._exps)
+            part, _, total = self._head(name)
+            ranking = self._ranked[name] = self._model.rank(name, part, total)
         return ranking
 
     def top(self, name: str) -> tuple[str, float]:
@@ -161,30 +175,27 @@ class Prediction:
 
     def top_k(self, name: str, k: int) -> Ranking:
         """The k likeliest classes of a head with their probabilities, without ranking them all."""
-        lo, hi, _ = self._model.layout(name)
-        part = self._exps[lo:hi]
-        scale = 1.0 / sum(part)
+        part, _, total = self._head(name)
+        scale = 1.0 / total
         classes = self._model.classes[name]
         best = sorted(range(len(part)), key=part.__getitem__, reverse=True)[:k]
         return tuple((classes[i], part[i] * scale) for i in best)
 
     def likeliest(self, name: str) -> str:
         """A head's likeliest class (without ranking the head)."""
-        lo, hi, _ = self._model.layout(name)
-        part = self._exps[lo:hi]
+        part = self._head(name)[0]
         return self._model.classes[name][max(range(len(part)), key=part.__getitem__)]
 
     def best(self, name: str) -> float:
         """The probability of a head's likeliest class (without sorting the head)."""
-        lo, hi, _ = self._model.layout(name)
-        part = self._exps[lo:hi]
-        return max(part) / sum(part)
+        part, _, total = self._head(name)
+        return max(part) / total
 
     def probability(self, name: str, cls: str) -> float:
         """The probability of one class of a head (0.0 for a class the model does not know)."""
-        lo, hi, index = self._model.layout(name)
+        part, index, total = self._head(name)
         i = index.get(cls)
-        return 0.0 if i is None else self._exps[lo + i] / sum(self._exps[lo:hi])
+        return 0.0 if i is None else part[i] / total
 
     def evidence(self, head: str, cls: str, k: int = 3) -> tuple[str, ...]:
         """Up to k words of the question (as typed) that raised `cls` most above the head's mean."""
@@ -335,29 +346,27 @@ class NeedModel:
         return list(map(add, self._intercepts, map(mul, raw, repeat(inv))))
 
     def predict(self, tokens: Sequence[Token]) -> Prediction:
-        """Each head's classes with softmax probabilities, best first (see Prediction).
-
-        A score is at most |intercept| + |w_c| x sqrt(groups) (the normalised vector's length is
-        at most sqrt(groups)); where exp() could overflow, each head is shifted by its maximum."""
+        """Each head's classes with softmax probabilities, best first (see Prediction)."""
         raw, inv, groups = self._sums(tokens)
-        if groups <= self._safe_groups:
-            exps = list(map(math.exp, map(add, self._intercepts, map(mul, raw, repeat(inv)))))
-        else:
-            scores = list(map(add, self._intercepts, map(mul, raw, repeat(inv))))
-            exps = []
-            for lo, hi, _ in self._layout.values():
-                exps.extend(map(math.exp, map(sub, scores[lo:hi], repeat(max(scores[lo:hi])))))
-        return Prediction(self, tuple(tokens), exps)
+        return Prediction(self, tuple(tokens), raw, inv, groups <= self._safe_groups)
+
+    def head_exps(self, lo: int, hi: int, raw: Sequence[int], inv: float, safe: bool) -> list[float]:
+        """exp(score) of the classes in slots lo..hi. A score is at most |intercept| + |w_c| x
+        sqrt(groups) (the normalised vector's length is at most sqrt(groups)); where exp() could
+        overflow (not `safe`), the head is shifted by its maximum."""
+        scores = list(map(add, self._intercepts[lo:hi], map(mul, raw[lo:hi], repeat(inv))))
+        if safe:
+            return list(map(math.exp, scores))
+        return list(map(math.exp, map(sub, scores, repeat(max(scores)))))
 
     def layout(self, head: str) -> tuple[int, int, Mapping[str, int]]:
         """(first slot, end slot, position of each class) of a head (KeyError for an unknown one)."""
         return self._layout[head]
 
-    def rank(self, head: str, exps: Sequence[float]) -> Ranking:
-        """A head's (class, softmax probability) pairs, best first, from every class's exp(score)."""
-        lo, hi, _ = self._layout[head]
-        part = exps[lo:hi]
-        scale = 1.0 / sum(part)
+    def rank(self, head: str, part: Sequence[float], total: float) -> Ranking:
+        """A head's (class, softmax probability) pairs, best first, from its classes' exp(score)s
+        and their sum."""
+        scale = 1.0 / total
         return tuple([(c, e * scale) for e, c in sorted(zip(part, self.classes[head], strict=False), reverse=True)])
 
     def evidence(self, tokens: Sequence[Token], head: str, cls: str, k: int = 3) -> tuple[str, ...]:
