@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 from app.routing.lexicon import Match
 
+_FAR = 1 << 30  # the position of what was never named
+
 
 class InstrumentHit(NamedTuple):
     id: str
@@ -73,7 +75,7 @@ class Evidence:
         self.theme.setdefault(theme, 0.0)
 
     def pos(self, key: str) -> int:
-        return self.first_pos.get(key, 1 << 30)
+        return self.first_pos.get(key, _FAR)
 
     def words_for(self, *keys: str) -> tuple[str, ...]:
         out: list[str] = []
@@ -204,21 +206,24 @@ def candidate_needs(ev: Evidence, themes: AbstractSet[str], default_service: str
     A theme without any service evidence gets the default service (information); service
     evidence without any theme is read as the general theme.
     """
-    services_with_ev = [s for s, v in ev.service.items() if v > 0]
+    service, need, first_pos = ev.service, ev.need, ev.first_pos
+    services_with_ev = [s for s, v in service.items() if v > 0]
     theme_ids = [t for t in ev.theme if t in themes]
-    if not theme_ids and (services_with_ev or ev.need):
+    if not theme_ids and (services_with_ev or need):
         theme_ids = [general_theme]
+    need_services: dict[str, list[str]] = {}  # per theme, the services its direct needs name
+    for t, s in need:
+        need_services.setdefault(t, []).append(s)
     # (-score, theme position, service position, theme, service, score): sorted as they stand,
     # the strongest first, then the one named first
     keyed: list[tuple[float, int, int, str, str, float]] = []
     for t in theme_ids:
         t_score = ev.theme.get(t, 0.0)
-        t_pos = ev.pos(theme_key(t))
-        svc = set(services_with_ev) | {s for (tt, s) in ev.need if tt == t}
-        if not svc:
-            svc = {default_service}
+        t_pos = first_pos.get(theme_key(t), _FAR)
+        direct = need_services.get(t)
+        svc = (set(services_with_ev).union(direct) if direct else services_with_ev) or (default_service,)
         for s in svc:
-            score = t_score + ev.service.get(s, 0.0) + ev.need.get((t, s), 0.0)
-            keyed.append((-round(score, 6), t_pos, ev.pos(service_key(s)), t, s, score))
+            score = t_score + service.get(s, 0.0) + need.get((t, s), 0.0)
+            keyed.append((-round(score, 6), t_pos, first_pos.get(service_key(s), _FAR), t, s, score))
     keyed.sort()
     return [_new(NeedCandidate, (t, s, score, t_pos, s_pos)) for _, t_pos, s_pos, t, s, score in keyed]
