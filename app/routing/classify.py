@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
+from operator import attrgetter
 from typing import NamedTuple
 
 from app.routing.lexicon import Match
 
 _FAR = 1 << 30  # the position of what was never named
+_START = attrgetter("start")
 
 
 class InstrumentHit(NamedTuple):
@@ -62,11 +64,11 @@ class Evidence:
 
     def add_theme(self, theme: str, w: float, pos: int, word: str) -> None:
         self.theme[theme] = self.theme.get(theme, 0.0) + w
-        self._note(theme_key(theme), pos, word)
+        self._note(_THEME_KEYS.get(theme) or theme_key(theme), pos, word)
 
     def add_service(self, service: str, w: float, pos: int, word: str) -> None:
         self.service[service] = self.service.get(service, 0.0) + w
-        self._note(service_key(service), pos, word)
+        self._note(_SERVICE_KEYS.get(service) or service_key(service), pos, word)
 
     def add_need(self, theme: str, service: str, w: float, pos: int, word: str) -> None:
         self.need[(theme, service)] = self.need.get((theme, service), 0.0) + w
@@ -121,7 +123,7 @@ def gather(matches: Sequence[Match]) -> Evidence:
             seen = spans.setdefault(inst, [])
             if all(m.end <= a or b <= m.start for a, b in seen):  # "SLIM-subsidie" is one name
                 seen.append((m.start, m.end))
-    ordered = sorted(best.values(), key=lambda m: m.start)
+    ordered = sorted(best.values(), key=_START)
     for m in ordered:
         c = m.concept
         w = m.weight

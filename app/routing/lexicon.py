@@ -520,17 +520,18 @@ class Lexicon:
                 if present is None:
                     present = self._present(tokens)
                 keys = hits.keys & present
-                phrases = [c for c in hits.open if c[0].required <= present] if hits.open else []
-                # sorted: set order varies between processes, and so would the trace
-                for k in (sorted(keys) if len(keys) > 1 else keys):
-                    for c in hits.keyed[k]:
-                        if c[0].required <= present:
-                            phrases.append(c)
-                for cue, off in phrases:
-                    m = self._match_from(cue, tokens, i, off)
-                    if m is not None:
-                        raw.append(m)
-                        matched_tokens.update(range(m.first, m.last + 1))
+                if keys or hits.open:  # mostly not: no phrase of this word has its key word here
+                    phrases = [c for c in hits.open if c[0].required <= present] if hits.open else []
+                    # sorted: set order varies between processes, and so would the trace
+                    for k in (sorted(keys) if len(keys) > 1 else keys):
+                        for c in hits.keyed[k]:
+                            if c[0].required <= present:
+                                phrases.append(c)
+                    for cue, off in phrases:
+                        m = self._match_from(cue, tokens, i, off)
+                        if m is not None:
+                            raw.append(m)
+                            matched_tokens.update(range(m.first, m.last + 1))
             if tok.space_after_hyphen and i + 1 < len(tokens):
                 raw.extend(self._elision(tokens, i))
         fuzzy_memo = self._fuzzy_memo
