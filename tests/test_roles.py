@@ -710,3 +710,13 @@ def test_a_family_business_is_no_family(router: Router) -> None:
 def test_business_land_and_staff_housing_are_the_municipalitys(router: Router, question: str, door: str) -> None:
     d = route(router, question)
     assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize("question", [
+    "What exactly do I need to set up before I start trading: KVK registration, a VAT number, a permit?",
+    "Wat moet ik eigenlijk regelen voordat ik begin: inschrijven bij de KVK, een btw-nummer en een vergunning?",
+])
+def test_a_filler_word_inside_an_overview_question_keeps_it_an_overview(router: Router, question: str) -> None:
+    # fresh set bf: "what exactly do I have to arrange before ..." asks for the whole picture (KVK first, P1)
+    d = route(router, question)
+    assert d.routes[0].family == "kvk", [r.provider_id for r in d.routes]

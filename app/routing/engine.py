@@ -115,7 +115,7 @@ class Router:
         self._markers = _Markers({
             "example": lang.example_markers, "negation": lang.negation_markers, "goal": lang.goal_markers,
             "mention": lang.mention_markers, "person": lang.person_markers, "creditor": lang.creditor_markers,
-            "overview": lang.overview_markers})
+            "overview": lang.overview_markers}, lang.marker_fillers)
         self._scheme_words: dict[str, bool] = {}  # memo of LanguageData.is_scheme_word
 
     @classmethod
@@ -1241,20 +1241,23 @@ MarkerSpans = Mapping[str, list[Span]]
 
 class _Markers:
     """The marker phrases of each kind (language.yaml: example, negation, goal, ... markers),
-    found in one pass over a question."""
+    found in one pass over a question; filler words may stand inside a phrase."""
 
-    def __init__(self, kinds: Mapping[str, Sequence[tuple[str, ...]]]) -> None:
+    def __init__(self, kinds: Mapping[str, Sequence[tuple[str, ...]]], fillers: frozenset[str] = frozenset()) -> None:
         index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for kind, markers in kinds.items():
             for mk in markers:
                 index.setdefault(mk[0], []).append((mk, kind))
         self._index = {w: tuple(v) for w, v in index.items()}
+        # a marker's own words are never skipped as fillers
+        self._fillers = fillers - {w for markers in kinds.values() for mk in markers for w in mk}
 
     def find(self, tokens: Sequence[Token]) -> dict[str, list[Span]]:
         """(start, end) of every marker phrase found, per kind, in text order."""
         index = self._index
         norms = [t.norm for t in tokens]
         n = len(norms)
+        fillers = self._fillers if not self._fillers.isdisjoint(norms) else None
         found: dict[str, list[Span]] = {}
         for i, word in enumerate(norms):
             cands = index.get(word)
@@ -1265,7 +1268,21 @@ class _Markers:
                 # the second word first: most markers start with a common word ("een", "ik", "to")
                 if end <= n and (end == i + 1 or norms[i + 1] == mk[1]) and tuple(norms[i:end]) == mk:
                     found.setdefault(kind, []).append((i, end))
+                elif fillers is not None and (stop := _through_fillers(norms, i, mk, fillers)) is not None:
+                    found.setdefault(kind, []).append((i, stop))
         return found
+
+
+def _through_fillers(norms: Sequence[str], i: int, mk: tuple[str, ...], fillers: frozenset[str]) -> int | None:
+    """The end of marker `mk` starting at i with filler words skipped inside it, or None."""
+    k = i + 1
+    for w in mk[1:]:
+        while k < len(norms) and norms[k] != w and norms[k] in fillers:
+            k += 1
+        if k >= len(norms) or norms[k] != w:
+            return None
+        k += 1
+    return k
 
 
 def _after_markers(tokens: Sequence[Token], spans: Sequence[Span] | None, reach: int) -> set[int]:

@@ -50,6 +50,9 @@ class LanguageData:
     creditor_markers: tuple[tuple[str, ...], ...] = ()  # "achterstand bij de Belastingdienst": owed, not asked
     # "waar moet ik allemaal aan denken": an overview of everything to arrange is asked for
     overview_markers: tuple[tuple[str, ...], ...] = ()
+    # words that may stand inside any marker phrase without breaking it ("what *exactly* do I have
+    # to arrange before", "valt *eigenlijk* niet onder")
+    marker_fillers: frozenset[str] = frozenset()
     # an instrument right before one of these is what the question asks for ("ook EIA krijgen")
     goal_after_words: frozenset[str] = frozenset()
     contrast_words: frozenset[str] = frozenset()  # "maar", "but": what follows is the question

@@ -816,6 +816,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         person_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("person_markers"))),
         creditor_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("creditor_markers"))),
         overview_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("overview_markers"))),
+        marker_fillers=_word_set(lang_doc.get("marker_fillers")),
         contrast_words=_word_set(lang_doc.get("contrast_words")),
         goal_after_words=_word_set(lang_doc.get("goal_after_words")),
         default_language=str(lang_doc.get("default_language", "nl")),
