@@ -720,3 +720,16 @@ def test_a_filler_word_inside_an_overview_question_keeps_it_an_overview(router: 
     # fresh set bf: "what exactly do I have to arrange before ..." asks for the whole picture (KVK first, P1)
     d = route(router, question)
     assert d.routes[0].family == "kvk", [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "family"), [
+    ("Ik ben net zzp'er geworden als schilder. Moet ik verplicht een arbeidsongeschiktheidsverzekering afsluiten?",
+     "kvk"),
+    ("I'm a freelance translator. Do I need disability insurance in the Netherlands, or is that optional?", "kvk"),
+    ("Een van mijn werknemers is al een jaar arbeidsongeschikt. Wanneer moet de WIA-aanvraag de deur uit?", "uwv"),
+])
+def test_a_freelancers_own_disability_insurance_is_information_an_employees_is_uwvs(
+        router: Router, question: str, family: str) -> None:
+    # UWV runs the employee insurances; a self-employed person's AOV is private insurance (KVK informs)
+    d = route(router, question)
+    assert d.routes[0].family == family, [r.provider_id for r in d.routes]
