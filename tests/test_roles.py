@@ -733,3 +733,17 @@ def test_a_freelancers_own_disability_insurance_is_information_an_employees_is_u
     # UWV runs the employee insurances; a self-employed person's AOV is private insurance (KVK informs)
     d = route(router, question)
     assert d.routes[0].family == family, [r.provider_id for r in d.routes]
+
+
+def test_a_resident_naming_the_town_before_the_house_is_still_a_homeowner(router: Router) -> None:
+    # fresh set bg: "Ik woon in <plaats> in een oud huis" is a household's home, not a firm's premises
+    d = route(router, "Ik woon in Zutphen in een oud huis en wil de spouwmuur laten isoleren. Geeft de gemeente "
+                      "daar subsidie voor?")
+    assert d.out_of_scope, [r.provider_id for r in d.routes]
+    d = route(router, "Ik woon in Zutphen en heb een schildersbedrijf in een oud pand. Is er subsidie voor isolatie?")
+    assert not d.out_of_scope
+
+
+def test_the_zvw_contribution_is_the_belastingdiensts(router: Router) -> None:
+    d = route(router, "Ik ben zzp'er en kreeg een aanslag voor de Zvw over mijn winst. Hoe wordt die berekend?")
+    assert d.outcome == "routed" and d.routes[0].family == "belastingdienst", [r.provider_id for r in d.routes]
