@@ -747,3 +747,10 @@ def test_a_resident_naming_the_town_before_the_house_is_still_a_homeowner(router
 def test_the_zvw_contribution_is_the_belastingdiensts(router: Router) -> None:
     d = route(router, "Ik ben zzp'er en kreeg een aanslag voor de Zvw over mijn winst. Hoe wordt die berekend?")
     assert d.outcome == "routed" and d.routes[0].family == "belastingdienst", [r.provider_id for r in d.routes]
+
+
+def test_someone_moving_here_to_look_for_work_is_a_job_seeker(router: Router) -> None:
+    # fresh set bh: naming UWV and "register" does not make a job seeker a firm
+    d = route(router, "I'm from Romania and want to come to the Netherlands to look for work in a greenhouse. "
+                      "Do I have to register first, and can UWV help me?")
+    assert d.out_of_scope and d.facts.get("role") == "job_seeker", [r.provider_id for r in d.routes]
