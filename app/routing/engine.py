@@ -117,6 +117,8 @@ class Router:
             "mention": lang.mention_markers, "person": lang.person_markers, "creditor": lang.creditor_markers,
             "overview": lang.overview_markers}, lang.marker_fillers)
         self._scheme_words: dict[str, bool] = {}  # memo of LanguageData.is_scheme_word
+        self._stopwords = frozenset().union(*data.language.stopwords.values())  # of either language
+        self._clarify_items: dict[tuple[tuple[tuple[str, str], ...], str], ClarifyItem] = {}
 
     @classmethod
     def from_directory(cls, root: Path | str) -> Router:
@@ -758,10 +760,8 @@ class Router:
                 n1, row1 = m1, mrow1
                 model_words = pred.evidence("family", self._family_of(row1.primary, named))
         conf1 = self._conf(n1.score)
-        needs = [self._need_result(ev, n1, model_words)]
-        doors = [self._door(row1, "primary", conf1,
-                            _merge(ev.words_for(theme_key(n1.theme), service_key(n1.service)), model_words),
-                            location, named)]
+        needs = [self._need_result(ev, n1, model_words)]  # its evidence is the door's too
+        doors = [self._door(row1, "primary", conf1, needs[0].evidence, location, named)]
         # the best need of every other door, best first
         alt: list[tuple[NeedCandidate, Row]] = []
         seen = {_family(row1.primary)}
@@ -794,8 +794,7 @@ class Router:
             runner_up = [overruled, *[(c, r) for c, r in runner_up if c is not overruled[0]]][:2]
         for c, r in runner_up:
             needs.append(self._need_result(ev, c))
-            doors.append(self._door(r, "also", self._conf(c.score),
-                                    ev.words_for(theme_key(c.theme), service_key(c.service)), location, named))
+            doors.append(self._door(r, "also", self._conf(c.score), needs[-1].evidence, location, named))
         ctx = _new(Context, (ctx_base.instrument, n1.theme, n1.service, *ctx_base[3:]))
         doors += self._also(row1, ctx, conf1, location, named)
         return _Plan(doors, needs, clarify, outcome, pred)
@@ -943,10 +942,9 @@ class Router:
 
     def _readable(self, tokens: Sequence[Token]) -> bool:
         """Enough content words (not function words or numbers) for the model to read: `min_words`."""
-        stop = self.data.language.stopwords
-        content = sum(1 for t in tokens
-                      if t.norm not in stop["nl"] and t.norm not in stop["en"] and not t.norm.isdigit())
-        return content >= self.data.thresholds.learned.min_words
+        stop = self._stopwords
+        content = [t for t in tokens if t.norm not in stop and not t.norm.isdigit()]
+        return len(content) >= self.data.thresholds.learned.min_words
 
     def _model_first(self, plan: _Plan, pred: Prediction, ev: Evidence, ctx_base: Context,
                      location: Location | None, named: str | None) -> _Plan:
@@ -1176,7 +1174,6 @@ class Router:
 
     def _clarify_need(self, n1: NeedCandidate, row1: Row, alts: Sequence[tuple[NeedCandidate, Row]],
                       ctx: Context, language: str) -> ClarifyItem:
-        tax = self.data.taxonomy
         th = self.data.thresholds
         options: list[tuple[str, str]] = [(n1.theme, n1.service)]
         for c, _ in alts:
@@ -1196,7 +1193,18 @@ class Router:
             for t in defaults:
                 if t != n1.theme:
                     options.append((str(t), self._default_service))
-        options = options[: th.max_clarify_options]
+        key = (tuple(options[: th.max_clarify_options]), language)
+        item = self._clarify_items.get(key)
+        if item is None:
+            if len(self._clarify_items) > 4096:
+                self._clarify_items.clear()
+            item = self._clarify_items[key] = self._clarify_item(*key)
+        return item
+
+    def _clarify_item(self, options: tuple[tuple[str, str], ...], language: str) -> ClarifyItem:
+        """The question and options that ask which of these needs is meant (the same for the same
+        options: memoised by `_clarify_need`)."""
+        tax = self.data.taxonomy
         themes = [t for t, _ in options]
         same_theme = len(set(themes)) == 1
 
