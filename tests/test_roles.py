@@ -754,3 +754,23 @@ def test_someone_moving_here_to_look_for_work_is_a_job_seeker(router: Router) ->
     d = route(router, "I'm from Romania and want to come to the Netherlands to look for work in a greenhouse. "
                       "Do I have to register first, and can UWV help me?")
     assert d.out_of_scope and d.facts.get("role") == "job_seeker", [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize("question", [
+    "I've been offered a job at a hospital in Leiden. Do I need a BSN before my first day?",
+    "I'm from Brazil and have a Portuguese residence card. Can I work in the Netherlands for the summer?",
+    "Wij hebben thuis een warmtepomp laten plaatsen. Hoe vraag ik de ISDE bij RVO aan?",
+])
+def test_an_employee_to_be_or_a_household_naming_a_body_is_private(router: Router, question: str) -> None:
+    # fresh sets bi, bj: a job offered, working here as someone's employee, an installation at home
+    d = route(router, question)
+    assert d.out_of_scope, [r.provider_id for r in d.routes]
+
+
+def test_the_weekly_market_the_firm_works_is_where_it_sells_not_a_permit_asked_for(router: Router) -> None:
+    # fresh set bi: a market trader looking for staff asks for staff; a stall permit is still the municipality's
+    d = route(router, "Wij staan met onze kaaskraam op de weekmarkten rond Zwolle en vinden geen personeel meer. "
+                      "Wie kan ons helpen mensen te vinden?")
+    assert d.routes[0].family == "wsp", [r.provider_id for r in d.routes]
+    d = route(router, "Hoe kom ik aan een vaste standplaats op de weekmarkt in Zwolle?")
+    assert d.routes[0].provider_id == "gemeente:GM0193", [r.provider_id for r in d.routes]
