@@ -774,3 +774,16 @@ def test_the_weekly_market_the_firm_works_is_where_it_sells_not_a_permit_asked_f
     assert d.routes[0].family == "wsp", [r.provider_id for r in d.routes]
     d = route(router, "Hoe kom ik aan een vaste standplaats op de weekmarkt in Zwolle?")
     assert d.routes[0].provider_id == "gemeente:GM0193", [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "private"), [
+    ("Our garden centre got an e-mail from a supplier saying their bank account changed. How do we check that?",
+     False),
+    ("I work as a seasonal picker at a fruit farm. May I switch to another grower before my contract ends?", True),
+    ("Mijn tandarts stopt ermee. Mag ik als patiënt mijn dossier meenemen naar een nieuwe praktijk?", True),
+])
+def test_who_asks_a_firm_with_a_garden_word_a_seasonal_worker_a_patient(
+        router: Router, question: str, private: bool) -> None:
+    # fresh set bk: "our garden centre" is a firm, not a homeowner's garden; a picker and a patient are private
+    d = route(router, question)
+    assert d.out_of_scope == private, (d.facts, [r.provider_id for r in d.routes])
