@@ -197,3 +197,10 @@ def test_a_provincial_scheme_said_with_the_adjective(router: Router) -> None:
     d = route(router, "We have a campsite near Emmen and want new glazing this spring. Does a provincial "
                       "energy-saving grant exist for firms like ours?")
     assert d.routes[0].provider_id == "provincie:PV22"
+
+
+def test_a_regulation_a_province_has_is_its_own_a_fund_it_holds_may_be_a_roms(router: Router) -> None:
+    # fresh set bl: "Heeft de provincie Fryslân een regeling voor ...?" is the province's own scheme
+    d = route(router, "Wij exporteren kaas vanuit Gouda. Heeft de provincie Zuid-Holland een regeling voor "
+                      "handelsmissies naar Azië?")
+    assert d.routes[0].provider_id == "provincie:PV28", [r.provider_id for r in d.routes]

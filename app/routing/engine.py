@@ -371,19 +371,20 @@ class Router:
         return k if k is not None else self._possessed_scheme(tokens, i)
 
     def _held_scheme(self, tokens: Sequence[Token], i: int, skip: range = range(0),
-                     money_only: bool = False) -> int | None:
+                     no_funds: bool = False) -> int | None:
         """The position of a scheme word, or of money, that the body word at i has in its clause
         ("Heeft de provincie Zeeland geld voor ...?", "de provincie schijnt een potje ... te
         hebben": Dutch puts the verb last); None without a holding verb there. `skip`: the
-        body's own place; `money_only`: a scheme word may be another owner's fund the body has
-        a share in, money the body has is its own."""
+        body's own place; `no_funds`: a fund may be another owner's the body has a share in
+        ("het participatiefonds dat de provincie Overijssel bij Oost NL heeft"), money or a
+        regulation the body has is its own ("Heeft de provincie Fryslân een regeling voor ...?")."""
         lang = self.data.language
         sent = tokens[i].sent
         clause = [k for k in range(max(0, i - 4), min(len(tokens), i + 11)) if tokens[k].sent == sent and k not in skip]
         if not any(tokens[k].norm in lang.holding_verbs for k in clause):
             return None
-        return next((k for k in clause if tokens[k].norm in lang.money_words
-                     or (not money_only and self._is_scheme_word(tokens[k].norm))), None)
+        return next((k for k in clause if (norm := tokens[k].norm) in lang.money_words
+                     or (self._is_scheme_word(norm) and not (no_funds and lang.is_fund_word(norm)))), None)
 
     def _possessed_scheme(self, tokens: Sequence[Token], i: int) -> int | None:
         """The position of a scheme word the body word at i names as its own, a possessive before
@@ -445,8 +446,8 @@ class Router:
                     return hit
             # "<scheme word> [up to 3 words] van (de) provincie X"; "Heeft de provincie X geld voor ...?"
             k = self._scheme_linked_before(tokens, i)
-            if k is None:  # money only: "het participatiefonds dat de provincie Overijssel bij Oost NL heeft"
-                k = self._held_scheme(tokens, i, range(place.first, place.last + 1), money_only=True)
+            if k is None:  # no fund: "het participatiefonds dat de provincie Overijssel bij Oost NL heeft"
+                k = self._held_scheme(tokens, i, range(place.first, place.last + 1), no_funds=True)
             if k is None:  # "the province of Noord-Holland ... its relocation subsidy"
                 k = self._possessed_scheme(tokens, place.last)
             if k is not None and k not in rom_funds:
