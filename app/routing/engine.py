@@ -232,9 +232,11 @@ class Router:
         provincie or gemeente is the door, whatever the firm's location (§4a, like a named ROM).
         Only `scheme_links` may stand between the scheme word and a place after it."""
         lang, geo = self.data.language, self.data.geo
-        known = self._scheme_words
+        known, is_scheme = self._scheme_words, self._is_scheme_word
+        # the memo first (a method call per word costs more than the lookup): known to be one, or not
+        # known yet and found to be one
         scheme_at = [j for j, tok in enumerate(tokens)
-                     if ((is_scheme := known.get(tok.norm)) is None and self._is_scheme_word(tok.norm)) or is_scheme]
+                     if known.get(tok.norm) or (tok.norm not in known and is_scheme(tok.norm))]
         bodies = not lang.body_words.keys().isdisjoint(norms)
         if not scheme_at and not bodies:
             return None  # most questions: no scheme word and no body word

@@ -170,8 +170,14 @@ class Prediction:
         return ranking
 
     def top(self, name: str) -> tuple[str, float]:
-        """The best class of a head and its probability."""
-        return self.head(name)[0]
+        """The best class of a head and its probability (the head's ranking's first, without
+        sorting the head when it has not been ranked)."""
+        ranking = self._ranked.get(name)
+        if ranking is not None:
+            return ranking[0]
+        part, _, total = self._head(name)
+        e, cls = max(zip(part, self._model.classes[name], strict=True))
+        return cls, e * (1.0 / total)
 
     def top_k(self, name: str, k: int) -> Ranking:
         """The k likeliest classes of a head with their probabilities, without ranking them all."""
