@@ -156,3 +156,13 @@ def test_a_compound_head_is_not_found_inside_another_word_that_ends_like_it(rout
     assert loans("Wij zijn een bureau voor zakelijke dienstverlening en zoeken een nieuwe boekhouder.") == []
     assert loans("Wat kost schuldhulpverlening via de gemeente?") == []
     assert set(loans("Kan ik voor mijn kapsalon een bedrijfslening krijgen?")) == {"bedrijfslening"}
+
+
+def test_a_phrase_gap_never_runs_across_but(router: Router) -> None:
+    # fresh set bn: "company ~ start*" read "another company, but it only starts" as founding a company
+    d = router.route(RouteInput(question="I work for a bank in Utrecht and I was offered a job at another "
+                                         "company, but it only starts in May. Do I keep my 30% ruling in between?"))
+    assert d.outcome == "out_of_scope", [r.provider_id for r in d.routes]
+    d = router.route(RouteInput(question="Ik wil een bedrijf starten maar weet niet hoe ik het moet noemen. "
+                                         "Mag elke naam?"))
+    assert d.outcome != "out_of_scope" and d.routes[0].family == "kvk"

@@ -359,9 +359,10 @@ _NO_HITS = _Hits((), {}, frozenset(), ())  # a word that starts no cue (most wor
 class Lexicon:
     """Immutable after construction; `match` only reads the indexes."""
 
-    def __init__(self, cues: Sequence[Cue], not_heads: Iterable[str] = ()) -> None:
+    def __init__(self, cues: Sequence[Cue], not_heads: Iterable[str] = (), gap_breakers: Iterable[str] = ()) -> None:
         """`not_heads`: words that end like a compound-head cue word but are another word
-        ("verlening" is no "lening"); a head cue does not match inside them."""
+        ("verlening" is no "lening"); a head cue does not match inside them. `gap_breakers`: words
+        a phrase's gap never runs across ("maar", "but": what follows is another clause)."""
         self.cues = tuple(_with_not_heads(cues, frozenset(not_heads)))
         idx = _Index()
         vocabulary: set[str] = set()
@@ -387,6 +388,7 @@ class Lexicon:
                 for d in _deletes(first.text) | {first.text}:
                     idx.fuzzy.setdefault(d, []).append((first.text, cue))
         self._idx = idx
+        self._gap_breakers = frozenset(gap_breakers)
         self.vocabulary = frozenset(vocabulary)
         self._max_suffix = max((len(k) for k in idx.suffix), default=0)
         self._memo: dict[str, _Hits] = {}
@@ -483,6 +485,7 @@ class Lexicon:
         gapped = False
         sent = tokens[i].sent
         n = len(tokens)
+        breakers = self._gap_breakers
         for p, gap in cue.steps:
             for k in range(j + 1, min(n, j + 2 + gap)):
                 tok = tokens[k]
@@ -494,6 +497,8 @@ class Lexicon:
                     j = k
                     end = _span(tok, o)[1]
                     break
+                if tok.norm in breakers:
+                    return None  # nor its gap across "maar" / "but": another clause begins
             else:
                 return None
         evidence = (" ".join(t.surface for t in tokens[i : j + 1]) if j - i < 4 else

@@ -518,7 +518,8 @@ def _scheme_concepts(r: _Reader, doc: Any, providers: Mapping[str, Any]) -> list
 
 
 def _load_lexicon(
-    r: _Reader, taxonomy: Taxonomy, providers: Mapping[str, Any], not_heads: frozenset[str] = frozenset()
+    r: _Reader, taxonomy: Taxonomy, providers: Mapping[str, Any], not_heads: frozenset[str] = frozenset(),
+    gap_breakers: frozenset[str] = frozenset()
 ) -> tuple[Lexicon, Lexicon, dict[str, Concept], dict[str, dict[str, Any]], dict[str, Role]]:
     """The lexicon, and the firm lexicon: the cues generated from firm roles' `owns` ("mijn
     bedrijf", "ik heb een kapsalon"), needed only to weigh a private role, so matched only then."""
@@ -617,7 +618,8 @@ def _load_lexicon(
     for iid, info in instruments.items():
         if info["need"] is None:
             r.error(f"lexicon instrument {iid}", "no concept of this instrument declares its need")
-    return Lexicon(cues, not_heads), Lexicon(firm_cues, not_heads), concepts, instruments, roles
+    return (Lexicon(cues, not_heads, gap_breakers), Lexicon(firm_cues, not_heads, gap_breakers), concepts,
+            instruments, roles)
 
 
 # -- decision tables ---------------------------------------------------------------------------
@@ -879,7 +881,8 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             r.error("regions/rom_areas.yaml", f"unknown ROM {rid!r}")
     directory = Directory(families=families, providers=providers)
 
-    lexicon, firm_lexicon, concepts, instruments, roles = _load_lexicon(r, taxonomy, providers, language.not_heads)
+    lexicon, firm_lexicon, concepts, instruments, roles = _load_lexicon(r, taxonomy, providers, language.not_heads,
+                                                                   language.contrast_words)
     targets = set(families) | set(providers) | REGION_FAMILY_ALIASES
     tables = _load_tables(r, taxonomy, instruments, targets)
     for iid in instruments:
