@@ -309,3 +309,11 @@ def test_on_is_a_word_of_where_and_yaml_does_not_read_it_as_true(router: Router)
     # a bare `on` in a YAML list is the boolean true; quoted, "on the Leiden Bio Science Park" is in Leiden
     assert _place_code(router, "Our biotech lab on the Leiden Bio Science Park is growing") == "GM0546"
     assert {"no", "on"} <= router.data.language.stopwords["en"]  # bare, they were read as false and true
+
+
+def test_a_citys_centre_named_by_its_adjective_is_the_city_not_the_province(router: Router) -> None:
+    # fresh set bn: "de Utrechtse binnenstad" is the municipality Utrecht; "Utrechtse" alone stays the province
+    d = route(router, "Ik heb een lunchroom in de Utrechtse binnenstad. Mag ik een bord op de stoep zetten?")
+    assert d.routes[0].provider_id == "gemeente:GM0344", [r.provider_id for r in d.routes]
+    place = router.data.geo.find_in_text(tokenize(clean("een Utrechtse ondernemer")))
+    assert place is not None and place.kind == "province"

@@ -787,3 +787,10 @@ def test_who_asks_a_firm_with_a_garden_word_a_seasonal_worker_a_patient(
     # fresh set bk: "our garden centre" is a firm, not a homeowner's garden; a picker and a patient are private
     d = route(router, question)
     assert d.out_of_scope == private, (d.facts, [r.provider_id for r in d.routes])
+
+
+def test_a_half_remembered_treaty_visa_is_the_ind(router: Router) -> None:
+    # fresh set bm: "the Dutch-American treaty visa" is the DAFT residence permit
+    d = route(router, "I'm an American web developer and want to move my one-man business to Rotterdam. Someone told "
+                      "me about a treaty visa for Americans. What do I need to invest?")
+    assert d.routes[0].family == "ind", [r.provider_id for r in d.routes]
