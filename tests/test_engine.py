@@ -258,3 +258,13 @@ def test_the_transition_payment_compensated_is_uwvs_in_either_word_order(router:
     d = route(router, "Ik sluit mijn kapsalon omdat ik met pensioen ga. Kan ik de transitievergoeding voor mijn "
                       "medewerkers gecompenseerd krijgen?")
     assert d.outcome == "routed" and d.routes[0].provider_id == "uwv" and d.routes[0].rule == "named.uwv_schemes"
+
+
+@pytest.mark.parametrize("question", [
+    "Welke gegevens moeten er verplicht op een factuur staan?",
+    "I just started as a freelance photographer. What do I legally have to put on my invoices?",
+])
+def test_what_an_invoice_must_say_is_the_belastingdiensts(router: Router, question: str) -> None:
+    # the VAT rules set an invoice's contents; a named need keeps the model from putting KVK first
+    d = route(router, question)
+    assert d.routes[0].family == "belastingdienst", [r.provider_id for r in d.routes]
