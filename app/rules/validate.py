@@ -432,7 +432,9 @@ def _concept_files(src: _Sources) -> dict[str, tuple[str, int]]:
 
 
 def _lexicon_findings(data: RuleSetData, src: _Sources) -> Iterator[Finding]:
-    lexicon = Lexicon([*data.lexicon.cues, *data.firm_lexicon.cues])  # every cue, checked alike
+    # every cue, checked alike, with the router's reading of gaps (never across "maar" / "but")
+    breakers = data.language.contrast_words
+    lexicon = Lexicon([*data.lexicon.cues, *data.firm_lexicon.cues], gap_breakers=breakers)
     files = _concept_files(src)
 
     def place(cue: Cue) -> tuple[str, int | None]:
@@ -451,7 +453,8 @@ def _lexicon_findings(data: RuleSetData, src: _Sources) -> Iterator[Finding]:
             continue
         # Matched alone but not with the whole lexicon: another concept's longer match covers
         # this sample (longest wins); the cue itself works.
-        own = Lexicon([c for c in lexicon.cues if c.concept.id == cue.concept.id and c.raw == cue.raw])
+        own = Lexicon([c for c in lexicon.cues if c.concept.id == cue.concept.id and c.raw == cue.raw],
+                      gap_breakers=breakers)
         if _matches_concept(own, text, cue.concept.id):
             continue
         rel, line = place(cue)
