@@ -114,9 +114,12 @@ class Cue:
     def __post_init__(self) -> None:
         words = [p for p in self.parts[1:] if isinstance(p, CueWord) and not p.case_sensitive]
         object.__setattr__(self, "required", frozenset(p.text for p in words))
+        # required as a word form or start, and as the ending of a word (a suffix or compound head)
+        starts = [p.text for p in words if p.mode not in _ENDING_MODES]
+        object.__setattr__(self, "required_whole", frozenset(starts))
+        object.__setattr__(self, "required_ending", frozenset(p.text for p in words if p.mode in _ENDING_MODES))
         # the longest required word that is a form or a start (not an ending): the phrase's key
         # in the index of the word it starts with
-        starts = [p.text for p in words if p.mode not in _ENDING_MODES]
         object.__setattr__(self, "key", max(starts, key=len) if starts else None)
         object.__setattr__(self, "single", len(self.parts) == 1)
         steps: list[tuple[CueWord, int]] = []
@@ -131,6 +134,8 @@ class Cue:
 
     single: bool = False
     key: str | None = None
+    required_whole: frozenset[str] = frozenset()
+    required_ending: frozenset[str] = frozenset()
     # the words after the first, each with how many words may lie before it at most
     steps: tuple[tuple[CueWord, int], ...] = ()
 
@@ -396,10 +401,8 @@ class Lexicon:
         # just those of its forms and beginnings (mostly none), memoised per word.
         # (an ending is only offered to a word some phrase needs as an ending: "a" or "i" must be
         # a word of the question, not the end of "huisarts" or "bedrijfsleider")
-        words = [p for cue in self.cues for p in cue.parts[1:]
-                 if isinstance(p, CueWord) and not p.case_sensitive]
-        self._required_whole = frozenset(p.text for p in words if p.mode not in _ENDING_MODES)
-        self._required_ending = frozenset(p.text for p in words if p.mode in _ENDING_MODES)
+        self._required_whole = frozenset().union(*(cue.required_whole for cue in self.cues))
+        self._required_ending = frozenset().union(*(cue.required_ending for cue in self.cues))
         self._offers: dict[str, frozenset[str]] = {}
         self._fuzzy_memo: dict[str, tuple[Cue, ...]] = {}
 

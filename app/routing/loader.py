@@ -482,7 +482,7 @@ REGIONAL_SCHEMES = "regional_schemes.yaml"
 SCHEME_INSTRUMENT = {"provincie": "provincial_named", "rom": "provincial_named", "gemeente": "municipal_named"}
 GENERIC_SCHEME_INSTRUMENT = {"provincie": "provincial", "gemeente": "local_scheme"}
 # A ROM named by its name (lexicon/instruments.yaml instr.rom.*): a fund named in its sentence is
-# that ROM's to run (app/routing/engine.py _rom_fund).
+# that ROM's to run (app/routing/engine.py, `rom_funds` in Router._regional_scheme).
 ROM_INSTRUMENT = "rom_named"
 
 
@@ -760,6 +760,12 @@ def _word_set(values: Any) -> frozenset[str]:
     return frozenset(fold(str(v)) for v in _as_list(values))
 
 
+def _compound_heads(words: frozenset[str]) -> tuple[str, ...]:
+    """The words long enough (5+ letters) to be read as the last part of a compound as well
+    ("adviesregeling", "investeringsfonds")."""
+    return tuple(sorted(w for w in words if len(w) >= 5))
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while a rule set loads: it allocates ~350,000 objects that
@@ -823,9 +829,9 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         goal_after_words=_word_set(lang_doc.get("goal_after_words")),
         default_language=str(lang_doc.get("default_language", "nl")),
         scheme_words=_word_set(lang_doc.get("scheme_words")),
-        scheme_heads=tuple(sorted(w for w in _word_set(lang_doc.get("scheme_words")) if len(w) >= 5)),
+        scheme_heads=_compound_heads(_word_set(lang_doc.get("scheme_words"))),
         fund_words=_word_set(lang_doc.get("fund_words")),
-        fund_heads=tuple(sorted(w for w in _word_set(lang_doc.get("fund_words")) if len(w) >= 5)),
+        fund_heads=_compound_heads(_word_set(lang_doc.get("fund_words"))),
         scheme_links=_word_set(lang_doc.get("scheme_links")),
         scheme_qualifiers=_word_set(lang_doc.get("scheme_qualifiers")),
         body_words={fold(str(k)): str(v) for k, v in (lang_doc.get("body_words") or {}).items()},
