@@ -72,6 +72,31 @@ def test_a_staff_range_named_as_a_criterion_is_no_labour_topic(router: Router) -
     assert d.routes[0].provider_id == "provincie:PV23"
 
 
+@pytest.mark.parametrize(("text", "count", "spans"), [
+    ("Ik heb een installatiebedrijf met negen monteurs en zeven medewerkers op kantoor", 7, ((8, 9),)),
+    ("We are a bakery with twelve staff", 12, ((5, 6),)),
+    ("firms with between five and twenty employees", 20, ((3, 6),)),  # a range, as with digits
+])
+def test_staff_counts_written_as_words(router: Router, text: str, count: int,
+                                      spans: tuple[tuple[int, int], ...]) -> None:
+    f = facts(router, text)
+    assert (f.employees, f.staff_spans) == (count, spans)
+
+
+def test_hiring_one_person_is_no_staff_size(router: Router) -> None:
+    # "een" is an article as often as a number: hiring "een medewerker" stays a labour topic
+    assert facts(router, "Ik wil een medewerker aannemen").staff_spans == ()
+
+
+def test_a_staff_count_in_words_is_no_labour_topic(router: Router) -> None:
+    # the size says who asks; what is asked is how to make the building sustainable
+    d = route(router, "Ik heb een drukkerij met acht medewerkers en wil ons pand en onze machines verduurzamen, "
+                      "maar ik weet niet waar ik moet beginnen.")
+    assert d.facts["employees"] == 8
+    assert not [m for m in d.matches if m.concept.id.startswith("theme.labour")], d.matches
+    assert [n.theme for n in d.needs][:1] == ["sustainability"]
+
+
 @pytest.mark.parametrize(("raw", "value"), [
     ("250.000", 250_000), ("250,000", 250_000), ("1,5", 1.5), ("2.5", 2.5), ("1.2.3", None),
 ])

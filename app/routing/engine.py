@@ -552,8 +552,8 @@ class Router:
             # "ik heb een viskraam ... een parkeervergunning voor mijn auto")
             matches = merge(matches, data.firm_lexicon.match(tokens))
         language = inp.language or lang_mod.detect(tokens, matches, data.language)
-        facts = extract(text, tokens, data.language)
         norms = {t.norm for t in tokens}
+        facts = extract(text, tokens, data.language, norms)
         markers = self._markers.find(tokens)
         matches = self._weigh(text, tokens, norms, markers, matches, facts)
         ev = gather(matches)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -57,6 +58,7 @@ class LanguageData:
     goal_after_words: frozenset[str] = frozenset()
     contrast_words: frozenset[str] = frozenset()  # "maar", "but": what follows is the question
     range_links: frozenset[str] = frozenset()  # "2 tot 50 werknemers": the words of a range of numbers
+    number_words: dict[str, int] = field(default_factory=dict)  # "acht" -> 8: a count written as a word
     default_language: str = "nl"
     # words for a scheme; next to a place name they name a regional one ("Friese subsidie")
     scheme_words: frozenset[str] = frozenset()
@@ -167,21 +169,29 @@ def find_postcode(text: str, tokens: Sequence[Token], lang: LanguageData) -> tup
 
 
 def find_employees(tokens: Sequence[Token], lang: LanguageData) -> tuple[int | None, tuple[tuple[int, int], ...]]:
-    """Staff sizes written as a number before a staff word ("12 medewerkers", "50 staff"): the
-    first count (read as the firm's own) and the token spans of all of them, ranges included
-    ("firms with 2 to 50 employees", "10-49 werknemers"): every one is a size, not a topic."""
+    """Staff sizes written as a number (or a number word) before a staff word ("12 medewerkers",
+    "acht medewerkers", "50 staff"): the first count (read as the firm's own) and the token spans
+    of all of them, ranges included ("firms with 2 to 50 employees", "10-49 werknemers"): every one
+    is a size, not a topic."""
     count: int | None = None
     spans: list[tuple[int, int]] = []
+    words = lang.number_words
+
+    def number(tok: Token) -> int | None:
+        return int(tok.norm) if tok.norm.isdigit() else words.get(tok.norm)
+
     for i, tok in enumerate(tokens):
-        if not tok.norm.isdigit() or (spans and i <= spans[-1][1]):
+        if spans and i <= spans[-1][1]:
+            continue
+        n = number(tok)
+        if n is None:
             continue
         for j in range(i + 1, min(i + 3, len(tokens))):
             if tokens[j].norm in lang.staff_words:
-                n = int(tok.norm)
                 if not 0 < n < 1_000_000:
                     break
                 first = i  # a range starts at its lower number: "2 tot 50", "2 to 50", "2-50"
-                if i >= 2 and tokens[i - 1].norm in lang.range_links and tokens[i - 2].norm.isdigit():
+                if i >= 2 and tokens[i - 1].norm in lang.range_links and number(tokens[i - 2]) is not None:
                     first = i - 2
                 elif i >= 1 and tokens[i - 1].hyphen_after and tokens[i - 1].norm.isdigit():
                     first = i - 1
@@ -301,9 +311,14 @@ def find_amounts(tokens: Sequence[Token], lang: LanguageData, text: str) -> list
 _DIGIT = re.compile(r"\d")
 
 
-def extract(text: str, tokens: Sequence[Token], lang: LanguageData) -> TextFacts:
-    if not _DIGIT.search(text):
-        return TextFacts()
+def extract(text: str, tokens: Sequence[Token], lang: LanguageData,
+            norms: AbstractSet[str] | None = None) -> TextFacts:
+    """The facts of the question; `norms`, the question's words, if the caller has them."""
+    if not _DIGIT.search(text):  # no number but perhaps a count in words ("acht medewerkers")
+        if lang.number_words.keys().isdisjoint(norms if norms is not None else {t.norm for t in tokens}):
+            return TextFacts()
+        staff, staff_spans = find_employees(tokens, lang)
+        return TextFacts(employees=staff, staff_spans=staff_spans)
     pc = find_postcode(text, tokens, lang)
     amounts = find_amounts(tokens, lang, text)
     capital = max((q for q in amounts if q.role in (RAISE, None)), key=lambda q: q.value, default=None)

@@ -814,6 +814,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         postcode_words=_word_set(lang_doc.get("postcode_words")),
         staff_words=_word_set(lang_doc.get("staff_words")),
         range_links=_word_set(lang_doc.get("range_links")),
+        number_words={fold(str(k)): int(v) for k, v in (lang_doc.get("number_words") or {}).items()},
         currency_words=_word_set(lang_doc.get("currency_words")),
         multipliers={fold(str(k)): float(v) for k, v in (lang_doc.get("multipliers") or {}).items()},
         not_after_postcode=_word_set(lang_doc.get("not_after_postcode")),
