@@ -147,6 +147,36 @@ def test_the_model_leads_in_tier_2_only_where_it_is_sure(questions: list[str]) -
     assert led > 0
 
 
+def test_the_model_offers_its_door_second_where_the_first_two_lack_it(questions: list[str]) -> None:
+    """`also_door_p`: a second opinion the answer shows without letting it decide. Where the model is
+    that sure of a family the first two doors lack, a door of that family comes second, with a
+    decision row of its own; the first door and the other doors' order stay the tables'."""
+    data = load_ruleset(RULES)
+    learned = data.thresholds.learned
+    assert 0 < learned.also_door_p < 1
+    never = Router(dataclasses.replace(data, thresholds=dataclasses.replace(
+        data.thresholds, learned=dataclasses.replace(learned, also_door_p=0.0))))
+    offered = Router(data)
+    rows = {r.id: r for r in data.tables.rows}
+    fresh = [json.loads(line)["text"] for p in FRESH for line in p.read_text(encoding="utf-8").splitlines()
+             if line.strip() and "-loc" not in json.loads(line)["id"]]
+    changed = 0
+    for q in [*questions, *fresh]:
+        a, b = never.route(RouteInput(question=q)), offered.route(RouteInput(question=q))
+        if a.out_of_scope or [r.provider_id for r in a.routes] == [r.provider_id for r in b.routes]:
+            continue
+        changed += 1
+        family, p = data.model.predict(tokenize(clean(q))).top("family")  # type: ignore[union-attr]
+        assert p >= learned.also_door_p and family not in [r.family for r in a.routes[:2]], q
+        assert b.routes[0] == a.routes[0], q  # the tables' first door is untouched
+        second = b.routes[1]
+        assert (second.family, second.role) == (family, "also"), q
+        assert second.rule in rows and second.principle == rows[second.rule].principle, q  # its own row
+        rest = [r.provider_id for r in a.routes[1:] if r.family != family]
+        assert [r.provider_id for r in b.routes[2:]] == rest, q
+    assert changed > 0
+
+
 @pytest.mark.parametrize("question", [
     # a phrase naming the need itself: help with applying is the ROM's (policy §4b)
     "I need help with applying for a subsidy for my company's innovation project.",

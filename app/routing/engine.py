@@ -614,6 +614,9 @@ class Router:
             if model is not None and learned.first_door_p and plan.doors and (
                     plan.pred is not None or self._readable(tokens)):
                 plan = self._model_first(plan, plan.pred or model.predict(tokens), ev, ctx_base, location, named)
+        if model is not None and learned.also_door_p and plan.doors and (
+                pred is not None or plan.pred is not None or self._readable(tokens)):
+            plan = self._model_also(plan, plan.pred or pred or model.predict(tokens), ev, ctx_base, location, named)
         routes = self._rank(plan.doors, language)
         clarify = list(plan.clarify)
         if routes and routes[0].needs_location:
@@ -987,6 +990,36 @@ class Router:
             lead = lead._replace(role="primary", evidence=_merge(lead.evidence, words))
         doors = [lead, *[d._replace(role="also") for d in plan.doors if d.family != fam]]
         return plan._replace(doors=doors, needs=needs)
+
+    def _model_also(self, plan: _Plan, pred: Prediction, ev: Evidence, ctx_base: Context,
+                    location: Location | None, named: str | None) -> _Plan:
+        """A second opinion offered second: where the model is at least `also_door_p` sure of a
+        family the answer's first two doors do not have, that family's door comes second, from the
+        need whose row leads there (its own rule and reason; `_need_of_family`). The first door
+        stays the tables' decision, so an edited row keeps its effect; a door of that family
+        already further down moves up instead."""
+        fam, p = pred.top("family")
+        if fam == NO_FAMILY or p < self.data.thresholds.learned.also_door_p:
+            return plan
+        doors = plan.doors
+        if any(d.family == fam for d in doors[:2]):
+            return plan
+        words = pred.evidence("family", fam)
+        door = next((d for d in doors if d.family == fam and not d.mandate), None)
+        needs = plan.needs
+        if door is None:
+            found = self._need_of_family(fam, pred, ev, ctx_base, named)
+            if found is None:
+                return plan  # no row leads there: nothing would explain the door
+            cand, row = found
+            door = self._door(row, "also", self._conf(cand.score), _merge(
+                ev.words_for(theme_key(cand.theme), service_key(cand.service)), words), location, named)
+            if len(needs) < 3 and all((n.theme, n.service) != (cand.theme, cand.service) for n in needs):
+                needs = [*needs, self._need_result(ev, cand, words)]
+        else:
+            door = door._replace(evidence=_merge(door.evidence, words))
+        rest = [d for d in doors[1:] if d.family != fam]
+        return plan._replace(doors=[doors[0], door, *rest], needs=needs)
 
     def _need_of_family(self, fam: str, pred: Prediction, ev: Evidence, ctx: Context, named: str | None
                         ) -> tuple[NeedCandidate, Row] | None:
