@@ -794,3 +794,68 @@ def test_a_half_remembered_treaty_visa_is_the_ind(router: Router) -> None:
     d = route(router, "I'm an American web developer and want to move my one-man business to Rotterdam. Someone told "
                       "me about a treaty visa for Americans. What do I need to invest?")
     assert d.routes[0].family == "ind", [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "private"), [
+    # fresh sets bo, bp: the tenant of an office with words between is a firm; a household appliance,
+    # a car bought for oneself and a job with an employer are a private person's
+    ("Wij huren al drie jaar een kantoor aan de rand van Zwolle. Moeten we als huurder zelf de energielabelplicht "
+     "regelen?", False),
+    ("Onze vaatwasser lekt na veertien maanden en de verkoper in de winkel verwijst me naar de fabrikant. Mag dat?",
+     True),
+    ("My dishwasher broke after a year and the shop refuses to repair it. What are my rights?", True),
+    ("Ik wil voor mezelf een gebruikte camper kopen in België. Moet ik daar BPM over betalen?", True),
+    ("I came to Utrecht for a job with a Dutch employer. Do I file the M form for my first income tax return?",
+     True),
+    # a parent asking about a child's own business asks a firm's question
+    ("Mijn zoon van 16 heeft zijn eigen bedrijfje in fietsreparaties. Moet hij zich inschrijven bij de KVK?", False),
+])
+def test_who_asks_an_office_tenant_an_appliance_owner_an_employee_a_parent(
+        router: Router, question: str, private: bool) -> None:
+    d = route(router, question)
+    assert d.out_of_scope == private, (d.facts, [r.provider_id for r in d.routes])
+
+
+def test_a_body_the_firm_cannot_pay_is_its_creditor_not_its_door(router: Router) -> None:
+    # fresh set bo: Dutch puts the creditor before "niet meer betalen"; the question is the firm's trouble
+    d = route(router, "Mijn bloemenzaak loopt slecht en ik kan de huur en de Belastingdienst niet meer op tijd "
+                      "betalen. Wie kan met mij kijken of de zaak nog te redden is?")
+    assert d.routes[0].family == "kvk", [r.provider_id for r in d.routes]
+    # paying the tax itself is still the Belastingdienst's question
+    d = route(router, "Hoe kan ik mijn aanslag omzetbelasting in termijnen betalen bij de Belastingdienst?")
+    assert d.routes[0].family == "belastingdienst", [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "family"), [
+    # what the overview's own sentence names leads to one door: that door answers it
+    ("Wij gaan olijfolie uit Turkije importeren. Wat moeten we allemaal regelen, een EORI-nummer en een "
+     "douanevergunning?", "belastingdienst"),
+    # its named things lead to several doors: KVK gives the overview (P1)
+    ("Ik begin een foodtruck. Wat moet ik allemaal regelen: btw, een standplaatsvergunning en een "
+     "inschrijving?", "kvk"),
+])
+def test_an_overview_of_one_doors_named_things_is_that_doors(router: Router, question: str, family: str) -> None:
+    d = route(router, question)
+    assert d.routes[0].family == family, [r.provider_id for r in d.routes]
+
+
+def test_a_fund_named_for_the_labour_market_is_the_regions_employer_desk(router: Router) -> None:
+    # fresh set bp: not a ROM's investment fund ("...fonds")
+    d = route(router, "Kunnen wij als metaalbedrijf een bijdrage krijgen uit het Werkgelegenheidsfonds voor mensen "
+                      "met een afstand tot werk?", location={"municipality": "Venlo"})
+    assert d.routes[0].family == "wsp", [r.provider_id for r in d.routes]
+    assert d.routes[0].rule == "named.labour_market_fund"
+
+
+def test_the_owners_own_illness_without_income_is_not_a_sick_employee(router: Router) -> None:
+    # fresh set bp: a sole trader's own illness is no UWV matter; no income is the municipality's Bbz
+    d = route(router, "Ik ben zelfstandig fotograaf en ben zelf ziek geworden. Er komt nu niets meer binnen. Waar kan "
+                      "ik aankloppen?")
+    families = [r.family for r in d.routes]
+    assert "uwv" not in families[:1] and "gemeente" in families, families
+
+
+def test_a_cook_brought_over_from_abroad_needs_a_work_permit_not_a_municipal_one(router: Router) -> None:
+    # fresh set bo: the permit "he needs" is a person's
+    d = route(router, "We have a Thai restaurant and want to bring over a chef from Bangkok. What permit does he need?")
+    assert d.routes[0].family == "uwv", [r.provider_id for r in d.routes]

@@ -115,7 +115,7 @@ class Router:
         self._markers = _Markers({
             "example": lang.example_markers, "negation": lang.negation_markers, "goal": lang.goal_markers,
             "mention": lang.mention_markers, "person": lang.person_markers, "creditor": lang.creditor_markers,
-            "overview": lang.overview_markers}, lang.marker_fillers)
+            "creditor_after": lang.creditor_after_markers, "overview": lang.overview_markers}, lang.marker_fillers)
         self._scheme_words: dict[str, bool] = {}  # memo of LanguageData.is_scheme_word
         self._stopwords = frozenset().union(*data.language.stopwords.values())  # of either language
         self._clarify_items: dict[tuple[tuple[tuple[str, str], ...], str], ClarifyItem] = {}
@@ -606,8 +606,14 @@ class Router:
             if pred.probability("family", self._family_of(door, named)) < learned.instrument_p:
                 instruments = []
         if instruments:
-            overview = _marker_words(tokens, markers.get("overview"))
-            plan = self._tier1(instruments, ev, ctx_base, location, named, overview)
+            spans = markers.get("overview")
+            overview = _marker_words(tokens, spans)
+            asked: frozenset[str] = frozenset()
+            if spans:  # the things named in the overview's own sentence
+                sent = tokens[spans[0][0]].sent
+                asked = frozenset(h.id for h in instruments
+                                  if tokens[bisect_right(tokens, h.position, key=_START) - 1].sent == sent)
+            plan = self._tier1(instruments, ev, ctx_base, location, named, overview, asked)
         else:
             plan = self._tier2(ev, ctx_base, location, named, language, tokens, pred)
             # a prediction made for scope or in tier 2 already passed `_readable`
@@ -665,10 +671,13 @@ class Router:
         return Context(signals=frozenset(signals), amount=facts.amount, employees=employees, phase=phase)
 
     def _tier1(self, instruments: Sequence[InstrumentHit], ev: Evidence, ctx_base: Context,
-               location: Location | None, named: str | None, overview: str | None = None) -> _Plan:
+               location: Location | None, named: str | None, overview: str | None = None,
+               asked: frozenset[str] = frozenset()) -> _Plan:
         """A named instrument decides; other named instruments with another door follow. An
-        overview question whose named things lead to several doors ("Waar moet ik allemaal aan
-        denken: inschrijven, accijns, een vergunning?") asks for orientation: KVK first (P1)."""
+        overview question whose doors are several ("Waar moet ik allemaal aan denken: inschrijven,
+        accijns, een vergunning?") asks for orientation: KVK first (P1); not where the things it
+        names in its own sentence (`asked`) all lead to the first door ("What do we need to have in
+        place, an EORI number and access to the customs system?")."""
         first = instruments[0]
         row = self._eval(ctx_base, instrument=first.id)
         need = self.data.instruments[first.id]["need"]
@@ -688,7 +697,9 @@ class Router:
             cand, crow = second
             doors.append(self._door(crow, "also", self._conf(cand.score),
                                     ev.words_for(theme_key(cand.theme), service_key(cand.service)), location, named))
-        if overview and len({d.family for d in doors}) >= self.data.thresholds.overview_doors:
+        if overview and len({d.family for d in doors}) >= self.data.thresholds.overview_doors and not (
+                asked and all(self._family_of(self._eval(ctx_base, instrument=i).primary, named) == doors[0].family
+                              for i in asked)):
             grow = self._need_row(ctx_base, self._general, "information")
             lead = next((d for d in doors if d.family == _family(grow.primary)), None)
             lead = (lead or self._door(grow, "primary", score, (overview,), location, named))._replace(
@@ -840,6 +851,7 @@ class Router:
         mentioned |= _after_markers(tokens, markers.get("person"), 4)
         # "achterstand bij de Belastingdienst": owed, not asked
         mentioned |= _after_markers(tokens, markers.get("creditor"), 5)
+        mentioned |= _before_markers(tokens, markers.get("creditor_after"), 4)  # "... niet meer betalen"
         questions = _question_sentences(text, tokens)
         # Another instrument, or a topic of its own, in a question sentence makes the
         # instruments of the other sentences context ("Wij vallen niet onder de plicht. Kan ik
@@ -1335,6 +1347,14 @@ def _after_markers(tokens: Sequence[Token], spans: Sequence[Span] | None, reach:
     n = len(tokens)
     for start, end in spans or ():
         out.update(k for k in range(end, min(n, end + reach)) if tokens[k].sent == tokens[start].sent)
+    return out
+
+
+def _before_markers(tokens: Sequence[Token], spans: Sequence[Span] | None, reach: int) -> set[int]:
+    """Token positions up to `reach` words before a marker phrase, in the marker's sentence."""
+    out: set[int] = set()
+    for start, _ in spans or ():
+        out.update(k for k in range(max(0, start - reach), start) if tokens[k].sent == tokens[start].sent)
     return out
 
 
