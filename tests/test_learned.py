@@ -73,6 +73,20 @@ def test_probability_agrees_with_the_ranking(model: NeedModel) -> None:
         p.head("colour")
 
 
+@pytest.mark.parametrize("question", [
+    "Welke subsidie is er voor een warmtepomp in onze fabriek?",
+    "Mijn werknemer is al zes weken ziek, wat moet ik doen?",
+    "Wij zoeken een investeerder voor onze scale-up in Twente.",
+    "Ik heb een vraag.",
+])
+def test_the_leading_class_without_softmax_is_the_likeliest(model: NeedModel, question: str) -> None:
+    for head in HEADS:
+        fresh = model.predict(toks(question))
+        leading = fresh.leading(head)  # before any softmax of the head
+        assert leading == fresh.likeliest(head) == fresh.head(head)[0][0]
+        assert fresh.leading(head) == leading  # and from the ranking, once made
+
+
 def test_extreme_scores_neither_overflow_nor_vanish(model: NeedModel) -> None:
     p = model.predict(toks("btw " * 5_000))  # past the groups for which exp() is surely safe
     for head in HEADS:

@@ -1010,11 +1010,11 @@ class Router:
         need whose row leads there (its own rule and reason; `_need_of_family`). The first door
         stays the tables' decision, so an edited row keeps its effect; a door of that family
         already further down moves up instead."""
-        fam, p = pred.top("family")
-        if fam == NO_FAMILY or p < self.data.thresholds.learned.also_door_p:
-            return plan
         doors = plan.doors
-        if any(d.family == fam for d in doors[:2]):
+        fam = pred.leading("family")  # no softmax for the common case: a door already has it
+        if fam == NO_FAMILY or any(d.family == fam for d in doors[:2]):
+            return plan
+        if pred.probability("family", fam) < self.data.thresholds.learned.also_door_p:
             return plan
         words = pred.evidence("family", fam)
         door = next((d for d in doors if d.family == fam and not d.mandate), None)

@@ -187,6 +187,15 @@ class Prediction:
         best = sorted(range(len(part)), key=part.__getitem__, reverse=True)[:k]
         return tuple((classes[i], part[i] * scale) for i in best)
 
+    def leading(self, name: str) -> str:
+        """A head's likeliest class from its linear scores, without the softmax (the same class as
+        `likeliest`, for ~a third of the cost, when the probability is not needed yet)."""
+        ranking = self._ranked.get(name)
+        if ranking is not None:
+            return ranking[0][0]
+        scores = self._model.head_scores(name, self._raw, self._inv)
+        return self._model.classes[name][scores.index(max(scores))]
+
     def likeliest(self, name: str) -> str:
         """A head's likeliest class (without ranking the head)."""
         part = self._head(name)[0]
@@ -355,6 +364,11 @@ class NeedModel:
         """Each head's classes with softmax probabilities, best first (see Prediction)."""
         raw, inv, groups = self._sums(tokens)
         return Prediction(self, tuple(tokens), raw, inv, groups <= self._safe_groups)
+
+    def head_scores(self, head: str, raw: Sequence[int], inv: float) -> list[float]:
+        """The linear scores of a head's classes."""
+        lo, hi, _ = self._layout[head]
+        return list(map(add, self._intercepts[lo:hi], map(mul, raw[lo:hi], repeat(inv))))
 
     def head_exps(self, lo: int, hi: int, raw: Sequence[int], inv: float, safe: bool) -> list[float]:
         """exp(score) of the classes in slots lo..hi. A score is at most |intercept| + |w_c| x
