@@ -859,3 +859,10 @@ def test_a_cook_brought_over_from_abroad_needs_a_work_permit_not_a_municipal_one
     # fresh set bo: the permit "he needs" is a person's
     d = route(router, "We have a Thai restaurant and want to bring over a chef from Bangkok. What permit does he need?")
     assert d.routes[0].family == "uwv", [r.provider_id for r in d.routes]
+
+
+def test_a_sole_trader_asking_for_a_benefit_asks_for_income_support(router: Router) -> None:
+    # fresh set bp: "kan ik een uitkering krijgen" said of oneself by a firm is the Bbz (gemeente)
+    d = route(router, "Ik heb een eenmanszaak in de bouw en heb al maanden geen opdrachten. Kan ik een uitkering "
+                      "krijgen?")
+    assert (d.outcome, d.routes[0].rule) == ("routed", "trouble.income_support.gemeente"), d.routes
