@@ -866,3 +866,19 @@ def test_a_sole_trader_asking_for_a_benefit_asks_for_income_support(router: Rout
     d = route(router, "Ik heb een eenmanszaak in de bouw en heb al maanden geen opdrachten. Kan ik een uitkering "
                       "krijgen?")
     assert (d.outcome, d.routes[0].rule) == ("routed", "trouble.income_support.gemeente"), d.routes
+
+
+@pytest.mark.parametrize(("question", "private"), [
+    # earlier fresh sets, read again with a model that had not learned them: a business at home is
+    # a firm's, however the home is named; selling one's produce at the door or the market is a trade
+    ("Ik wil in ons eigen huis een theeschenkerij starten. Moet ik dat ergens melden?", False),
+    ("Ik maak jam van fruit uit onze boomgaard en verkoop die aan de deur bij ons huis. Welke regels gelden er?",
+     False),
+    # friends asked for money by a hacker, a deposit for a sofa: a private person's, a consumer's
+    ("Mijn Facebook is overgenomen en iemand vraagt al mijn vrienden om geld. Wat moet ik doen?", True),
+    ("Ik heb een aanbetaling gedaan voor een eettafel, nu is de winkel dicht. Krijg ik mijn geld nog terug?", True),
+])
+def test_a_business_at_home_a_trade_at_the_door_a_hacked_friend_list_a_sofa(
+        router: Router, question: str, private: bool) -> None:
+    d = route(router, question)
+    assert d.out_of_scope == private, (d.facts, [r.provider_id for r in d.routes])
