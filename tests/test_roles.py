@@ -882,3 +882,18 @@ def test_a_business_at_home_a_trade_at_the_door_a_hacked_friend_list_a_sofa(
         router: Router, question: str, private: bool) -> None:
     d = route(router, question)
     assert d.out_of_scope == private, (d.facts, [r.provider_id for r in d.routes])
+
+
+@pytest.mark.parametrize(("question", "outcome", "family"), [
+    # fresh set bq: the practice route and a worker who will not earn the minimum wage are the
+    # wage-cost subsidy's (werkgeversservicepunt); payroll-tax relief for R&D hours is the WBSO (RVO);
+    # a remaining debt on stopping is trouble (KVK), the rules that force it only its cause
+    ("Wij willen een jongen aannemen die het minimumloon niet haalt. Hoe werkt de praktijkroute?", "routed", "wsp"),
+    ("Can our startup get a reduction on payroll tax for the R&D hours of our two developers?", "routed", "rvo"),
+    ("Ik ben melkveehouder en moet stoppen door de stikstofregels. Er blijft een restschuld over. Wie helpt me dit "
+     "op een rij te zetten?", "routed", "kvk"),
+])
+def test_the_practice_route_rd_hours_and_a_remaining_debt(
+        router: Router, question: str, outcome: str, family: str) -> None:
+    d = route(router, question)
+    assert (d.outcome, d.routes[0].family) == (outcome, family), [r.provider_id for r in d.routes]
