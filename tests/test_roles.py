@@ -897,3 +897,10 @@ def test_the_practice_route_rd_hours_and_a_remaining_debt(
         router: Router, question: str, outcome: str, family: str) -> None:
     d = route(router, question)
     assert (d.outcome, d.routes[0].family) == (outcome, family), [r.provider_id for r in d.routes]
+
+
+def test_an_instrument_after_support_like_is_an_example(router: Router) -> None:
+    # fresh set bm: "support like a no-risk policy" names an example; finding candidates is asked
+    d = route(router, "We want to hire two people from the job agreement target group. Who helps us find them, and "
+                      "is there support like a no-risk policy?")
+    assert d.routes[0].family == "wsp", [r.provider_id for r in d.routes]
