@@ -904,3 +904,22 @@ def test_an_instrument_after_support_like_is_an_example(router: Router) -> None:
     d = route(router, "We want to hire two people from the job agreement target group. Who helps us find them, and "
                       "is there support like a no-risk policy?")
     assert d.routes[0].family == "wsp", [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "family"), [
+    # fresh set bj: a body the asker has been to, in a sentence before "waar kan ik beter terecht",
+    # is not the door asked for; the need decides
+    ("Ik zoek een monteur met een arbeidsbeperking. Bij het UWV hoor ik al weken niets. Waar kan ik als werkgever "
+     "beter terecht?", "wsp"),
+    ("I called the Belastingdienst twice about hiring my first employee but got nowhere. Where else can I get help?",
+     "kvk"),
+])
+def test_a_body_already_tried_is_not_the_door_asked_for(router: Router, question: str, family: str) -> None:
+    d = route(router, question)
+    assert d.routes[0].family == family, [r.provider_id for r in d.routes]
+
+
+def test_a_body_in_the_sentence_that_asks_for_another_door_is_still_asked_about(router: Router) -> None:
+    d = route(router, "Wij zoeken orderpickers in Amersfoort. Kan ik bij het werkgeversservicepunt binnenlopen om "
+                      "kandidaten te vinden, of moet ik naar een andere instantie?")
+    assert d.routes[0].family == "wsp", [r.provider_id for r in d.routes]

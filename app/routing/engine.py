@@ -115,7 +115,8 @@ class Router:
         self._markers = _Markers({
             "example": lang.example_markers, "negation": lang.negation_markers, "goal": lang.goal_markers,
             "mention": lang.mention_markers, "person": lang.person_markers, "creditor": lang.creditor_markers,
-            "creditor_after": lang.creditor_after_markers, "overview": lang.overview_markers}, lang.marker_fillers)
+            "creditor_after": lang.creditor_after_markers, "elsewhere": lang.elsewhere_markers,
+            "overview": lang.overview_markers}, lang.marker_fillers)
         self._scheme_words: dict[str, bool] = {}  # memo of LanguageData.is_scheme_word
         self._stopwords = frozenset().union(*data.language.stopwords.values())  # of either language
         self._clarify_items: dict[tuple[tuple[tuple[str, str], ...], str], ClarifyItem] = {}
@@ -852,6 +853,10 @@ class Router:
         # "achterstand bij de Belastingdienst": owed, not asked
         mentioned |= _after_markers(tokens, markers.get("creditor"), 5)
         mentioned |= _before_markers(tokens, markers.get("creditor_after"), 4)  # "... niet meer betalen"
+        elsewhere = markers.get("elsewhere")
+        if elsewhere:  # "bij het UWV ... . Waar kan ik beter terecht?": been there, asks for another door
+            sent = tokens[elsewhere[0][0]].sent
+            mentioned.update(k for k in range(elsewhere[0][0]) if tokens[k].sent < sent)
         questions = _question_sentences(text, tokens)
         # Another instrument, or a topic of its own, in a question sentence makes the
         # instruments of the other sentences context ("Wij vallen niet onder de plicht. Kan ik

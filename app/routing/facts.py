@@ -51,6 +51,8 @@ class LanguageData:
     creditor_markers: tuple[tuple[str, ...], ...] = ()  # "achterstand bij de Belastingdienst": owed, not asked
     # "... de Belastingdienst niet meer betalen": a body right before these is owed, not asked
     creditor_after_markers: tuple[tuple[str, ...], ...] = ()
+    # "Waar kan ik beter terecht?": an instrument named before these is where the asker has been
+    elsewhere_markers: tuple[tuple[str, ...], ...] = ()
     # "waar moet ik allemaal aan denken": an overview of everything to arrange is asked for
     overview_markers: tuple[tuple[str, ...], ...] = ()
     # words that may stand inside any marker phrase without breaking it ("what *exactly* do I have
