@@ -923,3 +923,22 @@ def test_a_body_in_the_sentence_that_asks_for_another_door_is_still_asked_about(
     d = route(router, "Wij zoeken orderpickers in Amersfoort. Kan ik bij het werkgeversservicepunt binnenlopen om "
                       "kandidaten te vinden, of moet ik naar een andere instantie?")
     assert d.routes[0].family == "wsp", [r.provider_id for r in d.routes]
+
+
+def test_a_body_quoted_at_the_start_of_a_statement_is_a_source(router: Router) -> None:
+    # fresh set br: "Volgens het UWV ..." says where a fact comes from; finding candidates is asked
+    d = route(router, "Wij hebben een bouwbedrijf in Zwolle en vinden geen timmerlieden. Volgens het UWV staan er "
+                      "genoeg mensen met een beperking ingeschreven. Hoe komen wij met hen in contact?")
+    assert d.routes[0].provider_id == "wsp:AM36", [r.provider_id for r in d.routes]
+
+
+def test_a_subsidy_for_ones_own_home_is_private_also_for_a_freelancer(router: Router) -> None:
+    # fresh set br: "voor mijn eigen woning" is the household's, whoever asks (like an allowance)
+    d = route(router, "Ik ben zzp'er. Kan ik subsidie krijgen voor isolatie voor mijn eigen woning?")
+    assert d.out_of_scope, [r.provider_id for r in d.routes]
+
+
+def test_a_number_in_a_compound_is_no_staff_count(router: Router) -> None:
+    # "50-plussers, mensen met een beperking": an age group, not a firm of 50
+    d = route(router, "Wij willen werkzoekenden een kans geven: 50-plussers, mensen met een beperking. Wie helpt ons?")
+    assert "employees" not in d.facts, d.facts

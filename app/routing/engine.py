@@ -116,7 +116,7 @@ class Router:
             "example": lang.example_markers, "negation": lang.negation_markers, "goal": lang.goal_markers,
             "mention": lang.mention_markers, "person": lang.person_markers, "creditor": lang.creditor_markers,
             "creditor_after": lang.creditor_after_markers, "elsewhere": lang.elsewhere_markers,
-            "overview": lang.overview_markers}, lang.marker_fillers)
+            "source": lang.source_markers, "overview": lang.overview_markers}, lang.marker_fillers)
         self._scheme_words: dict[str, bool] = {}  # memo of LanguageData.is_scheme_word
         self._stopwords = frozenset().union(*data.language.stopwords.values())  # of either language
         self._clarify_items: dict[tuple[tuple[tuple[str, str], ...], str], ClarifyItem] = {}
@@ -853,6 +853,10 @@ class Router:
         # "achterstand bij de Belastingdienst": owed, not asked
         mentioned |= _after_markers(tokens, markers.get("creditor"), 5)
         mentioned |= _before_markers(tokens, markers.get("creditor_after"), 4)  # "... niet meer betalen"
+        # "Volgens het UWV zitten er ...": a body quoted at the start of a statement; "mag ik daar
+        # volgens het bestemmingsplan ..." asks about the plan
+        sources = [(a, b) for a, b in markers.get("source", ()) if a == 0 or tokens[a - 1].sent != tokens[a].sent]
+        mentioned |= _after_markers(tokens, sources, 3)
         elsewhere = markers.get("elsewhere")
         if elsewhere:  # "bij het UWV ... . Waar kan ik beter terecht?": been there, asks for another door
             sent = tokens[elsewhere[0][0]].sent

@@ -53,6 +53,7 @@ class LanguageData:
     creditor_after_markers: tuple[tuple[str, ...], ...] = ()
     # "Waar kan ik beter terecht?": an instrument named before these is where the asker has been
     elsewhere_markers: tuple[tuple[str, ...], ...] = ()
+    source_markers: tuple[tuple[str, ...], ...] = ()  # "volgens het UWV ...": quoted, not asked
     # "waar moet ik allemaal aan denken": an overview of everything to arrange is asked for
     overview_markers: tuple[tuple[str, ...], ...] = ()
     # words that may stand inside any marker phrase without breaking it ("what *exactly* do I have
@@ -190,6 +191,9 @@ def find_employees(tokens: Sequence[Token], lang: LanguageData) -> tuple[int | N
         n = number(tok)
         if n is None:
             continue
+        if (tok.hyphen_after and i + 1 < len(tokens) and number(tokens[i + 1]) is None
+                and tokens[i + 1].norm not in lang.staff_words):
+            continue  # part of a compound ("50-plussers", "24-uurs"), not a count
         for j in range(i + 1, min(i + 3, len(tokens))):
             if tokens[j].norm in lang.staff_words:
                 if not 0 < n < 1_000_000:
