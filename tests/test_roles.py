@@ -942,3 +942,36 @@ def test_a_number_in_a_compound_is_no_staff_count(router: Router) -> None:
     # "50-plussers, mensen met een beperking": an age group, not a firm of 50
     d = route(router, "Wij willen werkzoekenden een kans geven: 50-plussers, mensen met een beperking. Wie helpt ons?")
     assert "employees" not in d.facts, d.facts
+
+
+@pytest.mark.parametrize(("question", "private"), [
+    # fresh set bs: a private role in a relative clause is someone else's; a call-centre note's
+    # "beller heeft een ..." is a firm; a child carrying on a parent's firm is a firm; private
+    # investments are a private person's
+    ("Een hovenier uit Ede belt: hij wil mensen inzetten die werk zoeken. Wie kan hem daarbij helpen?", False),
+    ("Beller heeft een slagerij. Zijn vaste kracht stopt en hij zoekt snel iemand. Wie helpt hem?", False),
+    ("Mijn moeder is overleden. Kan ik haar kapsalon voortzetten, en wat moet ik dan regelen?", False),
+    ("Ik beleg privé in aandelen en wil weten hoe ik buitenlandse dividendbelasting terugvraag.", True),
+])
+def test_someone_elses_role_a_callers_firm_a_parents_firm_private_investments(
+        router: Router, question: str, private: bool) -> None:
+    d = route(router, question)
+    assert d.out_of_scope == private, (d.facts, [r.provider_id for r in d.routes])
+
+
+def test_a_founders_partner_taking_a_job_does_not_make_the_founder_an_employee(router: Router) -> None:
+    # fresh set bs: "would she take a job with a Dutch employer" is the wife's; the asker opens a company
+    d = route(router, "I'm American and want to open a small bike-tour company in Amsterdam under the treaty for "
+                      "Americans. Could my wife, who is Mexican, take a job with a Dutch employer?")
+    assert not d.out_of_scope and "ind" in [r.family for r in d.routes], (d.facts, [r.provider_id for r in d.routes])
+
+
+def test_a_scheme_asked_for_through_the_snn_is_the_northern_provinces(router: Router) -> None:
+    d = route(router, "Wij zijn een machinebouwer in Assen. Kunnen we via het SNN subsidie krijgen voor een "
+                      "innovatieproject?")
+    assert d.routes[0].provider_id == "provincie:PV22", [r.provider_id for r in d.routes]
+
+
+def test_which_permits_a_founder_needs_are_not_a_work_permit(router: Router) -> None:
+    d = route(router, "My wife wants to open a small bakery business in Leiden. Which permits does she need?")
+    assert d.routes[0].family == "gemeente", [r.provider_id for r in d.routes]

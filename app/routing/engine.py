@@ -321,6 +321,24 @@ class Router:
         b = i - 1 if i > 0 and tokens[i - 1].norm in self.data.language.scheme_links else i
         return b - 1 if b >= 1 and tokens[b - 1].sent == tokens[i].sent else None
 
+    def _said_of_others(self, tokens: Sequence[Token], m: Match) -> bool:
+        """A private role or matter read up to six words after a relative word describes someone else
+        ("mensen uit de buurt inzetten die nu een uitkering hebben of werk zoeken", "people who lost
+        their job"), unless a first-person word stands between ("de enige die ik ...") or right after
+        ("... huren als wij"): the asker's role is not that person's."""
+        if m.concept.role not in self._private_roles and m.concept.scope != "private":
+            return False
+        lang = self.data.language
+        sent = tokens[m.first].sent
+        if any(t.norm in lang.first_person_words and t.sent == sent for t in tokens[m.last + 1 : m.last + 4]):
+            return False  # "de buren die van dezelfde verhuurder huren als wij": the asker too
+        for k in range(m.first - 1, max(-1, m.first - 7), -1):  # within six words
+            if tokens[k].sent != sent or tokens[k].norm in lang.first_person_words:
+                return False
+            if tokens[k].norm in lang.relative_words:
+                return True
+        return False
+
     def _bodies_at_place(self, tokens: Sequence[Token]) -> set[int]:
         """Positions of body words written with their place after a word of where ("in de
         gemeente Tilburg"): they say where the firm is, not which door is asked about."""
@@ -829,6 +847,8 @@ class Router:
             matches = [m for m in matches if not self._names_a_supplier(tokens, m)]
         if not self._workplace_last.isdisjoint(norms):
             matches = [m for m in matches if not self._at_workplace(tokens, m)]
+        if not self.data.language.relative_words.isdisjoint(norms):
+            matches = [m for m in matches if not self._said_of_others(tokens, m)]
         if not self._bodies.isdisjoint(norms):
             at_place = self._bodies_at_place(tokens)
             if at_place:  # "voor bedrijven in de gemeente Tilburg": where, not what about

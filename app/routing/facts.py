@@ -54,6 +54,8 @@ class LanguageData:
     # "Waar kan ik beter terecht?": an instrument named before these is where the asker has been
     elsewhere_markers: tuple[tuple[str, ...], ...] = ()
     source_markers: tuple[tuple[str, ...], ...] = ()  # "volgens het UWV ...": quoted, not asked
+    relative_words: frozenset[str] = frozenset()  # "mensen die werk zoeken": a role of someone else
+    first_person_words: frozenset[str] = frozenset()
     # "waar moet ik allemaal aan denken": an overview of everything to arrange is asked for
     overview_markers: tuple[tuple[str, ...], ...] = ()
     # words that may stand inside any marker phrase without breaking it ("what *exactly* do I have
