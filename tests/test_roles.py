@@ -975,3 +975,21 @@ def test_a_scheme_asked_for_through_the_snn_is_the_northern_provinces(router: Ro
 def test_which_permits_a_founder_needs_are_not_a_work_permit(router: Router) -> None:
     d = route(router, "My wife wants to open a small bakery business in Leiden. Which permits does she need?")
     assert d.routes[0].family == "gemeente", [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # fresh set bt: a province that "gave" a "contribution", a province's "prijsvraag": its own scheme
+    ("We have a bakery in Zwolle. I read that the Province of Overijssel gave small firms a contribution towards an "
+     "energy scan. Can we still apply?", "provincie:PV23"),
+    ("Wij zijn een drukkerij in Middelburg. Ik las over een prijsvraag van de provincie voor circulaire ideeën. Hoe "
+     "doen we mee?", "provincie:PV29"),
+])
+def test_a_provinces_contribution_or_competition_is_its_own_scheme(router: Router, question: str, door: str) -> None:
+    d = route(router, question)
+    assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]
+
+
+def test_starters_on_the_housing_market_are_home_buyers_not_founders(router: Router) -> None:
+    d = route(router, "Wij zijn starters op de woningmarkt en willen een huis kopen in Zeist. Bestaat er nog een "
+                      "starterslening?")
+    assert d.out_of_scope, [r.provider_id for r in d.routes]
