@@ -14,8 +14,8 @@ from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.db import Timeouts
+from app.routing import PROJECT_ROOT as PROJECT_ROOT  # the one definition (the routing core needs it too)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_HASH_SECRET = "development-only-hash-secret"
 ORIGIN_PATTERN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 

@@ -530,10 +530,10 @@ class Router:
         firm role is found too; words that merely name business things do not count."""
         s = ev.scope
         roles = self.data.roles
-        firm = sum(w for r, w in ev.roles.items() if not roles[r].private) if ev.roles else 0.0
+        firm = sum((w for r, w in ev.roles.items() if not roles[r].private), 0.0) if ev.roles else 0.0
         private = {r: w for r, w in ev.roles.items() if roles[r].private} if ev.roles else {}
         business = ev.business + firm
-        topical = sum(ev.theme.values()) + sum(h.weight for h in ev.instruments.values())
+        topical = sum(ev.theme.values(), 0.0) + sum((h.weight for h in ev.instruments.values()), 0.0)
         hostile = s.get("injection", 0.0) + s.get("abuse", 0.0)
         if s.get("injection", 0.0) > 0 and business == 0:
             return "injection", None

@@ -35,12 +35,13 @@ from operator import add, itemgetter, mul, sub
 from pathlib import Path
 from typing import Any, cast
 
+from app.routing import PROJECT_ROOT
 from app.routing.text import WORD_MEMO, Token
 
 FORMAT = 1
 HEADS = ("family", "theme", "service")
 NO_FAMILY = "none"  # the family class of an out-of-scope question
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "routing_rules" / "model" / "need_model.json"
+DEFAULT_PATH = PROJECT_ROOT / "routing_rules" / "model" / "need_model.json"
 MEMO_LIMIT = WORD_MEMO
 
 _BITS = 64
@@ -116,7 +117,7 @@ def features(tokens: Sequence[Token], spec: FeatureSpec = DEFAULT_SPEC) -> list[
 
 def group_sqnorm(group: Iterable[str], idf: Mapping[str, float]) -> float:
     """The squared norm of one group's count x idf vector; features outside `idf` are ignored."""
-    return sum((count * idf[f]) ** 2 for f, count in Counter(group).items() if f in idf)
+    return sum(((count * idf[f]) ** 2 for f, count in Counter(group).items() if f in idf), 0.0)
 
 
 class ModelError(ValueError):
@@ -146,7 +147,7 @@ class Prediction:
         if got is None:
             lo, hi, index = self._model.layout(name)
             part = self._model.head_exps(lo, hi, self._raw, self._inv, self._safe)
-            got = self._heads[name] = (part, index, sum(part))
+            got = self._heads[name] = (part, index, sum(part, 0.0))
         return got
 
     @property

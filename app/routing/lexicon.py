@@ -295,7 +295,7 @@ def _offsets(cw: CueWord, norm: str, cased: str) -> tuple[int, int] | None:
 
 
 def _span(tok: Token, off: tuple[int, int]) -> tuple[int, int]:
-    if off is _FULL or len(tok.norm) != tok.end - tok.start:
+    if off == _FULL or len(tok.norm) != tok.end - tok.start:  # by value: compiled, a tuple has no identity
         return (tok.start, tok.end)
     return (tok.start + off[0], tok.start + off[1])
 
