@@ -7,6 +7,7 @@ decision row, its principle and words of the question."""
 import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,9 +20,14 @@ from tests.conftest import RULES
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.jsonl"))
 
 
-def _mode(data: RuleSetData, mode: str) -> Router:
-    learned = dataclasses.replace(data.thresholds.learned, mode=mode)
+def _learned(data: RuleSetData, **changes: Any) -> Router:
+    """A router on the rule set with some of thresholds.yaml `learned` changed."""
+    learned = dataclasses.replace(data.thresholds.learned, **changes)
     return Router(dataclasses.replace(data, thresholds=dataclasses.replace(data.thresholds, learned=learned)))
+
+
+def _mode(data: RuleSetData, mode: str) -> Router:
+    return _learned(data, mode=mode)
 
 
 @pytest.fixture(scope="module")
@@ -94,9 +100,7 @@ def test_the_model_does_not_take_a_question_naming_its_place_to_a_national_door(
         routers: tuple[Router, Router]) -> None:
     _, combined = routers
     assert combined.data.thresholds.learned.regional_p > 0
-    unguarded = dataclasses.replace(combined.data.thresholds.learned, regional_p=0.0)
-    free = Router(dataclasses.replace(combined.data, thresholds=dataclasses.replace(
-        combined.data.thresholds, learned=unguarded)))
+    free = _learned(combined.data, regional_p=0.0)
     # the first phrasing for which the model alone wants the national door (a retrained model's
     # preferences move; one of these must still show the guard at work)
     candidates = [(f"Ik wil een {site} in {town} herontwikkelen, welke lening of subsidie is er?", town, rom)
@@ -117,6 +121,12 @@ def test_the_model_does_not_take_a_question_naming_its_place_to_a_national_door(
 FRESH = sorted((Path(__file__).parents[1] / "eval" / "fresh").glob("*.jsonl"))
 
 
+def _fresh_questions() -> list[str]:
+    """The read fresh sets' original questions (no location variants): real wording."""
+    return [json.loads(line)["text"] for p in FRESH for line in p.read_text(encoding="utf-8").splitlines()
+            if line.strip() and "-loc" not in json.loads(line)["id"]]
+
+
 def test_the_model_leads_in_tier_2_only_where_it_is_sure(questions: list[str]) -> None:
     """`first_door_p`: where the model is that sure of another family than the tier-2 door, its
     family leads with a decision row of its own and the lexicon's door follows; named instruments
@@ -124,14 +134,12 @@ def test_the_model_leads_in_tier_2_only_where_it_is_sure(questions: list[str]) -
     data = load_ruleset(RULES)
     learned = data.thresholds.learned
     assert 0 < learned.first_door_p < 1
-    never = Router(dataclasses.replace(data, thresholds=dataclasses.replace(
-        data.thresholds, learned=dataclasses.replace(learned, first_door_p=0.0))))
+    never = _learned(data, first_door_p=0.0)
     sure = Router(data)
     rows = {r.id: r for r in data.tables.rows}
     led = 0
     # the scenario sets and the read fresh sets: real questions, where the model is sure more often
-    fresh = [json.loads(line)["text"] for p in FRESH for line in p.read_text(encoding="utf-8").splitlines()
-             if line.strip() and "-loc" not in json.loads(line)["id"]]
+    fresh = _fresh_questions()
     for q in [*questions, *fresh]:
         a, b = never.route(RouteInput(question=q)), sure.route(RouteInput(question=q))
         if a.out_of_scope or a.routes[0].family == b.routes[0].family:
@@ -154,12 +162,10 @@ def test_the_model_offers_its_door_second_where_the_first_two_lack_it(questions:
     data = load_ruleset(RULES)
     learned = data.thresholds.learned
     assert 0 < learned.also_door_p < 1
-    never = Router(dataclasses.replace(data, thresholds=dataclasses.replace(
-        data.thresholds, learned=dataclasses.replace(learned, also_door_p=0.0))))
+    never = _learned(data, also_door_p=0.0)
     offered = Router(data)
     rows = {r.id: r for r in data.tables.rows}
-    fresh = [json.loads(line)["text"] for p in FRESH for line in p.read_text(encoding="utf-8").splitlines()
-             if line.strip() and "-loc" not in json.loads(line)["id"]]
+    fresh = _fresh_questions()
     changed = 0
     for q in [*questions, *fresh]:
         a, b = never.route(RouteInput(question=q)), offered.route(RouteInput(question=q))
@@ -185,15 +191,13 @@ def test_the_model_offers_its_door_second_where_the_first_two_lack_it(questions:
 ])
 def test_the_model_does_not_take_over_what_a_phrase_or_a_fact_settles(question: str) -> None:
     data = load_ruleset(RULES)
-    never = Router(dataclasses.replace(data, thresholds=dataclasses.replace(
-        data.thresholds, learned=dataclasses.replace(data.thresholds.learned, first_door_p=0.0))))
+    never = _learned(data, first_door_p=0.0)
     assert Router(data).route(RouteInput(question=question)).routes[0] == never.route(
         RouteInput(question=question)).routes[0]
 
 
 def _scope_router(data: RuleSetData, scope_none_p: float) -> Router:
-    learned = dataclasses.replace(data.thresholds.learned, scope_none_p=scope_none_p)
-    return Router(dataclasses.replace(data, thresholds=dataclasses.replace(data.thresholds, learned=learned)))
+    return _learned(data, scope_none_p=scope_none_p)
 
 
 def _p_none(router: Router, q: str) -> float:
