@@ -993,3 +993,19 @@ def test_starters_on_the_housing_market_are_home_buyers_not_founders(router: Rou
     d = route(router, "Wij zijn starters op de woningmarkt en willen een huis kopen in Zeist. Bestaat er nog een "
                       "starterslening?")
     assert d.out_of_scope, [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # fresh set bu: an overview sentence that lists topics of other doors next to one named thing
+    # ("vergunningen, verzekeringen, btw") asks for orientation (KVK); "verder" inside the marker
+    ("Ik wil een fietsenwinkel beginnen in een schuur achter mijn huis. Waar moet ik verder allemaal aan denken: "
+     "vergunningen, verzekeringen, btw?", "kvk"),
+    # a province's "project" is its own programme
+    ("Wij hebben een akkerbouwbedrijf bij Emmen. Kunnen we via het project van de provincie Drenthe hulp krijgen "
+     "bij zonnepanelen op de schuur?", "provincie:PV22"),
+    # the pupils' holiday jobs are theirs; the employer's payroll-tax rule for them is the Belastingdienst's
+    ("Ik heb een paar scholieren met een vakantiebaantje. Mag ik de scholierenregeling toepassen?", "belastingdienst"),
+])
+def test_an_overview_of_several_topics_a_provinces_project_pupils_jobs(router: Router, question: str, door: str) -> None:
+    d = route(router, question)
+    assert not d.out_of_scope and _first_door(door, d) == door, [r.provider_id for r in d.routes]

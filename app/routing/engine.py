@@ -321,12 +321,16 @@ class Router:
         b = i - 1 if i > 0 and tokens[i - 1].norm in self.data.language.scheme_links else i
         return b - 1 if b >= 1 and tokens[b - 1].sent == tokens[i].sent else None
 
+    def _private(self, m: Match) -> bool:
+        """A private role or matter ("vakantiebaantje", "werk zoeken")."""
+        return m.concept.role in self._private_roles or m.concept.scope == "private"
+
     def _said_of_others(self, tokens: Sequence[Token], m: Match) -> bool:
         """A private role or matter read up to six words after a relative word describes someone else
         ("mensen uit de buurt inzetten die nu een uitkering hebben of werk zoeken", "people who lost
         their job"), unless a first-person word stands between ("de enige die ik ...") or right after
         ("... huren als wij"): the asker's role is not that person's."""
-        if m.concept.role not in self._private_roles and m.concept.scope != "private":
+        if not self._private(m):
             return False
         lang = self.data.language
         sent = tokens[m.first].sent
@@ -566,7 +570,7 @@ class Router:
         text = clean(inp.question or "")
         tokens = tokenize(text)
         matches = data.lexicon.match(tokens)
-        if any(m.concept.role in self._private_roles or m.concept.scope == "private" for m in matches):
+        if any(map(self._private, matches)):
             # a private role or matter is weighed against the firm's own things ("mijn kapsalon",
             # "ik heb een viskraam ... een parkeervergunning voor mijn auto")
             matches = merge(matches, data.firm_lexicon.match(tokens))
@@ -628,10 +632,14 @@ class Router:
             spans = markers.get("overview")
             overview = _marker_words(tokens, spans)
             asked: frozenset[str] = frozenset()
-            if spans:  # the things named in the overview's own sentence
+            if spans:  # the things named in the overview's own sentence, if it names no other topic
                 sent = tokens[spans[0][0]].sent
-                asked = frozenset(h.id for h in instruments
-                                  if tokens[bisect_right(tokens, h.position, key=_START) - 1].sent == sent)
+                own = frozenset(h.id for h in instruments
+                                if tokens[bisect_right(tokens, h.position, key=_START) - 1].sent == sent)
+                covered = {data.instruments[i]["need"][0] for i in own}
+                if all(t in covered for m in matches if m.concept.instrument is None and tokens[m.first].sent == sent
+                       for t, _ in m.concept.themes):
+                    asked = own
             plan = self._tier1(instruments, ev, ctx_base, location, named, overview, asked)
         else:
             plan = self._tier2(ev, ctx_base, location, named, language, tokens, pred)
@@ -694,9 +702,10 @@ class Router:
                asked: frozenset[str] = frozenset()) -> _Plan:
         """A named instrument decides; other named instruments with another door follow. An
         overview question whose doors are several ("Waar moet ik allemaal aan denken: inschrijven,
-        accijns, een vergunning?") asks for orientation: KVK first (P1); not where the things it
-        names in its own sentence (`asked`) all lead to the first door ("What do we need to have in
-        place, an EORI number and access to the customs system?")."""
+        accijns, een vergunning?") asks for orientation: KVK first (P1); not where the things it names
+        in its own sentence (`asked`, when that sentence has no topic of another theme) all lead to
+        the first door ("What do we need to have in place, an EORI number and access to the customs
+        system?")."""
         first = instruments[0]
         row = self._eval(ctx_base, instrument=first.id)
         need = self.data.instruments[first.id]["need"]
@@ -849,6 +858,9 @@ class Router:
             matches = [m for m in matches if not self._at_workplace(tokens, m)]
         if not self.data.language.relative_words.isdisjoint(norms):
             matches = [m for m in matches if not self._said_of_others(tokens, m)]
+        if markers.get("person"):  # "een paar scholieren met een vakantiebaantje": their role, not the asker's
+            persons = _after_markers(tokens, markers.get("person"), 4)
+            matches = [m for m in matches if not (m.first in persons and self._private(m))]
         if not self._bodies.isdisjoint(norms):
             at_place = self._bodies_at_place(tokens)
             if at_place:  # "voor bedrijven in de gemeente Tilburg": where, not what about
