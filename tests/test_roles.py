@@ -1006,6 +1006,7 @@ def test_starters_on_the_housing_market_are_home_buyers_not_founders(router: Rou
     # the pupils' holiday jobs are theirs; the employer's payroll-tax rule for them is the Belastingdienst's
     ("Ik heb een paar scholieren met een vakantiebaantje. Mag ik de scholierenregeling toepassen?", "belastingdienst"),
 ])
-def test_an_overview_of_several_topics_a_provinces_project_pupils_jobs(router: Router, question: str, door: str) -> None:
+def test_an_overview_of_several_topics_a_provinces_project_pupils_jobs(
+        router: Router, question: str, door: str) -> None:
     d = route(router, question)
     assert not d.out_of_scope and _first_door(door, d) == door, [r.provider_id for r in d.routes]
