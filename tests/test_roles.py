@@ -1010,3 +1010,21 @@ def test_an_overview_of_several_topics_a_provinces_project_pupils_jobs(
         router: Router, question: str, door: str) -> None:
     d = route(router, question)
     assert not d.out_of_scope and _first_door(door, d) == door, [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # fresh set bv: municipal taxes (a belastingsamenwerking of municipalities) are the gemeente's,
+    # what goes on one's invoices is the Belastingdienst's, taking over a former boss's salon a firm's
+    ("Ik kreeg een aanslag van de belastingsamenwerking van mijn gemeente voor mijn winkelpand. Hoe maak ik "
+     "bezwaar?", "gemeente"),
+    ("Mag ik op mijn facturen aan vaste klanten alleen hun klantnummer vermelden?", "belastingdienst"),
+])
+def test_municipal_taxes_and_invoice_contents(router: Router, question: str, door: str) -> None:
+    d = route(router, question)
+    assert (d.outcome, d.routes[0].family) == ("routed", door), [r.provider_id for r in d.routes]
+
+
+def test_taking_over_a_former_bosss_firm_is_a_founders_question(router: Router) -> None:
+    d = route(router, "Ik wil de kapsalon van mijn oude baas overnemen maar de bank wil een borg. Welke regelingen "
+                      "zijn er?")
+    assert not d.out_of_scope, d.facts
