@@ -1028,3 +1028,10 @@ def test_taking_over_a_former_bosss_firm_is_a_founders_question(router: Router) 
     d = route(router, "Ik wil de kapsalon van mijn oude baas overnemen maar de bank wil een borg. Welke regelingen "
                       "zijn er?")
     assert not d.out_of_scope, d.facts
+
+
+def test_a_bbz_starter_credit_named_whole_is_the_municipalitys(router: Router) -> None:
+    # fresh set bv: "Bbz-starterskrediet" is the Bbz (gemeente), not Qredits' "starterskrediet"
+    d = route(router, "Ik heb bijstand en wil als schilder beginnen in Breda. Krijg ik een Bbz-starterskrediet van de "
+                      "gemeente, of kan ik beter naar Qredits?")
+    assert d.routes[0].provider_id == "gemeente:GM0758", [r.provider_id for r in d.routes]
