@@ -1035,3 +1035,17 @@ def test_a_bbz_starter_credit_named_whole_is_the_municipalitys(router: Router) -
     d = route(router, "Ik heb bijstand en wil als schilder beginnen in Breda. Krijg ik een Bbz-starterskrediet van de "
                       "gemeente, of kan ik beter naar Qredits?")
     assert d.routes[0].provider_id == "gemeente:GM0758", [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "private"), [
+    # fresh set bw: an off-topic word ("honden") or "hoeveel is" no longer outweighs the firm's own
+    # business ("een hondenuitlaatservice", "mijn bloemenzaak"); a pet or a pizza stays off topic
+    ("Ik heb een hondenuitlaatservice in Utrecht. Mag ik met acht honden tegelijk in het park lopen?", False),
+    ("Ik heb drie mensen in dienst bij mijn bloemenzaak. Hoeveel is het minimumloon voor een 18-jarige?", False),
+    ("Mijn hond blaft de hele dag als ik weg ben, wat kan ik doen?", True),
+    ("Wat is de beste pizza in Tilburg?", True),
+])
+def test_an_off_topic_word_is_weighed_against_the_firms_own_business(
+        router: Router, question: str, private: bool) -> None:
+    d = route(router, question)
+    assert d.out_of_scope == private, (d.facts, [r.provider_id for r in d.routes])

@@ -321,6 +321,11 @@ class Router:
         b = i - 1 if i > 0 and tokens[i - 1].norm in self.data.language.scheme_links else i
         return b - 1 if b >= 1 and tokens[b - 1].sent == tokens[i].sent else None
 
+    def _weighed_against_the_firm(self, m: Match) -> bool:
+        """A private role or matter, or an off-topic or personal word: out of scope unless the
+        question names the firm's own things."""
+        return self._private(m) or m.concept.scope in _NOT_THE_FIRM
+
     def _private(self, m: Match) -> bool:
         """A private role or matter ("vakantiebaantje", "werk zoeken")."""
         return m.concept.role in self._private_roles or m.concept.scope == "private"
@@ -570,9 +575,10 @@ class Router:
         text = clean(inp.question or "")
         tokens = tokenize(text)
         matches = data.lexicon.match(tokens)
-        if any(map(self._private, matches)):
-            # a private role or matter is weighed against the firm's own things ("mijn kapsalon",
-            # "ik heb een viskraam ... een parkeervergunning voor mijn auto")
+        if any(map(self._weighed_against_the_firm, matches)):
+            # a private role or matter, or an off-topic word, is weighed against the firm's own things
+            # ("mijn kapsalon", "ik heb een viskraam ... een parkeervergunning voor mijn auto", "met mijn
+            # hondenuitlaatservice ... honden")
             matches = merge(matches, data.firm_lexicon.match(tokens))
         language = inp.language or lang_mod.detect(tokens, matches, data.language)
         norms = {t.norm for t in tokens}
@@ -1440,6 +1446,8 @@ def _question_sentences(text: str, tokens: Sequence[Token]) -> set[int]:
     return out
 
 
+# scope concepts that say the question is not the firm's, unless the firm's own things are named
+_NOT_THE_FIRM = frozenset({"offtopic", "personal"})
 _START = attrgetter("start")
 # the area of a Location that picks a regional family's door (providers.yaml `regional_by`)
 _AREA_OF: Mapping[str, Callable[[Location], Any]] = {
