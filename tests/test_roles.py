@@ -1049,3 +1049,13 @@ def test_an_off_topic_word_is_weighed_against_the_firms_own_business(
         router: Router, question: str, private: bool) -> None:
     d = route(router, question)
     assert d.out_of_scope == private, (d.facts, [r.provider_id for r in d.routes])
+
+
+@pytest.mark.parametrize("question", [
+    # fresh set bx: being dismissed with words between, and a persona of the past, say who asks now
+    "Ik woon in Zwolle en word volgende maand ontslagen. Wanneer vraag ik WW aan?",
+    "I used to freelance, but now I have a salaried job that ends in May. Can I get WW?",
+])
+def test_an_employee_being_dismissed_or_a_former_freelancer_is_private(router: Router, question: str) -> None:
+    d = route(router, question)
+    assert d.out_of_scope, [r.provider_id for r in d.routes]
