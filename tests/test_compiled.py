@@ -85,3 +85,13 @@ def test_the_digest_covers_every_compiled_module(tmp_path: Path, monkeypatch: py
         path.write_bytes(text + b"\n# edited\n")
         assert routing.source_digest() != before, name
         path.write_bytes(text)
+
+
+def test_a_machine_without_a_compiler_keeps_the_pure_core(monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from app.devtools import compile as build
+
+    monkeypatch.setattr(build.shutil, "which", lambda name: None)
+    monkeypatch.setattr(build, "build", lambda *a: pytest.fail("no build without a compiler"))
+    assert build.main() == 1
+    assert "no C compiler" in capsys.readouterr().err

@@ -13,15 +13,29 @@ Needs a C compiler and the Python headers (Debian: gcc; the interpreter's own he
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 
 from app.routing import BUILD_DIR, COMPILED, DIGEST_FILE, source_digest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def missing_tools() -> str | None:
+    """Why this machine cannot build the extension modules (no C compiler, no Python headers, no
+    mypyc), or None: checked first, so a machine without them falls back at once."""
+    if not (shutil.which("cc") or shutil.which("gcc")):
+        return "no C compiler (cc / gcc)"
+    if not (Path(sysconfig.get_paths()["include"]) / "Python.h").is_file():
+        return "no Python headers (Python.h)"
+    if importlib.util.find_spec("mypyc") is None:
+        return "no mypyc (the dev extra's mypy)"
+    return None
 
 
 def build(dest: Path = BUILD_DIR) -> list[Path]:
@@ -48,6 +62,10 @@ def build(dest: Path = BUILD_DIR) -> list[Path]:
 
 
 def main() -> int:
+    why = missing_tools()
+    if why is not None:
+        print(f"compile: not built ({why}); the pure-Python routing core is used", file=sys.stderr)
+        return 1
     try:
         installed = build()
     except (OSError, RuntimeError, subprocess.CalledProcessError) as e:
