@@ -89,9 +89,11 @@ def test_the_digest_covers_every_compiled_module(tmp_path: Path, monkeypatch: py
 
 def test_a_machine_without_a_compiler_keeps_the_pure_core(monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
     from app.devtools import compile as build
 
-    monkeypatch.setattr(build.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     monkeypatch.setattr(build, "build", lambda *a: pytest.fail("no build without a compiler"))
     assert build.main() == 1
     assert "no C compiler" in capsys.readouterr().err
