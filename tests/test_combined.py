@@ -6,6 +6,7 @@ decision row, its principle and words of the question."""
 
 import dataclasses
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 
 from app.routing.engine import Router
 from app.routing.loader import RuleSetData, load_ruleset
-from app.routing.model import LocationInput, RouteInput
+from app.routing.model import Decision, LocationInput, RouteInput
 from app.routing.text import clean, tokenize
 from tests.conftest import RULES
 
@@ -121,6 +122,13 @@ def test_the_model_does_not_take_a_question_naming_its_place_to_a_national_door(
 FRESH = sorted((Path(__file__).parents[1] / "eval" / "fresh").glob("*.jsonl"))
 
 
+def _both(off: Router, on: Router, questions: list[str]) -> Iterator[tuple[str, Decision, Decision]]:
+    """Each question with the answers of a router with a mechanism off and on (the scenario sets'
+    questions and the read fresh sets': real wording)."""
+    for q in [*questions, *_fresh_questions()]:
+        yield q, off.route(RouteInput(question=q)), on.route(RouteInput(question=q))
+
+
 def _fresh_questions() -> list[str]:
     """The read fresh sets' original questions (no location variants): real wording."""
     return [json.loads(line)["text"] for p in FRESH for line in p.read_text(encoding="utf-8").splitlines()
@@ -138,10 +146,8 @@ def test_the_model_leads_in_tier_2_only_where_it_is_sure(questions: list[str]) -
     sure = Router(data)
     rows = {r.id: r for r in data.tables.rows}
     led = 0
-    # the scenario sets and the read fresh sets: real questions, where the model is sure more often
-    fresh = _fresh_questions()
-    for q in [*questions, *fresh]:
-        a, b = never.route(RouteInput(question=q)), sure.route(RouteInput(question=q))
+    # real questions too (the read fresh sets), where the model is sure more often
+    for q, a, b in _both(never, sure, questions):
         if a.out_of_scope or a.routes[0].family == b.routes[0].family:
             continue
         led += 1
@@ -165,10 +171,8 @@ def test_the_model_offers_its_door_second_where_the_first_two_lack_it(questions:
     never = _learned(data, also_door_p=0.0)
     offered = Router(data)
     rows = {r.id: r for r in data.tables.rows}
-    fresh = _fresh_questions()
     changed = 0
-    for q in [*questions, *fresh]:
-        a, b = never.route(RouteInput(question=q)), offered.route(RouteInput(question=q))
+    for q, a, b in _both(never, offered, questions):
         if a.out_of_scope or [r.provider_id for r in a.routes] == [r.provider_id for r in b.routes]:
             continue
         changed += 1

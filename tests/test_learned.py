@@ -79,12 +79,12 @@ def test_probability_agrees_with_the_ranking(model: NeedModel) -> None:
     "Wij zoeken een investeerder voor onze scale-up in Twente.",
     "Ik heb een vraag.",
 ])
-def test_the_leading_class_without_softmax_is_the_likeliest(model: NeedModel, question: str) -> None:
+def test_the_likeliest_class_without_softmax_is_the_rankings_first(model: NeedModel, question: str) -> None:
     for head in HEADS:
         fresh = model.predict(toks(question))
-        leading = fresh.leading(head)  # before any softmax of the head
-        assert leading == fresh.likeliest(head) == fresh.head(head)[0][0]
-        assert fresh.leading(head) == leading  # and from the ranking, once made
+        likeliest = fresh.likeliest(head)  # before any softmax of the head
+        assert likeliest == fresh.head(head)[0][0]
+        assert fresh.likeliest(head) == likeliest  # and from the ranking, once made
 
 
 def test_extreme_scores_neither_overflow_nor_vanish(model: NeedModel) -> None:

@@ -21,9 +21,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
-from app.routing import BUILD_DIR, COMPILED, DIGEST_FILE, source_digest
-
-ROOT = Path(__file__).resolve().parents[2]
+from app.routing import BUILD_DIR, COMPILED, DIGEST_FILE, PROJECT_ROOT, source_digest
 
 
 def missing_tools() -> str | None:
@@ -43,7 +41,7 @@ def build(dest: Path = BUILD_DIR) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="wegwijzer-mypyc-") as tmp:
         work = Path(tmp)
         # the whole package, for the type information of what the compiled modules import
-        shutil.copytree(ROOT / "app", work / "app", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+        shutil.copytree(PROJECT_ROOT / "app", work / "app", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
         sources = [f"app/routing/{name}.py" for name in COMPILED]
         subprocess.run([sys.executable, "-m", "mypyc", *sources], cwd=work, check=True,
                        stdout=subprocess.DEVNULL)
@@ -71,7 +69,7 @@ def main() -> int:
     except (OSError, RuntimeError, subprocess.CalledProcessError) as e:
         print(f"compile: not built ({e}); the pure-Python routing core is used", file=sys.stderr)
         return 1
-    print(f"compile: {len(installed)} extension modules in {BUILD_DIR.relative_to(ROOT)}; "
+    print(f"compile: {len(installed)} extension modules in {BUILD_DIR.relative_to(PROJECT_ROOT)}; "
           f"used while {', '.join(COMPILED)} are unchanged")
     return 0
 

@@ -636,17 +636,8 @@ class Router:
                 instruments = []
         if instruments:
             spans = markers.get("overview")
-            overview = _marker_words(tokens, spans)
-            asked: frozenset[str] = frozenset()
-            if spans:  # the things named in the overview's own sentence, if it names no other topic
-                sent = tokens[spans[0][0]].sent
-                own = frozenset(h.id for h in instruments
-                                if tokens[bisect_right(tokens, h.position, key=_START) - 1].sent == sent)
-                covered = {data.instruments[i]["need"][0] for i in own}
-                if all(t in covered for m in matches if m.concept.instrument is None and tokens[m.first].sent == sent
-                       for t, _ in m.concept.themes):
-                    asked = own
-            plan = self._tier1(instruments, ev, ctx_base, location, named, overview, asked)
+            plan = self._tier1(instruments, ev, ctx_base, location, named, _marker_words(tokens, spans),
+                               self._overview_asked(tokens, spans, instruments, matches))
         else:
             plan = self._tier2(ev, ctx_base, location, named, language, tokens, pred)
             # a prediction made for scope or in tier 2 already passed `_readable`
@@ -702,6 +693,21 @@ class Router:
             ev.add_need(t, s, data.thresholds.structured_need_weight, -1, f"needs: {t}/{s}")
         signals.update(inp.signals)
         return Context(signals=frozenset(signals), amount=facts.amount, employees=employees, phase=phase)
+
+    def _overview_asked(self, tokens: Sequence[Token], spans: Sequence[Span] | None,
+                        instruments: Sequence[InstrumentHit], matches: Sequence[Match]) -> frozenset[str]:
+        """The instruments named in an overview question's own sentence, where that sentence names
+        no topic of another theme (`_tier1`: then the overview is theirs); empty otherwise."""
+        if not spans:
+            return frozenset()
+        sent = tokens[spans[0][0]].sent
+        own = frozenset(h.id for h in instruments
+                        if tokens[bisect_right(tokens, h.position, key=_START) - 1].sent == sent)
+        covered = {self.data.instruments[i]["need"][0] for i in own}
+        if all(t in covered for m in matches if m.concept.instrument is None and tokens[m.first].sent == sent
+               for t, _ in m.concept.themes):
+            return own
+        return frozenset()
 
     def _tier1(self, instruments: Sequence[InstrumentHit], ev: Evidence, ctx_base: Context,
                location: Location | None, named: str | None, overview: str | None = None,
@@ -864,8 +870,8 @@ class Router:
             matches = [m for m in matches if not self._at_workplace(tokens, m)]
         if not self.data.language.relative_words.isdisjoint(norms):
             matches = [m for m in matches if not self._said_of_others(tokens, m)]
-        if markers.get("person"):  # "een paar scholieren met een vakantiebaantje": their role, not the asker's
-            persons = _after_markers(tokens, markers.get("person"), 4)
+        persons = _after_markers(tokens, markers.get("person"), 4)  # "iemand met een WW-uitkering"
+        if persons:  # "een paar scholieren met een vakantiebaantje": their role, not the asker's
             matches = [m for m in matches if not (m.first in persons and self._private(m))]
         if not self._bodies.isdisjoint(norms):
             at_place = self._bodies_at_place(tokens)
@@ -886,8 +892,7 @@ class Router:
         negated = _after_markers(tokens, markers.get("negation"), 4)
         goals = _after_markers(tokens, markers.get("goal"), 2)
         mentioned = _mentioned(tokens, markers.get("mention"), self.data.language.contrast_words)
-        # "iemand met een WW-uitkering": who, not what
-        mentioned |= _after_markers(tokens, markers.get("person"), 4)
+        mentioned |= persons  # "iemand met een WW-uitkering": who, not what
         # "achterstand bij de Belastingdienst": owed, not asked
         mentioned |= _after_markers(tokens, markers.get("creditor"), 5)
         mentioned |= _before_markers(tokens, markers.get("creditor_after"), 4)  # "... niet meer betalen"
@@ -1033,22 +1038,31 @@ class Router:
         if (location is not None and location.source == "text" and here is not None and here.regional
                 and there is not None and not there.regional and p < learned.regional_p):
             return plan
-        words = pred.evidence("family", fam)
-        lead = next((d for d in plan.doors if d.family == fam and not d.mandate), None)
-        needs = plan.needs
-        if lead is None:
-            found = self._need_of_family(fam, pred, ev, ctx_base, named)
-            if found is None:
-                return plan
-            cand, row = found
-            lead = self._door(row, "primary", self._conf(cand.score), _merge(
-                ev.words_for(theme_key(cand.theme), service_key(cand.service)), words), location, named)
-            needs = [self._need_result(ev, cand, words),
-                     *[n for n in needs if (n.theme, n.service) != (cand.theme, cand.service)]][:3]
-        else:
-            lead = lead._replace(role="primary", evidence=_merge(lead.evidence, words))
-        doors = [lead, *[d._replace(role="also") for d in plan.doors if d.family != fam]]
+        found = self._family_door(plan, fam, pred, ev, ctx_base, location, named)
+        if found is None:
+            return plan
+        lead, need = found
+        needs = plan.needs if need is None else [
+            need, *[n for n in plan.needs if (n.theme, n.service) != (need.theme, need.service)]][:3]
+        doors = [lead._replace(role="primary"), *[d._replace(role="also") for d in plan.doors if d.family != fam]]
         return plan._replace(doors=doors, needs=needs)
+
+    def _family_door(self, plan: _Plan, fam: str, pred: Prediction, ev: Evidence, ctx_base: Context,
+                     location: Location | None, named: str | None) -> tuple[_Door, NeedResult | None] | None:
+        """A door of the model's family `fam` with the words that carried the model added: the plan's
+        own (not a mandate's), else one from the row of a need that leads there, with that need
+        (`_need_of_family`); None where no row leads there (nothing would explain the door)."""
+        words = pred.evidence("family", fam)
+        door = next((d for d in plan.doors if d.family == fam and not d.mandate), None)
+        if door is not None:
+            return door._replace(evidence=_merge(door.evidence, words)), None
+        found = self._need_of_family(fam, pred, ev, ctx_base, named)
+        if found is None:
+            return None
+        cand, row = found
+        door = self._door(row, "also", self._conf(cand.score), _merge(
+            ev.words_for(theme_key(cand.theme), service_key(cand.service)), words), location, named)
+        return door, self._need_result(ev, cand, words)
 
     def _model_also(self, plan: _Plan, pred: Prediction, ev: Evidence, ctx_base: Context,
                     location: Location | None, named: str | None) -> _Plan:
@@ -1058,25 +1072,19 @@ class Router:
         stays the tables' decision, so an edited row keeps its effect; a door of that family
         already further down moves up instead."""
         doors = plan.doors
-        fam = pred.leading("family")  # no softmax for the common case: a door already has it
+        fam = pred.likeliest("family")  # no softmax for the common case: a door already has it
         if fam == NO_FAMILY or any(d.family == fam for d in doors[:2]):
             return plan
         if pred.probability("family", fam) < self.data.thresholds.learned.also_door_p:
             return plan
-        words = pred.evidence("family", fam)
-        door = next((d for d in doors if d.family == fam and not d.mandate), None)
+        found = self._family_door(plan, fam, pred, ev, ctx_base, location, named)
+        if found is None:
+            return plan
+        door, need = found
         needs = plan.needs
-        if door is None:
-            found = self._need_of_family(fam, pred, ev, ctx_base, named)
-            if found is None:
-                return plan  # no row leads there: nothing would explain the door
-            cand, row = found
-            door = self._door(row, "also", self._conf(cand.score), _merge(
-                ev.words_for(theme_key(cand.theme), service_key(cand.service)), words), location, named)
-            if len(needs) < 3 and all((n.theme, n.service) != (cand.theme, cand.service) for n in needs):
-                needs = [*needs, self._need_result(ev, cand, words)]
-        else:
-            door = door._replace(evidence=_merge(door.evidence, words))
+        if need is not None and len(needs) < 3 and all(
+                (n.theme, n.service) != (need.theme, need.service) for n in needs):
+            needs = [*needs, need]
         rest = [d for d in doors[1:] if d.family != fam]
         return plan._replace(doors=[doors[0], door, *rest], needs=needs)
 
