@@ -88,7 +88,9 @@ class Authenticator:
                         for name, token in self.config_admins.items()}
 
     def cached(self, key: str) -> tuple[bool, Caller | None]:
-        """(known, caller) without touching the database."""
+        """(known, caller) without touching the database. A client's key whose entry has
+        expired is (False, its last caller): it must be looked up again, but it is no unverified
+        key, so a flood of random keys from the same address does not lock it out."""
         return self._cached(digest(key))
 
     def _cached(self, h: str) -> tuple[bool, Caller | None]:
@@ -97,8 +99,8 @@ class Authenticator:
             return True, admin
         now = time.monotonic()
         hit = self._cache.get(h)
-        if hit is not None and hit[0] > now:
-            return True, hit[1]
+        if hit is not None:
+            return hit[0] > now, hit[1]
         until = self._unknown.get(h)
         if until is not None and until > now:
             return True, None
