@@ -65,7 +65,7 @@ def test_where_the_model_changes_the_door_the_answer_is_still_explained(
     assert changed > 0  # the model does change some doors of these sets
 
 
-def test_a_named_instrument_is_never_overruled(routers: tuple[Router, Router]) -> None:
+def test_a_plainly_named_instrument_keeps_its_door(routers: tuple[Router, Router]) -> None:
     lexicon, combined = routers
     for q in ("Hoe vraag ik de WBSO aan voor onze ontwikkelaars?",
               "Moet ik btw rekenen over mijn diensten?",
@@ -187,6 +187,56 @@ def test_the_model_offers_its_door_second_where_the_first_two_lack_it(questions:
     assert changed > 0
 
 
+def test_the_model_leads_to_a_local_door_in_either_tier(questions: list[str]) -> None:
+    """`local_lead_p` / `local_families`: where the model is that sure the asker needs the gemeente,
+    the werkgeversservicepunt or the province, that door leads over a national one, also over a
+    named body or scheme (tier 1); the door has a decision row of its own and the tables' first door
+    follows. Never towards another family (a ROM, the omgevingsdienst) or below the threshold."""
+    data = load_ruleset(RULES)
+    learned = data.thresholds.learned
+    assert 0 < learned.local_lead_p < 1 and set(learned.local_families) == {"gemeente", "wsp", "provincie"}
+    never = _learned(data, local_lead_p=0.0)
+    local = Router(data)
+    rows = {r.id: r for r in data.tables.rows}
+    led = over_named = 0
+    for q, a, b in _both(never, local, questions):
+        if a.out_of_scope or a.routes[0].family == b.routes[0].family:
+            continue
+        led += 1
+        family, p = data.model.predict(tokenize(clean(q))).top("family")  # type: ignore[union-attr]
+        first = b.routes[0]
+        assert first.family == family and family in learned.local_families and p >= learned.local_lead_p, q
+        assert first.rule in rows and rows[first.rule].primary.split(":")[0] == family, q  # its own row
+        assert a.routes[0].family in [r.family for r in b.routes[1:]], q  # the tables' door follows
+        over_named += rows[a.routes[0].rule].tier == 1
+    assert led > 0 and over_named > 0
+
+
+@pytest.mark.parametrize(("question", "before", "after"), [
+    # a national body or scheme named as an alternative, while the asker needs the local desk
+    ("Onze drukkerij wil twee mensen met een arbeidsbeperking aannemen voor de banenafspraak. "
+     "Waar vinden we kandidaten en hulp bij de no-riskpolis?", "uwv", "wsp"),
+    ("Ik ben kapper en wil stoppen met mijn zaak. Kan ik bij de gemeente een uitkering krijgen terwijl "
+     "ik de zaak afbouw, of moet ik eerst bij Geldfit aankloppen?", "geldfit", "gemeente"),
+    ("Ik zit in de bijstand en wil een eigen schoonmaakbedrijf beginnen. Mag ik mijn uitkering houden "
+     "tijdens de start, of moet ik naar Qredits?", "qredits", "gemeente"),
+    # what the tables settle stays theirs: a statutory task, a named ROM, a negated obligation
+    ("Een Oekraïense man wil bij ons in de kwekerij komen werken. Moet ik een tewerkstellingsvergunning "
+     "aanvragen?", "uwv", "uwv"),
+    ("Ik heb een lening van de NOM en de omzet is ingezakt. Kan ik uitstel van aflossing krijgen?", "rom", "rom"),
+    ("Mijn bedrijf valt niet onder de energiebesparingsplicht. Is er subsidie voor een energiescan?", "rvo", "rvo"),
+])
+def test_a_local_need_behind_a_named_national_door(question: str, before: str, after: str) -> None:
+    data = load_ruleset(RULES)
+    never = _learned(data, local_lead_p=0.0).route(RouteInput(question=question))
+    local = Router(data).route(RouteInput(question=question))
+    assert (never.routes[0].family, local.routes[0].family) == (before, after)
+    if before != after:
+        assert local.routes[1].family == before
+        with_place = Router(data).route(RouteInput(question=question, location=LocationInput(municipality="Zwolle")))
+        assert with_place.routes[0].provider_id in {"gemeente:GM0193", "wsp:AM36"}  # the exact local door
+
+
 @pytest.mark.parametrize("question", [
     # a phrase naming the need itself: help with applying is the ROM's (policy §4b)
     "I need help with applying for a subsidy for my company's innovation project.",
@@ -234,18 +284,43 @@ def test_the_model_decides_scope_from_its_threshold_on() -> None:
     assert _scope_router(data, scope_none_p=p + 1e-9).route(RouteInput(question=PARENT)).outcome != "out_of_scope"
 
 
-def test_business_words_a_firm_role_or_a_named_instrument_keep_scope_the_rules() -> None:
+def test_business_words_or_a_named_instrument_need_the_stricter_threshold() -> None:
+    """Business words or a named scheme ("WW", "the WBSO") hold the model to `scope_sure_p`, not
+    `scope_none_p`; a firm role or the firm's own things keep scope the rules' at any threshold."""
     data = load_ruleset(RULES)
+    learned = data.thresholds.learned
+    assert 0 < learned.scope_none_p < learned.scope_sure_p < 1
     eager = _scope_router(data, scope_none_p=1e-6)  # the model would call almost anything private
     assert eager.route(RouteInput(question=PARENT)).outcome == "out_of_scope"
-    for q in ("In mijn bedrijf wil ik in de zomer een scholier laten meewerken. Hoeveel uur mag dat?",
-              "Als werkgever wil ik deze zomer twee scholieren van vijftien laten meewerken in de winkel. Mag dat?",
-              "Tot welke omzet mag ik de kleineondernemersregeling gebruiken als ik ook in loondienst werk?",
-              "Kan ik de WBSO aanvragen voor het programmeerwerk van mijn zoon?"):
+    son = "Kan ik de WBSO aanvragen voor het programmeerwerk van mijn zoon?"  # a named instrument only
+    firm = ("In mijn bedrijf wil ik in de zomer een scholier laten meewerken. Hoeveel uur mag dat?",
+            "Als werkgever wil ik deze zomer twee scholieren van vijftien laten meewerken in de winkel. Mag dat?",
+            "Tot welke omzet mag ik de kleineondernemersregeling gebruiken als ik ook in loondienst werk?",
+            "Ik heb een kapsalon. Hoeveel mag ik verdienen met de KOR?")
+    for q in (son, *firm):
         d = eager.route(RouteInput(question=q))
         assert d.outcome != "out_of_scope" and "scope_by" not in d.facts, q
+    eager_too = _learned(data, scope_none_p=1e-6, scope_sure_p=1e-6)
+    assert eager_too.route(RouteInput(question=son)).facts.get("scope_by") == "model"
+    for q in firm:
+        assert eager_too.route(RouteInput(question=q)).outcome != "out_of_scope", q
     # too few words for the model to read
-    assert eager.route(RouteInput(question="Mijn zoon?")).facts.get("scope_by") != "model"
+    assert eager_too.route(RouteInput(question="Mijn zoon?")).facts.get("scope_by") != "model"
+
+
+def test_a_private_asker_naming_a_scheme_is_out_of_scope_where_the_model_is_sure(
+        routers: tuple[Router, Router]) -> None:
+    lexicon, combined = routers
+    q = ("Ik krijg sinds twee maanden een WW-uitkering en wil drie weken naar mijn familie in het buitenland. "
+         "Moet ik dat aan UWV doorgeven en moet ik dan blijven solliciteren?")
+    assert lexicon.route(RouteInput(question=q)).routes[0].provider_id == "uwv"  # WW and UWV are named
+    d = combined.route(RouteInput(question=q))
+    assert d.outcome == "out_of_scope" and d.facts["scope_by"] == "model"
+    assert d.facts["model_p"] >= combined.data.thresholds.learned.scope_sure_p
+    # a firm asking about its employee's WW stays with the rules
+    firm = "Wij hebben een bakkerij en een medewerker wordt ontslagen. Moet hij zelf WW aanvragen?"
+    assert combined.route(RouteInput(question=firm)).routes[0].provider_id == "uwv"
+    assert _learned(combined.data, scope_sure_p=0.0).route(RouteInput(question=q)).outcome == "routed"
 
 
 def test_the_model_never_brings_a_question_the_rules_send_out_back_in() -> None:

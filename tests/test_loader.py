@@ -41,6 +41,10 @@ def test_checksum_follows_the_content(tmp_path: Path) -> None:
      "taxonomy.yaml theme sustainability: label needs non-empty nl and en texts"),
     ("regions/aliases.csv", "Den Haag,GM0518", "Den Haag,GM9999", "unknown code 'GM9999'"),
     ("thresholds.yaml", "min_margin: 0.15", "min_margin: veel", "thresholds.yaml"),
+    ("thresholds.yaml", "local_families: [gemeente, wsp, provincie]", "local_families: [gemeente, kvk]",
+     "learned.local_families: 'kvk' is not a regional provider family"),
+    ("thresholds.yaml", "local_families: [gemeente, wsp, provincie]", "local_families: gemeente",
+     "local_families must be a list of provider families"),
     ("messages.yaml", 'en: "RVO executes national schemes"', 'fr: "RVO"', "principles.P2 needs nl and en labels"),
 ])
 def test_broken_tables_are_refused_with_a_pointer(tmp_path: Path, file: str, old: str, new: str,

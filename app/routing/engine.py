@@ -643,10 +643,15 @@ class Router:
             # a prediction made for scope or in tier 2 already passed `_readable`
             if model is not None and learned.first_door_p and plan.doors and (
                     plan.pred is not None or self._readable(tokens)):
-                plan = self._model_first(plan, plan.pred or model.predict(tokens), ev, ctx_base, location, named)
-        if model is not None and learned.also_door_p and plan.doors and (
+                pred = plan.pred or model.predict(tokens)
+                plan = self._model_first(plan, pred, ev, ctx_base, location, named)
+        if model is not None and (learned.local_lead_p or learned.also_door_p) and plan.doors and (
                 pred is not None or plan.pred is not None or self._readable(tokens)):
-            plan = self._model_also(plan, plan.pred or pred or model.predict(tokens), ev, ctx_base, location, named)
+            pred = plan.pred or pred or model.predict(tokens)
+            if learned.local_lead_p:
+                plan = self._model_local(plan, pred, ev, ctx_base, location, named)
+            if learned.also_door_p:
+                plan = self._model_also(plan, pred, ev, ctx_base, location, named)
         routes = self._rank(plan.doors, language)
         clarify = list(plan.clarify)
         if routes and routes[0].needs_location:
@@ -987,21 +992,26 @@ class Router:
 
     def _model_scope(self, oos: tuple[str, str | None] | None, ev: Evidence, tokens: Sequence[Token],
                      model: NeedModel) -> tuple[tuple[str, str | None] | None, Prediction | None, dict[str, Any]]:
-        """The model's say on scope (thresholds.yaml `learned.scope_none_p`): (scope, the
-        prediction if one was made, facts for the answer). A question the rules keep in scope,
-        without business words ("mijn bedrijf"), a firm role, the firm's own things (the firm
-        lexicon: "my pizzeria's oven") or a named instrument, is private when
-        the model gives "no business door" at least `scope_none_p`: how people describe their own
-        situation varies more than the roles' cues can list. The model never brings a question the
-        rules send out of scope back in (who asks comes first, §5)."""
+        """The model's say on scope (thresholds.yaml `learned.scope_none_p`, `scope_sure_p`):
+        (scope, the prediction if one was made, facts for the answer). A question the rules keep in
+        scope, without a firm role or the firm's own things (the firm lexicon: "my pizzeria's
+        oven"), is private when the model gives "no business door" at least `scope_none_p`, or
+        `scope_sure_p` where it has business words ("mijn bedrijf") or names an instrument (a person
+        on WW names UWV too): how people describe their own situation varies more than the roles'
+        cues can list. The model never brings a question the rules send out of scope back in (who
+        asks comes first, §5)."""
         learned = self.data.thresholds.learned
-        if (oos is not None or not learned.scope_none_p or ev.business
-                or any(not self.data.roles[r].private for r in ev.roles)
-                or self._names_instrument(ev) or not self._readable(tokens)):
+        if (oos is not None or not learned.scope_none_p
+                or any(not self.data.roles[r].private for r in ev.roles) or not self._readable(tokens)):
+            return oos, None, {}
+        # business words or a named scheme ("WW", "ISDE", "UWV") are said by private askers too:
+        # there the model must be `scope_sure_p` sure (0: never)
+        worded = ev.business or self._names_instrument(ev)
+        if worded and not learned.scope_sure_p:
             return oos, None, {}
         pred = model.predict(tokens)
         p = pred.probability("family", NO_FAMILY)
-        if p < learned.scope_none_p or self.data.firm_lexicon.match(tokens):
+        if p < (learned.scope_sure_p if worded else learned.scope_none_p) or self.data.firm_lexicon.match(tokens):
             return None, pred, {}  # the firm's own things ("my pizzeria's oven") say who asks
         return ("private", None), pred, {"scope_by": "model", "model_p": round(p, 3),
                                          "model_words": ", ".join(pred.evidence("family", NO_FAMILY))}
@@ -1038,6 +1048,31 @@ class Router:
         if (location is not None and location.source == "text" and here is not None and here.regional
                 and there is not None and not there.regional and p < learned.regional_p):
             return plan
+        return self._led_by(plan, fam, pred, ev, ctx_base, location, named)
+
+    def _model_local(self, plan: _Plan, pred: Prediction, ev: Evidence, ctx_base: Context,
+                     location: Location | None, named: str | None) -> _Plan:
+        """In either tier, the model's likeliest family leads where it is a local public door
+        (thresholds.yaml `learned.local_families`: the gemeente, the werkgeversservicepunt, the
+        province, the omgevingsdienst) and the model is at least `local_lead_p` sure of it. The
+        lexicon is drawn to the national body or scheme a question names (UWV, Qredits, the Bbz's
+        KVK deregistration, an RVO subsidy), while the asker's need is the local desk's: the
+        municipality's income support for a sick sole trader, a market pitch, a provincial
+        voucher, a candidate from the regional employer service. Measured on 1,801 fresh first
+        looks (docs/learned-model.md): 33 first doors right that were wrong, none the other way.
+        The door still comes from a decision row that leads there, with its rule and reason."""
+        learned = self.data.thresholds.learned
+        fam = pred.likeliest("family")  # no softmax where the first door already has it
+        if fam == plan.doors[0].family or fam not in learned.local_families:
+            return plan
+        if pred.probability("family", fam) < learned.local_lead_p:
+            return plan
+        return self._led_by(plan, fam, pred, ev, ctx_base, location, named)
+
+    def _led_by(self, plan: _Plan, fam: str, pred: Prediction, ev: Evidence, ctx_base: Context,
+                location: Location | None, named: str | None) -> _Plan:
+        """The plan with a door of family `fam` first (`_family_door`) and the others after it;
+        unchanged where no row leads there."""
         found = self._family_door(plan, fam, pred, ev, ctx_base, location, named)
         if found is None:
             return plan

@@ -81,8 +81,11 @@ class Learned:
     also_door_p: float = 0.0  # ... and is offered second from this one, where no door has it (0: never)
     min_words: float = 1.0  # content words (not function words or numbers) a question needs
     scope_none_p: float = 0.0  # no firm role and P("none") from this: private (0: never)
+    scope_sure_p: float = 0.0  # ... also with business words or a named instrument, from this (0: never)
     instrument_below: float = 0.0
     instrument_p: float = 0.0
+    local_lead_p: float = 0.0  # in any tier, the model's likeliest family leads from this probability ...
+    local_families: tuple[str, ...] = ()  # ... where it is one of these local public doors (0 / (): never)
 
 
 @dataclass(frozen=True)
@@ -722,7 +725,10 @@ def _learned(r: _Reader, doc: Any) -> Learned:
     try:
         values = dict(doc)
         mode = str(values.pop("mode", "lexicon"))
-        learned = Learned(mode, **{str(k): float(v) for k, v in values.items()})
+        local = values.pop("local_families", None) or ()
+        if isinstance(local, str | bytes) or not all(isinstance(f, str) for f in local):
+            raise ValueError("local_families must be a list of provider families")
+        learned = Learned(mode, **{str(k): float(v) for k, v in values.items()}, local_families=tuple(local))
     except (TypeError, ValueError) as e:
         r.error("thresholds.yaml", f"learned: {e}")
         return Learned()
@@ -942,6 +948,9 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             r.error("messages.yaml", f"principles.{code} needs nl and en labels")
     profile = r.yaml("profile.yaml") or {}
 
+    for fam in thresholds.learned.local_families:
+        if fam not in directory.families or not directory.families[fam].regional:
+            r.error("thresholds.yaml", f"learned.local_families: {fam!r} is not a regional provider family")
     model = _model(r)
     if thresholds.learned.mode != "lexicon" and model is None:
         r.error("thresholds.yaml", f"learned.mode {thresholds.learned.mode!r} needs {MODEL_FILE}")
