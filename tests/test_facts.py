@@ -133,10 +133,14 @@ def test_a_number_with_a_unit_is_not_money(router: Router, text: str) -> None:
     ("Ik heb 25.000 euro nodig om mijn atelier in te richten.", "raise"),
     # a budget a government sets aside is no money the firm raises (fresh set z)
     ("Ik las dat het ministerie 12 miljoen euro vrijmaakt voor bedrijven in de glastuinbouw.", "value"),
+    # what the asker earns is income, never money to raise (fresh set by)
+    ("Met mijn hoveniersbedrijf verdien ik netto ongeveer 1.400 euro per maand.", "income"),
+    ("My freelance income last year was only EUR 11,000.", "income"),
+    ("Ik verdien nu 2.000 euro per maand, maar ik wil 15.000 euro lenen voor een bus.", "raise"),
 ])
 def test_money_has_a_role(router: Router, text: str, role: str) -> None:
     f = facts(router, text)
-    assert [q.role for q in f.quantities] == [role]
+    assert {q.role for q in f.quantities} == {role}
     # only money to raise counts as a capital need
     assert (f.amount is not None) == (role == "raise")
 
@@ -149,3 +153,11 @@ def test_a_threshold_or_a_value_does_not_make_a_financing_question(router: Route
     d = route(router, "Ik wil € 35.000 lenen voor een bestelbus voor mijn klusbedrijf.")
     assert d.routes[0].family == "qredits" and d.facts["amount_eur"] == 35_000
     assert d.facts["amount_role"] == "raise"
+
+
+def test_a_sole_trader_who_earns_too_little_asks_the_municipality_not_a_lender(router: Router) -> None:
+    """Income named in euros is no loan request: a self-employed person whose earnings are too low
+    to live on asks for the municipality's income support (Bbz), not for financing."""
+    d = route(router, "Ik heb al jaren een fietsenwinkel en verdien er nu nog maar 8.000 euro per jaar mee. "
+                      "Dat is te weinig om van te leven. Kan ik een aanvulling krijgen zonder mijn zaak te sluiten?")
+    assert d.routes[0].family == "gemeente" and "amount_eur" not in d.facts

@@ -68,6 +68,10 @@ def test_a_scheme_word_next_to_a_place_names_that_regions_instrument(router: Rou
     # Dutch puts the verb last, a dozen words after the place (fresh set ac)
     ("Klopt het dat de provincie Zeeland de helft van de kosten van een stand op een buitenlandse beurs vergoedt?",
      "provincie:PV29"),
+    # "op" before the object is a preposition, no particle: the body gives (fresh set by)
+    ("Geeft de gemeente Almere subsidie voor zonnepanelen op ons bedrijfspand?", "gemeente:GM0034"),
+    # a prize or competition a body holds is its own (fresh set bz)
+    ("Kunnen wij met onze startup meedoen aan de ondernemersprijs van de provincie Gelderland?", "provincie:PV25"),
 ])
 def test_a_body_with_its_place_that_pays_owns_the_scheme(router: Router, question: str, door: str) -> None:
     assert route(router, question).routes[0].provider_id == door
@@ -81,6 +85,9 @@ def test_a_body_with_its_place_that_pays_owns_the_scheme(router: Router, questio
     ("Welke subsidie voor zonnedaken is er voor bedrijven in de gemeente Tilburg?", "rvo"),
     ("Our bakery is based in the municipality of Utrecht. Is there a subsidy for an electric delivery van?",
      "rvo"),
+    # "geeft ... door" passes something on: no funding (fresh set by)
+    ("Wij verhuizen met onze webshop naar een ander adres in dezelfde stad. Geeft de gemeente ons nieuwe adres door "
+     "aan de KVK, of moet ik dat zelf wijzigen?", "kvk"),
 ])
 def test_a_body_that_does_not_pay_owns_nothing(router: Router, question: str, family: str) -> None:
     assert route(router, question).routes[0].family == family

@@ -205,6 +205,10 @@ PRIVATE_WITH_A_SCHEME = [
     # fresh set aw: a student named with the kind of school
     ("I'm a university student doing an unpaid internship at a design agency. Isn't the agency required to pay me "
      "something?", "student"),
+    # fresh set by: another's business in the asker's street
+    ("Een bedrijf bij ons in de straat zet elke ochtend om zes uur vrachtwagens met draaiende motor voor de deur. "
+     "Bij wie kan ik een klacht indienen?", "neighbour"),
+    ("There's a company on my street that runs a loud generator all night. Who do I complain to?", "neighbour"),
 ]
 
 
@@ -342,6 +346,9 @@ BUSINESS_ROLES = [
     # fresh set aw: the tenant of business premises is a firm, not a tenant of a home
     ("We lease an office of 300 m2 as a tenant and the building still has energy label F. Can we be fined for the "
      "label C obligation?", "omgevingsdienst"),
+    # "wij zijn een bakkerij" says who asks: complaints from the neighbours are the firm's matter
+    ("Wij zijn een bakkerij en krijgen klachten van de buren over het lawaai van onze koelinstallatie. Wat moeten "
+     "we doen?", "omgevingsdienst"),
 ]
 
 
@@ -1059,3 +1066,14 @@ def test_an_off_topic_word_is_weighed_against_the_firms_own_business(
 def test_an_employee_being_dismissed_or_a_former_freelancer_is_private(router: Router, question: str) -> None:
     d = route(router, question)
     assert d.out_of_scope, [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # a pitch on a market is the municipality's, also where everyone must sign up for it again (fresh set by)
+    ("Ik verkoop kaas op de donderdagmarkt in Gouda. De gemeente verdeelt alle plekken opnieuw, dus iedereen moet "
+     "zich opnieuw inschrijven. Houden wij onze vaste plek?", "gemeente:GM0513"),
+    ("Ik wil met mijn poffertjeskraam op de jaarmarkt in Hoorn staan. Hoe kom ik aan een standplaats?",
+     "gemeente:GM0405"),
+])
+def test_a_market_pitch_is_the_municipalitys(router: Router, question: str, door: str) -> None:
+    assert route(router, question).routes[0].provider_id == door

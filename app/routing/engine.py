@@ -430,6 +430,25 @@ class Router:
                              if tokens[j].sent == sent and self._is_scheme_word(tokens[j].norm)), None)
         return None
 
+    def _funds(self, tokens: Sequence[Token], k: int) -> bool:
+        """Whether the word at `k` is a funding verb, and not a separable verb whose particle
+        follows in its sentence ("Geeft de gemeente dat automatisch door aan KVK?": passes on)."""
+        lang = self.data.language
+        if tokens[k].norm not in lang.funding_verbs:
+            return False
+        particles = lang.funding_particles.get(tokens[k].norm)
+        if not particles:
+            return True
+        sent = tokens[k].sent
+        for j in range(k + 1, min(len(tokens), k + 10)):
+            if tokens[j].sent != sent:
+                break
+            if tokens[j].norm in particles and (
+                    j + 1 == len(tokens) or tokens[j + 1].sent != sent
+                    or tokens[j + 1].norm not in lang.particle_objects):  # not "op mijn pand"
+                return False
+        return True
+
     def _funding_body(self, tokens: Sequence[Token], named_starts: Mapping[int, float],
                       inside: set[int] | frozenset[int] = frozenset(),
                       rom_funds: frozenset[int] = frozenset()) -> InstrumentHit | None:
@@ -451,7 +470,7 @@ class Router:
                 before = self._before_body(tokens, i)
                 end = i + (15 if before is not None and tokens[before].norm in lang.subordinators else 9)
                 pays = next((k for k in range(max(0, i - 3), min(len(tokens), end))
-                             if tokens[k].sent == sent and tokens[k].norm in lang.funding_verbs), None)
+                             if tokens[k].sent == sent and self._funds(tokens, k)), None)
                 # a ROM's fund is no verb ("the province's fund that BOM manages": a noun, and the ROM's)
                 verb = tokens[pays] if pays is not None and pays not in rom_funds else None
                 weight = 2.0
@@ -469,7 +488,7 @@ class Router:
             # Dutch puts the verb last: "de provincie Fryslân de helft van de kosten van een beurs vergoedt"
             clause = [k for k in range(max(0, i - 3), min(len(tokens), place.last + 17))
                       if tokens[k].sent == sent and not (i <= k <= place.last)]
-            pays = next((k for k in clause if tokens[k].norm in lang.funding_verbs), None)
+            pays = next((k for k in clause if self._funds(tokens, k)), None)
             if pays is not None and rom_funds.isdisjoint(clause):
                 hit = self._scheme_hit(tokens[pays], place)
                 if hit is not None:

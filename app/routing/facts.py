@@ -23,6 +23,7 @@ _GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
 # to raise or borrow is evidence of a financing need; a threshold ("omzet onder de € 20.000")
 # or the value of a purchase ("een investering van € 30.000 in zonnepanelen") is not.
 RAISE, THRESHOLD, VALUE = "raise", "threshold", "value"
+INCOME = "income"  # what the asker earns ("ik verdien er 9.000 euro per jaar mee"): never money to raise
 COMPARISON = "comparison"  # words such as "boven", "tot": a threshold, unless money is raised
 
 
@@ -74,6 +75,10 @@ class LanguageData:
     # "provincie" -> "province": a body word before a place names that body ("de provincie Limburg")
     body_words: dict[str, str] = field(default_factory=dict)
     funding_verbs: frozenset[str] = frozenset()  # a body that "vergoedt" in its clause owns the scheme
+    # a funding verb with one of these particles later in its sentence is another verb: "geeft ... door"
+    # (passes on)
+    funding_particles: dict[str, frozenset[str]] = field(default_factory=dict)
+    particle_objects: frozenset[str] = frozenset()  # "op mijn pand": a preposition with its object, no particle
     owner_links: frozenset[str] = frozenset()  # "<scheme> ... van de provincie X": X owns it
     holding_verbs: frozenset[str] = frozenset()  # "de provincie heeft een ondernemersloket": it owns it
     money_words: frozenset[str] = frozenset()  # "heeft de provincie geld voor ...": held money is a scheme
@@ -87,7 +92,7 @@ class LanguageData:
     subordinators: frozenset[str] = frozenset()  # "dat", "of": a clause with its verb last
     # unit word -> unit ("uur" -> hours): a number with a unit is never money
     units: dict[str, str] = field(default_factory=dict)
-    # role -> words that give an amount of money that role (RAISE, THRESHOLD, COMPARISON, VALUE)
+    # role -> words that give an amount of money that role (RAISE, THRESHOLD, COMPARISON, INCOME, VALUE)
     money_roles: dict[str, frozenset[str]] = field(default_factory=dict)
 
     scheme_heads: tuple[str, ...] = ()  # the scheme words that also end a compound (5+ letters)
@@ -121,7 +126,7 @@ class TextFacts:
 
 class Quantity(NamedTuple):
     """A number read from the question with its unit ("eur", "hours", "percent", ...) and, for
-    money, its role (RAISE, THRESHOLD, VALUE or None when nothing says)."""
+    money, its role (RAISE, THRESHOLD, INCOME, VALUE or None when nothing says)."""
 
     value: float
     unit: str
@@ -229,8 +234,9 @@ def _unit_after(tokens: Sequence[Token], j: int, lang: LanguageData, text: str) 
 def _money_role(tokens: Sequence[Token], i: int, j: int, lang: LanguageData) -> str | None:
     """What an amount is for: a threshold word just before or after it ("omzet onder de",
     "boven", "turnover of"), else money to raise anywhere in its sentence ("lenen", "nodig",
-    "financiering"), else the value of something bought or owed just around it ("investering
-    van", "kost", "ter waarde van"); None when nothing says."""
+    "financiering"), else income the asker earns ("verdien", "inkomen"), else the value of
+    something bought or owed just around it ("investering van", "kost", "ter waarde van"); None
+    when nothing says."""
     roles = lang.money_roles
     sent = tokens[i].sent
     near = [t.norm for t in tokens[max(0, i - 3) : i] if t.sent == sent]
@@ -239,6 +245,8 @@ def _money_role(tokens: Sequence[Token], i: int, j: int, lang: LanguageData) -> 
         return THRESHOLD
     if any(_raises(t.norm, roles) for t in tokens if t.sent == sent):
         return RAISE  # "tot € 50.000 lenen": a comparison word next to money to borrow
+    if any(t.norm in roles.get(INCOME, ()) for t in tokens if t.sent == sent):
+        return INCOME  # "ik verdien er nog zo'n 9.000 euro per jaar mee"
     if any(w in roles.get(COMPARISON, ()) for w in near):
         return THRESHOLD  # "omzet onder de", "boven € 20.000"
     if any(w in roles.get(VALUE, ()) for w in near):

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from app.routing.directory import LANGS, Directory, Family, Provider, finder_provider, instance_provider
-from app.routing.facts import COMPARISON, RAISE, THRESHOLD, VALUE, LanguageData
+from app.routing.facts import COMPARISON, INCOME, RAISE, THRESHOLD, VALUE, LanguageData
 from app.routing.geo import Area, Geo, Municipality, RegionName, RomOverride
 from app.routing.learned import NeedModel
 from app.routing.lexicon import Concept, Cue, CueSyntaxError, Lexicon, Role, parse_cue
@@ -36,7 +36,7 @@ SCOPES = frozenset({"business", "private", "household", "personal", "offtopic", 
 REGION_FAMILY_ALIASES = {"$named"}
 # libyaml's safe loader where PyYAML has it (the same documents, several times faster)
 _SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MONEY_ROLES = (RAISE, THRESHOLD, COMPARISON, VALUE)
+MONEY_ROLES = (RAISE, THRESHOLD, COMPARISON, INCOME, VALUE)
 
 
 class RuleSetError(ValueError):
@@ -850,6 +850,9 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         scheme_qualifiers=_word_set(lang_doc.get("scheme_qualifiers")),
         body_words={fold(str(k)): str(v) for k, v in (lang_doc.get("body_words") or {}).items()},
         funding_verbs=_word_set(lang_doc.get("funding_verbs")),
+        funding_particles={fold(str(verb)): _word_set(parts)
+                           for verb, parts in (lang_doc.get("funding_particles") or {}).items()},
+        particle_objects=_word_set(lang_doc.get("particle_objects")),
         owner_links=_word_set(lang_doc.get("owner_links")),
         holding_verbs=_word_set(lang_doc.get("holding_verbs")),
         money_words=_word_set(lang_doc.get("money_words")),
