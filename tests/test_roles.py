@@ -1077,3 +1077,32 @@ def test_an_employee_being_dismissed_or_a_former_freelancer_is_private(router: R
 ])
 def test_a_market_pitch_is_the_municipalitys(router: Router, question: str, door: str) -> None:
     assert route(router, question).routes[0].provider_id == door
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # a body the asker has been to, asking for somewhere else (fresh set cb)
+    ("Ik heb een kapsalon en ga stoppen. Bij het UWV zeiden ze dat ik als zelfstandige geen WW krijg. Kan ik ergens "
+     "anders een uitkering krijgen zolang ik de zaak afbouw?", "gemeente"),
+    # a body that referred the asker on is a mention; where it sent them counts
+    ("Geldfit verwees me door naar de gemeente. Helpt de gemeentelijke schuldhulp ook de eigenaar van een bv met twee "
+     "winkels?", "gemeente"),
+    # bodies weighed as alternatives for a named scheme: the scheme decides (IOAZ: the municipality)
+    ("Ik ben 60 en heb een eenmanszaak. Mijn accountant noemde de IOAZ. Moet ik die aanvragen bij het werkplein of "
+     "bij UWV?", "gemeente"),
+    # ... but where only bodies are named, they stay the candidates
+    ("Moet ik voor het ontslag van twee medewerkers naar het UWV of naar de kantonrechter?", "uwv"),
+    # "we as the employer" says a firm asks, whoever "a status holder" is
+    ("We'd like to hire a young man with a residence permit as a status holder. Do we as the employer need a work "
+     "permit for him?", "uwv"),
+    # the tenant of a shop unit is a firm; its WOZ value is the municipality's
+    ("I rent a shop unit in Zwolle and got a WOZ decision. Can I object to the WOZ value as the tenant?",
+     "gemeente"),
+])
+def test_who_was_asked_before_and_which_bodies_are_weighed(router: Router, question: str, door: str) -> None:
+    assert route(router, question).routes[0].family == door
+
+
+def test_ones_own_owner_occupied_house_is_private(router: Router) -> None:
+    d = route(router, "Wij willen in ons eigen koophuis de zolder laten isoleren. Kunnen we daarvoor de ISDE "
+                      "aanvragen?")
+    assert d.out_of_scope and d.facts["role"] == "homeowner"

@@ -58,6 +58,7 @@ _POSTCODE_RE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})?\s*$")
 
 # the provider family of a body word's kind of place ("provincie Limburg", "gemeente Venlo")
 _BODY_FAMILY = {"province": "provincie", "municipality": "gemeente"}
+BODY_PREFIX = "body."  # concepts of a body named in the question (lexicon/instruments.yaml "bodies named")
 
 class _Door(NamedTuple):
     """A provider door chosen by one row, before ranking."""
@@ -116,7 +117,8 @@ class Router:
             "example": lang.example_markers, "negation": lang.negation_markers, "goal": lang.goal_markers,
             "mention": lang.mention_markers, "person": lang.person_markers, "creditor": lang.creditor_markers,
             "creditor_after": lang.creditor_after_markers, "elsewhere": lang.elsewhere_markers,
-            "source": lang.source_markers, "overview": lang.overview_markers}, lang.marker_fillers)
+            "source": lang.source_markers, "overview": lang.overview_markers,
+            "referral": lang.referral_markers}, lang.marker_fillers)
         self._scheme_words: dict[str, bool] = {}  # memo of LanguageData.is_scheme_word
         self._stopwords = frozenset().union(*data.language.stopwords.values())  # of either language
         self._clarify_items: dict[tuple[tuple[tuple[str, str], ...], str], ClarifyItem] = {}
@@ -320,6 +322,40 @@ class Router:
         gemeente", "bij de provincie", "van de provincie"), in the same sentence; None if none."""
         b = i - 1 if i > 0 and tokens[i - 1].norm in self.data.language.scheme_links else i
         return b - 1 if b >= 1 and tokens[b - 1].sent == tokens[i].sent else None
+
+    def _alternatives(self, tokens: Sequence[Token], matches: Sequence[Match]) -> set[int]:
+        """Bodies named as alternatives where the question names what it is about ("Mijn boekhouder
+        zegt dat ik een IOAZ kan krijgen. Vraag ik die aan bij het Werkplein of bij UWV?"): the asker
+        weighs them, so none of them is the door asked for; the thing named decides. The first word of
+        each such body's match."""
+        words = self.data.language.alternative_words
+        alts = [k for k, t in enumerate(tokens) if t.norm in words]
+        if not alts:
+            return set()
+        bodies = [m for m in matches if m.concept.id.startswith(BODY_PREFIX)]
+        if not bodies or not any(m.concept.instrument is not None and not m.concept.id.startswith(BODY_PREFIX)
+                                 for m in matches):
+            return set()  # only bodies to choose from ("naar het UWV of naar de kantonrechter?"): they stay
+        body_words = self.data.language.body_words
+
+        def body_at(j: int, other: Match) -> bool:  # a body word or another body's match at j
+            return tokens[j].norm in body_words or any(b is not other and b.first <= j <= b.last for b in bodies)
+
+        out: set[int] = set()
+        for m in bodies:
+            sent = tokens[m.first].sent
+            for k in alts:
+                if tokens[k].sent != sent:
+                    continue
+                if m.last < k < m.last + 5:  # "bij het Werkplein Regio Foodvalley of bij UWV"
+                    near = range(k + 1, min(len(tokens), k + 5))
+                elif m.first - 5 < k < m.first:  # "... of (alleen) bij (mijn) arbodienst"
+                    near = range(max(0, k - 5), k)
+                else:
+                    continue
+                if any(body_at(j, m) for j in near if tokens[j].sent == sent):
+                    out.add(m.first)
+        return out
 
     def _weighed_against_the_firm(self, m: Match) -> bool:
         """A private role or matter, or an off-topic or personal word: out of scope unless the
@@ -924,6 +960,8 @@ class Router:
         # volgens het bestemmingsplan ..." asks about the plan
         sources = [(a, b) for a, b in markers.get("source", ()) if a == 0 or tokens[a - 1].sent != tokens[a].sent]
         mentioned |= _after_markers(tokens, sources, 3)
+        mentioned |= _before_markers(tokens, markers.get("referral"), 4)  # "Geldfit verwees me door naar ..."
+        mentioned |= self._alternatives(tokens, matches)  # "bij het Werkplein of bij UWV": which one?
         elsewhere = markers.get("elsewhere")
         if elsewhere:  # "bij het UWV ... . Waar kan ik beter terecht?": been there, asks for another door
             sent = tokens[elsewhere[0][0]].sent

@@ -54,6 +54,10 @@ class LanguageData:
     creditor_after_markers: tuple[tuple[str, ...], ...] = ()
     # "Waar kan ik beter terecht?": an instrument named before these is where the asker has been
     elsewhere_markers: tuple[tuple[str, ...], ...] = ()
+    # "Geldfit verwees me door naar de gemeente": the body before it referred the asker on, a mention
+    referral_markers: tuple[tuple[str, ...], ...] = ()
+    # "bij het Werkplein of bij UWV": bodies joined by one of these are candidates the asker weighs
+    alternative_words: frozenset[str] = frozenset()
     source_markers: tuple[tuple[str, ...], ...] = ()  # "volgens het UWV ...": quoted, not asked
     relative_words: frozenset[str] = frozenset()  # "mensen die werk zoeken": a role of someone else
     first_person_words: frozenset[str] = frozenset()
