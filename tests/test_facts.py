@@ -161,3 +161,14 @@ def test_a_sole_trader_who_earns_too_little_asks_the_municipality_not_a_lender(r
     d = route(router, "Ik heb al jaren een fietsenwinkel en verdien er nu nog maar 8.000 euro per jaar mee. "
                       "Dat is te weinig om van te leven. Kan ik een aanvulling krijgen zonder mijn zaak te sluiten?")
     assert d.routes[0].family == "gemeente" and "amount_eur" not in d.facts
+
+
+def test_above_qredits_ceiling_a_firm_the_bank_turned_down_goes_to_its_rom(router: Router) -> None:
+    """Qredits lends up to EUR 250,000 (routing-policy.md §4b); a larger loan the bank refused is for
+    the regional development company's SME funds, a smaller one stays Qredits'."""
+    d = route(router, "Ons bouwbedrijf in Assen wil een nieuwe hal bouwen van 450.000 euro, maar de bank wijst de "
+                      "lening af. Waar kunnen we nog terecht?")
+    assert d.routes[0].provider_id == "rom:nom" and d.routes[0].rule == "financing.capital.rom.above_qredits"
+    d = route(router, "Ons bouwbedrijf in Assen wil een bus kopen van 45.000 euro, maar de bank wijst de lening af. "
+                      "Waar kunnen we nog terecht?")
+    assert d.routes[0].family == "qredits"

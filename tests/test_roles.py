@@ -209,6 +209,15 @@ PRIVATE_WITH_A_SCHEME = [
     ("Een bedrijf bij ons in de straat zet elke ochtend om zes uur vrachtwagens met draaiende motor voor de deur. "
      "Bij wie kan ik een klacht indienen?", "neighbour"),
     ("There's a company on my street that runs a loud generator all night. Who do I complain to?", "neighbour"),
+    # fresh sets cc and cd: a household employing a nanny, a student's first job, changing jobs, the register
+    ("Wij hebben thuis een oppas die drie dagen per week komt. Moeten we als particulier huishouden loonbelasting "
+     "afdragen aan de Belastingdienst?", "private_person"),
+    ("I'm a student in Delft and just started a job in a bakery, ten hours a week. Does the bakery have to pay me "
+     "holiday allowance?", "student"),
+    ("I'm on the 30% ruling and I'm changing jobs in March. Will my new employer be able to keep applying it?",
+     "employee"),
+    ("Sta ik in het doelgroepregister? Ik wil dat een werkgever loonkostensubsidie voor mij kan aanvragen.",
+     "job_seeker"),
 ]
 
 
@@ -349,6 +358,11 @@ BUSINESS_ROLES = [
     # "wij zijn een bakkerij" says who asks: complaints from the neighbours are the firm's matter
     ("Wij zijn een bakkerij en krijgen klachten van de buren over het lawaai van onze koelinstallatie. Wat moeten "
      "we doen?", "omgevingsdienst"),
+    # a hairdresser starting at home, a marina "we operate" (fresh set cd)
+    ("Ik ben kapster en wil in de garage van mijn huis in Meppel een kleine salon beginnen. Heb ik daar een "
+     "vergunning voor nodig?", "gemeente"),
+    ("Wij exploiteren een jachthaven met een restaurant en verbruiken meer dan 50.000 kWh. Komt de omgevingsdienst "
+     "de energiebesparingsplicht controleren?", "omgevingsdienst"),
 ]
 
 
