@@ -218,6 +218,8 @@ PRIVATE_WITH_A_SCHEME = [
      "employee"),
     ("Sta ik in het doelgroepregister? Ik wil dat een werkgever loonkostensubsidie voor mij kan aanvragen.",
      "job_seeker"),
+    ("Wij willen in ons eigen koophuis de zolder laten isoleren. Kunnen we daarvoor de ISDE aanvragen?",
+     "homeowner"),
 ]
 
 
@@ -648,6 +650,29 @@ FIRST_DOOR = [
     # first, it leads over a VAT number asked after it
     P("Can I register my new bakery with KVK before the lease is signed? And do I also need a VAT number from "
       "the tax office?", None, "kvk", id="register-with-kvk"),
+    # a pitch on a market is the municipality's, also where everyone must sign up for it again (fresh set by)
+    P("Ik verkoop kaas op de donderdagmarkt in Gouda. De gemeente verdeelt alle plekken opnieuw, dus iedereen moet "
+      "zich opnieuw inschrijven. Houden wij onze vaste plek?", None, "gemeente:GM0513", id="market-pitch-sign-up"),
+    P("Ik wil met mijn poffertjeskraam op de jaarmarkt in Hoorn staan. Hoe kom ik aan een standplaats?", None,
+      "gemeente:GM0405", id="market-pitch"),
+    # a body the asker has been to, asking for somewhere else (fresh set cb)
+    P("Ik heb een kapsalon en ga stoppen. Bij het UWV zeiden ze dat ik als zelfstandige geen WW krijg. Kan ik "
+      "ergens anders een uitkering krijgen zolang ik de zaak afbouw?", None, "gemeente", id="asked-elsewhere"),
+    # a body that referred the asker on is a mention; where it sent them counts
+    P("Geldfit verwees me door naar de gemeente. Helpt de gemeentelijke schuldhulp ook de eigenaar van een bv met "
+      "twee winkels?", None, "gemeente", id="referred-on"),
+    # bodies weighed as alternatives for a named scheme: the scheme decides (IOAZ: the municipality)
+    P("Ik ben 60 en heb een eenmanszaak. Mijn accountant noemde de IOAZ. Moet ik die aanvragen bij het werkplein "
+      "of bij UWV?", None, "gemeente", id="bodies-as-alternatives"),
+    # ... but where only bodies are named, they stay the candidates
+    P("Moet ik voor het ontslag van twee medewerkers naar het UWV of naar de kantonrechter?", None, "uwv",
+      id="only-bodies-named"),
+    # "we as the employer" says a firm asks, whoever "a status holder" is
+    P("We'd like to hire a young man with a residence permit as a status holder. Do we as the employer need a "
+      "work permit for him?", None, "uwv", id="we-as-the-employer"),
+    # the tenant of a shop unit is a firm; its WOZ value is the municipality's
+    P("I rent a shop unit in Zwolle and got a WOZ decision. Can I object to the WOZ value as the tenant?", None,
+      "gemeente", id="shop-unit-tenant-woz"),
 ]
 
 
@@ -1080,43 +1105,3 @@ def test_an_off_topic_word_is_weighed_against_the_firms_own_business(
 def test_an_employee_being_dismissed_or_a_former_freelancer_is_private(router: Router, question: str) -> None:
     d = route(router, question)
     assert d.out_of_scope, [r.provider_id for r in d.routes]
-
-
-@pytest.mark.parametrize(("question", "door"), [
-    # a pitch on a market is the municipality's, also where everyone must sign up for it again (fresh set by)
-    ("Ik verkoop kaas op de donderdagmarkt in Gouda. De gemeente verdeelt alle plekken opnieuw, dus iedereen moet "
-     "zich opnieuw inschrijven. Houden wij onze vaste plek?", "gemeente:GM0513"),
-    ("Ik wil met mijn poffertjeskraam op de jaarmarkt in Hoorn staan. Hoe kom ik aan een standplaats?",
-     "gemeente:GM0405"),
-])
-def test_a_market_pitch_is_the_municipalitys(router: Router, question: str, door: str) -> None:
-    assert route(router, question).routes[0].provider_id == door
-
-
-@pytest.mark.parametrize(("question", "door"), [
-    # a body the asker has been to, asking for somewhere else (fresh set cb)
-    ("Ik heb een kapsalon en ga stoppen. Bij het UWV zeiden ze dat ik als zelfstandige geen WW krijg. Kan ik ergens "
-     "anders een uitkering krijgen zolang ik de zaak afbouw?", "gemeente"),
-    # a body that referred the asker on is a mention; where it sent them counts
-    ("Geldfit verwees me door naar de gemeente. Helpt de gemeentelijke schuldhulp ook de eigenaar van een bv met twee "
-     "winkels?", "gemeente"),
-    # bodies weighed as alternatives for a named scheme: the scheme decides (IOAZ: the municipality)
-    ("Ik ben 60 en heb een eenmanszaak. Mijn accountant noemde de IOAZ. Moet ik die aanvragen bij het werkplein of "
-     "bij UWV?", "gemeente"),
-    # ... but where only bodies are named, they stay the candidates
-    ("Moet ik voor het ontslag van twee medewerkers naar het UWV of naar de kantonrechter?", "uwv"),
-    # "we as the employer" says a firm asks, whoever "a status holder" is
-    ("We'd like to hire a young man with a residence permit as a status holder. Do we as the employer need a work "
-     "permit for him?", "uwv"),
-    # the tenant of a shop unit is a firm; its WOZ value is the municipality's
-    ("I rent a shop unit in Zwolle and got a WOZ decision. Can I object to the WOZ value as the tenant?",
-     "gemeente"),
-])
-def test_who_was_asked_before_and_which_bodies_are_weighed(router: Router, question: str, door: str) -> None:
-    assert route(router, question).routes[0].family == door
-
-
-def test_ones_own_owner_occupied_house_is_private(router: Router) -> None:
-    d = route(router, "Wij willen in ons eigen koophuis de zolder laten isoleren. Kunnen we daarvoor de ISDE "
-                      "aanvragen?")
-    assert d.out_of_scope and d.facts["role"] == "homeowner"

@@ -323,15 +323,15 @@ class Router:
         b = i - 1 if i > 0 and tokens[i - 1].norm in self.data.language.scheme_links else i
         return b - 1 if b >= 1 and tokens[b - 1].sent == tokens[i].sent else None
 
-    def _alternatives(self, tokens: Sequence[Token], matches: Sequence[Match]) -> set[int]:
+    def _alternatives(self, tokens: Sequence[Token], norms: AbstractSet[str], matches: Sequence[Match]) -> set[int]:
         """Bodies named as alternatives where the question names what it is about ("Mijn boekhouder
         zegt dat ik een IOAZ kan krijgen. Vraag ik die aan bij het Werkplein of bij UWV?"): the asker
         weighs them, so none of them is the door asked for; the thing named decides. The first word of
         each such body's match."""
         words = self.data.language.alternative_words
-        alts = [k for k, t in enumerate(tokens) if t.norm in words]
-        if not alts:
+        if words.isdisjoint(norms):
             return set()
+        alts = [k for k, t in enumerate(tokens) if t.norm in words]
         bodies = [m for m in matches if m.concept.id.startswith(BODY_PREFIX)]
         if not bodies or not any(m.concept.instrument is not None and not m.concept.id.startswith(BODY_PREFIX)
                                  for m in matches):
@@ -961,7 +961,7 @@ class Router:
         sources = [(a, b) for a, b in markers.get("source", ()) if a == 0 or tokens[a - 1].sent != tokens[a].sent]
         mentioned |= _after_markers(tokens, sources, 3)
         mentioned |= _before_markers(tokens, markers.get("referral"), 4)  # "Geldfit verwees me door naar ..."
-        mentioned |= self._alternatives(tokens, matches)  # "bij het Werkplein of bij UWV": which one?
+        mentioned |= self._alternatives(tokens, norms, matches)  # "bij het Werkplein of bij UWV": which one?
         elsewhere = markers.get("elsewhere")
         if elsewhere:  # "bij het UWV ... . Waar kan ik beter terecht?": been there, asks for another door
             sent = tokens[elsewhere[0][0]].sent
@@ -1111,13 +1111,13 @@ class Router:
                      location: Location | None, named: str | None) -> _Plan:
         """In either tier, the model's likeliest family leads where it is a local public door
         (thresholds.yaml `learned.local_families`: the gemeente, the werkgeversservicepunt, the
-        province, the omgevingsdienst) and the model is at least `local_lead_p` sure of it. The
-        lexicon is drawn to the national body or scheme a question names (UWV, Qredits, the Bbz's
-        KVK deregistration, an RVO subsidy), while the asker's need is the local desk's: the
-        municipality's income support for a sick sole trader, a market pitch, a provincial
-        voucher, a candidate from the regional employer service. Measured on 1,801 fresh first
-        looks (docs/learned-model.md): 33 first doors right that were wrong, none the other way.
-        The door still comes from a decision row that leads there, with its rule and reason."""
+        province) and the model is at least `local_lead_p` sure of it. The lexicon is drawn to the
+        national body or scheme a question names (UWV, Qredits, the Bbz's KVK deregistration, an RVO
+        subsidy), while the asker's need is the local desk's: the municipality's income support for
+        a sick sole trader, a market pitch, a provincial voucher, a candidate from the regional
+        employer service. Replayed on the first looks of 1,801 fresh questions (docs/learned-model.md):
+        27 first doors right that were wrong, none the other way. The door still comes from a
+        decision row that leads there, with its rule and reason."""
         learned = self.data.thresholds.learned
         fam = pred.likeliest("family")  # no softmax where the first door already has it
         if fam == plan.doors[0].family or fam not in learned.local_families:
