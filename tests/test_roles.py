@@ -18,6 +18,17 @@ PRIVATE_WITH_A_SCHEME = [
     ("Mijn bestelling bij een webshop is na drie weken nog steeds niet geleverd. Waar kan ik klagen?",
      "consumer"),
     ("My order from an online store never arrived and the shop does not answer. Who can help?", "consumer"),
+    # a volunteer speaks for a club, not a firm; private owners, a bought house and living opposite a
+    # firm are private however the scheme or body is named (fresh set cf)
+    ("Ik ben vrijwilliger bij een speeltuinvereniging in Deventer. Kan de provincie Overijssel ons helpen met "
+     "subsidie voor nieuwe toestellen?", "private_person"),
+    ("As private owners of a flat in Utrecht, can we get ISDE for a heat pump boiler?", "homeowner"),
+    ("Wij hebben een klein pensioen en een koophuis in Assen en willen de vloer isoleren. Heeft de provincie "
+     "Drenthe daar een regeling voor?", "homeowner"),
+    ("Ik woon recht tegenover een nieuwe snackbar in Zwolle en heb last van de afzuiging. Kan ik bij de gemeente "
+     "een handhavingsverzoek doen?", "neighbour"),
+    ("I live opposite a bakery that fires up its ovens at four in the morning. Can the municipality do something "
+     "about the noise?", "neighbour"),
     ("Wij willen met de buren een straatfeest houden. Hebben we een evenementenvergunning nodig?", "neighbour"),
     ("Hoeveel mag ik bijverdienen zonder dat mijn studiefinanciering van DUO wordt gekort?", "student"),
     ("Ik ben huurder en mijn verhuurder wil de huur flink verhogen, mag dat?", "tenant"),
@@ -253,6 +264,8 @@ BUSINESS_ROLES = [
     ("Ik wil als pedicure aan huis beginnen in de schuur naast mijn woning. Mag dat volgens het omgevingsplan?",
      "gemeente"),
     ("Ik huur een bedrijfspand; mag de verhuurder de huur halverwege het jaar verhogen?", "kvk"),
+    # a private matter written with a gap does not hide the firm's own premises inside it (fresh set ce)
+    ("De verhuurder wil de huur van mijn winkelpand fors verhogen. Kan ik daar iets tegen doen?", "kvk"),
     ("My employees complain that our employer branding is weak; how do we find staff in a tight market?", "wsp"),
     ("I cut hair and would like to receive clients in the attic room of my house. Do I need a permit?",
      "gemeente"),
@@ -673,6 +686,9 @@ FIRST_DOOR = [
     # the tenant of a shop unit is a firm; its WOZ value is the municipality's
     P("I rent a shop unit in Zwolle and got a WOZ decision. Can I object to the WOZ value as the tenant?", None,
       "gemeente", id="shop-unit-tenant-woz"),
+    # a helpline asked for with one's money worries is Geldfit's, also after a lost income (fresh set cf)
+    P("Mijn lunchroom draait al een half jaar verlies en ik heb geen inkomen meer. Is er een nummer waar ik als "
+      "ondernemer terechtkan met mijn geldzorgen?", None, "geldfit", id="money-worries-number"),
 ]
 
 
@@ -733,6 +749,9 @@ def test_a_plan_for_ones_own_business_outweighs_a_private_role(router: Router, q
     "Ik ben zzp'er en wil mijn studieschuld sneller aflossen. Kan ik het maandbedrag aanpassen?",
     "We willen voor ons gezin een warmtepomp laten plaatsen. Kunnen we daar de ISDE voor krijgen?",
     "We are buying an electric car for our family. Can we get the SEBA subsidy?",
+    # study finance is the student's own, also beside a sole proprietorship (fresh set cf)
+    "Naast mijn studie heb ik een eenmanszaak in fotografie. Moet ik mijn stufi stopzetten als mijn winst boven de "
+    "bijverdiengrens komt?",
 ])
 def test_a_households_own_matter_is_private_even_with_a_scheme_or_a_persona(router: Router, question: str) -> None:
     d = route(router, question)
@@ -1105,3 +1124,16 @@ def test_an_off_topic_word_is_weighed_against_the_firms_own_business(
 def test_an_employee_being_dismissed_or_a_former_freelancer_is_private(router: Router, question: str) -> None:
     d = route(router, question)
     assert d.out_of_scope, [r.provider_id for r in d.routes]
+
+
+def test_a_young_person_with_a_benefit_is_who_to_hire_and_closing_the_shop_is_trouble(router: Router) -> None:
+    # "een jongere met een Wajong-uitkering" is the person to hire, so the question is only about staff
+    # (fresh set cf); closing one's own shop is the firm's trouble, not a general question (fresh set ce)
+    d = route(router, "Wij overwegen een jongere met een Wajong-uitkering aan te nemen in onze drukkerij. Alleen "
+                      "weet ik niet hoe ik zo iemand vind en of er begeleiding en regelingen bij horen.")
+    assert [(n.theme, n.service) for n in d.needs] == [("labour_market", "staff")], d.needs
+    assert d.routes[0].family == "wsp" and "rvo" not in {r.family for r in d.routes}
+    for question in ("We overwegen onze slagerij te sluiten. Wie kan met ons meekijken?",
+                     "We are thinking of pulling the plug on our shop. Can someone look at it with us first?"):
+        d = route(router, question)
+        assert d.needs[0].theme == "trouble", (question, d.needs)

@@ -630,7 +630,9 @@ def _longest_wins(matches: list[Match]) -> list[Match]:
     """Drop matches lying strictly inside a longer match of the same kind with another effect
     ("welke subsidie" and "subsidie" both count for the scheme service)."""
     # A gapped phrase covers the words in its gap only for scope ("employee at a tech company"
-    # is private even though "company" alone is business); topics keep the words in a gap.
+    # is private even though "company" alone is business); topics keep the words in a gap, and
+    # so does who asks: a private matter with a gap ("huur ... verhogen") does not hide the
+    # asker's own firm inside it ("de huur van mijn winkelpand flink verhogen").
     matches = sorted(matches, key=_END, reverse=True)
     matches.sort(key=_START)  # text order: by start, the longer first (two stable C-level sorts)
     end = -1
@@ -649,7 +651,9 @@ def _longest_wins(matches: list[Match]) -> list[Match]:
                 keep.append(m)
                 break
             if (o.end >= end and o.end - o.start > length and o.concept.kind == concept.kind
-                    and o.concept.effect != concept.effect and (not o.gapped or o.concept.kind == "scope")):
+                    and o.concept.effect != concept.effect
+                    and (not o.gapped or (o.concept.kind == "scope" and (o.concept.role is not None
+                                                                          or concept.role is None)))):
                 break  # dominated
         else:
             keep.append(m)
