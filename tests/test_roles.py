@@ -29,6 +29,12 @@ PRIVATE_WITH_A_SCHEME = [
      "een handhavingsverzoek doen?", "neighbour"),
     ("I live opposite a bakery that fires up its ovens at four in the morning. Can the municipality do something "
      "about the noise?", "neighbour"),
+    # a room let in one's own home, a child's laptop, a webshop one wants to order from (fresh sets cg, ch)
+    ("Wij willen een kamer in ons huis verhuren aan een stagiair. Moet dat bij de Belastingdienst gemeld worden?",
+     "private_person"),
+    ("My daughter's laptop shows a ransomware message demanding bitcoin. Should we report it to the Digital Trust "
+     "Center?", "private_person"),
+    ("Ik wil iets kopen bij een webshop die ik niet ken. Staat die in het register van de KVK?", "consumer"),
     ("Wij willen met de buren een straatfeest houden. Hebben we een evenementenvergunning nodig?", "neighbour"),
     ("Hoeveel mag ik bijverdienen zonder dat mijn studiefinanciering van DUO wordt gekort?", "student"),
     ("Ik ben huurder en mijn verhuurder wil de huur flink verhogen, mag dat?", "tenant"),
@@ -266,6 +272,13 @@ BUSINESS_ROLES = [
     ("Ik huur een bedrijfspand; mag de verhuurder de huur halverwege het jaar verhogen?", "kvk"),
     # a private matter written with a gap does not hide the firm's own premises inside it (fresh set ce)
     ("De verhuurder wil de huur van mijn winkelpand fors verhogen. Kan ik daar iets tegen doen?", "kvk"),
+    # the firm's premises by another name; a business held for years after "en heb"; a salaried developer
+    # asking whether paid side work is still a hobby asks a founder's question (fresh sets cg, ch)
+    ("Onze verhuurder zegt per januari de huur van mijn garagepand op. Kan dat zomaar?", "kvk"),
+    ("Ik ben 63 en heb al dertig jaar een klein schildersbedrijf. Ik verdien er bijna niets meer mee. Is er een "
+     "regeling tot mijn AOW?", "gemeente"),
+    ("I work full-time as a nurse and bake wedding cakes for acquaintances for a small fee. Must I register that "
+     "with KVK or is it still just a hobby?", "kvk"),
     ("My employees complain that our employer branding is weak; how do we find staff in a tight market?", "wsp"),
     ("I cut hair and would like to receive clients in the attic room of my house. Do I need a permit?",
      "gemeente"),
@@ -687,6 +700,18 @@ FIRST_DOOR = [
     P("I rent a shop unit in Zwolle and got a WOZ decision. Can I object to the WOZ value as the tenant?", None,
       "gemeente", id="shop-unit-tenant-woz"),
     # a helpline asked for with one's money worries is Geldfit's, also after a lost income (fresh set cf)
+    # a fake site that took the login details is a cyber incident; "opgeven bij de belasting" names the
+    # Belastingdienst; a fund "van de provincie" is the province's; a refugee who first works alongside
+    # the team is staff to find (fresh sets cg, ch)
+    P("Ik heb per ongeluk op een nepsite mijn inloggegevens van de zakelijke bankrekening ingevuld. Wat moet ik nu "
+      "doen?", None, "dtc", id="fake-site"),
+    P("Ik verkoop zelfgemaakte zeep op markten en via Instagram. Moet ik dat opgeven bij de belasting?", None,
+      "belastingdienst", id="opgeven-bij-de-belasting"),
+    P("Kan onze scale-up in Zwolle een lening krijgen uit Groei Capital van de provincie?", None, "provincie:PV23",
+      id="capital-of-the-province"),
+    P("Wij zijn een installatiebedrijf en willen een nieuwkomer met een verblijfsvergunning eerst een paar maanden "
+      "laten meelopen voordat we hem in dienst nemen. Wie kan dat traject begeleiden?", {"municipality": "Tilburg"},
+      "wsp", id="work-alongside-first"),
     P("Mijn lunchroom draait al een half jaar verlies en ik heb geen inkomen meer. Is er een nummer waar ik als "
       "ondernemer terechtkan met mijn geldzorgen?", None, "geldfit", id="money-worries-number"),
 ]
