@@ -260,8 +260,10 @@ def _p_none(router: Router, q: str) -> float:
 
 
 # an employee's own leave, without a word of who asks (a parent asking about a child's job was the
-# example until rule set 2026.12.55, when "mijn zoon van ..." became a private role of the lexicon)
-PARENT = "Hoeveel vakantiedagen heb ik nog over als ik in maart ben begonnen?"
+# example until rule set 2026.12.55, when "mijn zoon van ..." became a private role of the lexicon;
+# "Hoeveel vakantiedagen heb ik nog over als ik in maart ben begonnen?" until 2026.12.91, whose model
+# puts it at P 0.54, under scope_none_p, and leaves it to the clarifying question)
+PARENT = "Heb ik recht op vakantiegeld als ik maar drie maanden heb gewerkt?"
 FENCE = "Onze buurman heeft een nieuwe schutting gezet die half op ons erf staat. Wat kunnen we doen?"
 
 

@@ -35,6 +35,9 @@ PRIVATE_WITH_A_SCHEME = [
     ("My daughter's laptop shows a ransomware message demanding bitcoin. Should we report it to the Digital Trust "
      "Center?", "private_person"),
     ("Ik wil iets kopen bij een webshop die ik niet ken. Staat die in het register van de KVK?", "consumer"),
+    # "I'm ... employed in" says an employee asks (fresh set ci)
+    ("I'm a Canadian engineer employed in Eindhoven with the 30% ruling. Do I pay Dutch tax on the days I work "
+     "from Canada?", "employee"),
     ("Wij willen met de buren een straatfeest houden. Hebben we een evenementenvergunning nodig?", "neighbour"),
     ("Hoeveel mag ik bijverdienen zonder dat mijn studiefinanciering van DUO wordt gekort?", "student"),
     ("Ik ben huurder en mijn verhuurder wil de huur flink verhogen, mag dat?", "tenant"),
@@ -703,6 +706,17 @@ FIRST_DOOR = [
     # a fake site that took the login details is a cyber incident; "opgeven bij de belasting" names the
     # Belastingdienst; a fund "van de provincie" is the province's; a refugee who first works alongside
     # the team is staff to find (fresh sets cg, ch)
+    # a tax debt named in the creditor marker itself is owed, not asked about; the packaging waste fund is no
+    # fund to finance anything; a text message "namens" a body with a link is a cyber matter; "at the Leiden
+    # Bio Science Park" names the place (fresh sets ci, cj)
+    P("Ik heb een lunchroom en nog een coronaschuld bij de Belastingdienst plus achterstand bij de brouwer. Wie kan "
+      "met me meekijken om overzicht te krijgen?", None, "kvk", id="debt-named-in-the-creditor-marker"),
+    P("Moet mijn webshop zelf aangifte doen bij het Afvalfonds voor de verzenddozen?", None, "kvk",
+      id="packaging-waste-fund"),
+    P("Ik kreeg een sms namens de KVK dat mijn inschrijving verloopt en dat ik via een link moet betalen. Is dat "
+      "echt?", None, "dtc", id="text-message-with-a-link"),
+    P("We are building a medtech start-up at the Leiden Bio Science Park and need seed capital. Who in the region "
+      "invests?", None, "rom:innovationquarter", id="at-a-place"),
     P("Ik heb per ongeluk op een nepsite mijn inloggegevens van de zakelijke bankrekening ingevuld. Wat moet ik nu "
       "doen?", None, "dtc", id="fake-site"),
     P("Ik verkoop zelfgemaakte zeep op markten en via Instagram. Moet ik dat opgeven bij de belasting?", None,
@@ -1162,3 +1176,12 @@ def test_a_young_person_with_a_benefit_is_who_to_hire_and_closing_the_shop_is_tr
                      "We are thinking of pulling the plug on our shop. Can someone look at it with us first?"):
         d = route(router, question)
         assert d.needs[0].theme == "trouble", (question, d.needs)
+
+
+def test_a_tax_free_allowance_is_a_named_tax_matter_and_an_early_stage_is_no_internship(router: Router) -> None:
+    # "belastingvrij vergoeden" names the work-related costs scheme's matter; the English "early stage" is not
+    # the Dutch "stage" (an internship) (fresh sets ci, cj)
+    d = route(router, "Mag ik mijn medewerkers een thuiswerkvergoeding belastingvrij vergoeden?")
+    assert (d.routes[0].family, d.routes[0].rule) == ("belastingdienst", "named.tax"), d.routes
+    d = route(router, "Which public funds invest in hardware start-ups at this early stage?")
+    assert "labour_market" not in {n.theme for n in d.needs}, d.needs

@@ -953,8 +953,11 @@ class Router:
         goals = _after_markers(tokens, markers.get("goal"), 2)
         mentioned = _mentioned(tokens, markers.get("mention"), self.data.language.contrast_words)
         mentioned |= persons  # "iemand met een WW-uitkering": who, not what
-        # "achterstand bij de Belastingdienst": owed, not asked
-        mentioned |= _after_markers(tokens, markers.get("creditor"), 5)
+        # "achterstand bij de Belastingdienst": owed, not asked; so is a debt named in the marker itself
+        # ("coronaschuld bij de Belastingdienst", "a payment arrangement with the tax office")
+        creditors = markers.get("creditor")
+        mentioned |= _after_markers(tokens, creditors, 5)
+        mentioned.update(start for start, _ in creditors or ())
         mentioned |= _before_markers(tokens, markers.get("creditor_after"), 4)  # "... niet meer betalen"
         # "Volgens het UWV zitten er ...": a body quoted at the start of a statement; "mag ik daar
         # volgens het bestemmingsplan ..." asks about the plan
