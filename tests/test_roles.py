@@ -38,6 +38,9 @@ PRIVATE_WITH_A_SCHEME = [
     # "I'm ... employed in" says an employee asks (fresh set ci)
     ("I'm a Canadian engineer employed in Eindhoven with the 30% ruling. Do I pay Dutch tax on the days I work "
      "from Canada?", "employee"),
+    # the asker's own view, also inside a clause about someone else's building (fresh set cl)
+    ("De buren in Zwolle willen een dakopbouw die mijn uitzicht wegneemt. Kan ik bezwaar maken bij de gemeente?",
+     "neighbour"),
     ("Wij willen met de buren een straatfeest houden. Hebben we een evenementenvergunning nodig?", "neighbour"),
     ("Hoeveel mag ik bijverdienen zonder dat mijn studiefinanciering van DUO wordt gekort?", "student"),
     ("Ik ben huurder en mijn verhuurder wil de huur flink verhogen, mag dat?", "tenant"),
@@ -280,6 +283,11 @@ BUSINESS_ROLES = [
     ("Onze verhuurder zegt per januari de huur van mijn garagepand op. Kan dat zomaar?", "kvk"),
     ("Ik ben 63 en heb al dertig jaar een klein schildersbedrijf. Ik verdien er bijna niets meer mee. Is er een "
      "regeling tot mijn AOW?", "gemeente"),
+    # a grower by any crop, "one of the staff" (an employer's), whatever the doctor (fresh sets cl)
+    ("Ik ben aardbeienteler bij Breda. Mijn plukkers zijn naar huis gegaan en het werk gaat gewoon door. Wie helpt "
+     "mij snel aan mensen uit de buurt?", "wsp"),
+    ("One of the staff at our Groningen office called in sick from her holiday in Italy. Can I ask for a note from "
+     "a local doctor?", "uwv"),
     ("I work full-time as a nurse and bake wedding cakes for acquaintances for a small fee. Must I register that "
      "with KVK or is it still just a hobby?", "kvk"),
     ("My employees complain that our employer branding is weak; how do we find staff in a tight market?", "wsp"),
@@ -709,6 +717,14 @@ FIRST_DOOR = [
     # a tax debt named in the creditor marker itself is owed, not asked about; the packaging waste fund is no
     # fund to finance anything; a text message "namens" a body with a link is a cyber matter; "at the Leiden
     # Bio Science Park" names the place (fresh sets ci, cj)
+    # a regional venture fund is the ROM's, whatever the amount; "heeft de provincie iets voor ..." asks for its
+    # scheme; a loan from the DGA to the BV is a tax matter (fresh sets ck, cl)
+    P("Is there a regional venture fund in Limburg that invests 1 to 2 million euro in medtech start-ups?", None,
+      "rom:liof", id="regional-venture-fund"),
+    P("Heeft de provincie iets voor ondernemers die hun bedrijf willen overdragen aan een opvolger? Wij zitten in "
+      "Emmen.", None, "provincie:PV22", id="has-the-province-something"),
+    P("Ik wil als dga 30.000 euro lenen aan mijn bv. Welke rente moet ik rekenen?", None, "belastingdienst",
+      id="dga-lends-to-the-bv"),
     P("Ik heb een lunchroom en nog een coronaschuld bij de Belastingdienst plus achterstand bij de brouwer. Wie kan "
       "met me meekijken om overzicht te krijgen?", None, "kvk", id="debt-named-in-the-creditor-marker"),
     P("Moet mijn webshop zelf aangifte doen bij het Afvalfonds voor de verzenddozen?", None, "kvk",

@@ -370,10 +370,13 @@ class Router:
         """A private role or matter read up to six words after a relative word describes someone else
         ("mensen uit de buurt inzetten die nu een uitkering hebben of werk zoeken", "people who lost
         their job"), unless a first-person word stands between ("de enige die ik ...") or right after
-        ("... huren als wij"): the asker's role is not that person's."""
+        ("... huren als wij"), or the role is written with the asker's own possessive ("die mijn
+        uitzicht wegneemt"): the asker's role is not that person's."""
         if not self._private(m):
             return False
         lang = self.data.language
+        if tokens[m.first].norm in lang.first_person_possessives:
+            return False  # "een dakopbouw die mijn uitzicht wegneemt": the asker's view
         sent = tokens[m.first].sent
         if any(t.norm in lang.first_person_words and t.sent == sent for t in tokens[m.last + 1 : m.last + 4]):
             return False  # "de buren die van dezelfde verhuurder huren als wij": the asker too

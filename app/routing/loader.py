@@ -839,6 +839,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         source_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("source_markers"))),
         relative_words=_word_set(lang_doc.get("relative_words")),
         first_person_words=_word_set(lang_doc.get("first_person_words")),
+        first_person_possessives=_word_set(lang_doc.get("first_person_possessives")),
         overview_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("overview_markers"))),
         marker_fillers=_word_set(lang_doc.get("marker_fillers")),
         contrast_words=_word_set(lang_doc.get("contrast_words")),
