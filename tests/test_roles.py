@@ -719,6 +719,15 @@ FIRST_DOOR = [
     # Bio Science Park" names the place (fresh sets ci, cj)
     # a regional venture fund is the ROM's, whatever the amount; "heeft de provincie iets voor ..." asks for its
     # scheme; a loan from the DGA to the BV is a tax matter (fresh sets ck, cl)
+    # a fake mail "from the director" is a cyber matter, also while the director is on holiday ("vakantie"
+    # is no off-topic word for a firm with a bookkeeper); workers brought in from outside the EU need UWV's
+    # work permit; training the unemployed to hire them is the employer desk's (fresh set cm)
+    P("Onze administrateur kreeg een mail van de directeur om direct een factuur te betalen, terwijl die op vakantie "
+      "was. Die mail bleek nep. Wat nu?", None, "dtc", id="fake-mail-from-the-director"),
+    P("We have a greenhouse in the Westland and want to bring in workers from outside the EU for the harvest. Which "
+      "permit do we need?", None, "uwv", id="workers-from-outside-the-eu"),
+    P("Wij willen werklozen opleiden tot vrachtwagenchauffeur en daarna in dienst nemen. Waar melden we ons?",
+      {"municipality": "Venlo"}, "wsp", id="training-the-unemployed"),
     P("Is there a regional venture fund in Limburg that invests 1 to 2 million euro in medtech start-ups?", None,
       "rom:liof", id="regional-venture-fund"),
     P("Heeft de provincie iets voor ondernemers die hun bedrijf willen overdragen aan een opvolger? Wij zitten in "
@@ -1201,3 +1210,10 @@ def test_a_tax_free_allowance_is_a_named_tax_matter_and_an_early_stage_is_no_int
     assert (d.routes[0].family, d.routes[0].rule) == ("belastingdienst", "named.tax"), d.routes
     d = route(router, "Which public funds invest in hardware start-ups at this early stage?")
     assert "labour_market" not in {n.theme for n in d.needs}, d.needs
+
+
+def test_customer_data_kept_is_a_data_matter(router: Router) -> None:
+    # how long a practice may keep its clients' data is the privacy rules' matter (KVK informs), not a general
+    # question (fresh set cm)
+    d = route(router, "Hoe lang mag ik de gegevens van mijn klanten bewaren als fysiotherapeut?")
+    assert any(r.family == "kvk" and r.rule == "digitalisation.any.kvk" for r in d.routes), d.routes
