@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from tests.conftest import SHIPPED_VERSION, fresh_database, settings_for
+from tests.conftest import MODEL_PRIVATE_QUESTION, SHIPPED_VERSION, fresh_database, settings_for
 
 PROBLEM = "application/problem+json"
 
@@ -50,9 +50,7 @@ def test_out_of_scope_is_200_without_routes(client: TestClient) -> None:
 
 
 def test_an_answer_the_model_sent_out_of_scope_says_so_and_why(client: TestClient) -> None:
-    # an employee's own leave, with no word the rules read as who asks (a parent's "mijn dochter van ..." is
-    # a private role of the lexicon since rule set 2026.12.55)
-    q = "Hoeveel vakantiedagen heb ik nog over als ik in maart ben begonnen?"
+    q = MODEL_PRIVATE_QUESTION
     r = client.post("/v1/route?explain=true", json={"question": q})
     body = r.json()
     assert r.status_code == 200 and body["out_of_scope"] is True and body["routes"] == []

@@ -16,7 +16,7 @@ from app.routing.engine import Router
 from app.routing.loader import RuleSetData, load_ruleset
 from app.routing.model import Decision, LocationInput, RouteInput
 from app.routing.text import clean, tokenize
-from tests.conftest import RULES
+from tests.conftest import MODEL_PRIVATE_QUESTION, RULES
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.jsonl"))
 
@@ -259,11 +259,7 @@ def _p_none(router: Router, q: str) -> float:
     return router.data.model.predict(tokenize(clean(q))).probability("family", "none")
 
 
-# an employee's own leave, without a word of who asks (a parent asking about a child's job was the
-# example until rule set 2026.12.55, when "mijn zoon van ..." became a private role of the lexicon;
-# "Hoeveel vakantiedagen heb ik nog over als ik in maart ben begonnen?" until 2026.12.91, whose model
-# puts it at P 0.54, under scope_none_p, and leaves it to the clarifying question)
-PARENT = "Heb ik recht op vakantiegeld als ik maar drie maanden heb gewerkt?"
+PARENT = MODEL_PRIVATE_QUESTION
 FENCE = "Onze buurman heeft een nieuwe schutting gezet die half op ons erf staat. Wat kunnen we doen?"
 
 

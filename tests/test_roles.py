@@ -38,6 +38,10 @@ PRIVATE_WITH_A_SCHEME = [
     # "I'm ... employed in" says an employee asks (fresh set ci)
     ("I'm a Canadian engineer employed in Eindhoven with the 30% ruling. Do I pay Dutch tax on the days I work "
      "from Canada?", "employee"),
+    # a takeover that happens to the firm one works for makes nobody a founder; a homeowner says "I own my home"
+    # (fresh sets co, cp)
+    ("Ik werk in een garage die wordt overgenomen. Krijg ik WW als er na de overname ontslagen vallen?", "employee"),
+    ("I own my home in Zwolle. Can I get the municipality's sustainability loan for solar panels?", "homeowner"),
     # the asker's own view, also inside a clause about someone else's building (fresh set cl)
     ("De buren in Zwolle willen een dakopbouw die mijn uitzicht wegneemt. Kan ik bezwaar maken bij de gemeente?",
      "neighbour"),
@@ -283,6 +287,10 @@ BUSINESS_ROLES = [
     ("Onze verhuurder zegt per januari de huur van mijn garagepand op. Kan dat zomaar?", "kvk"),
     ("Ik ben 63 en heb al dertig jaar een klein schildersbedrijf. Ik verdien er bijna niets meer mee. Is er een "
      "regeling tot mijn AOW?", "gemeente"),
+    # the owner selling the firm "aan mij" makes an employee a founder; a B&B begun at one's house is a firm
+    # (fresh sets co, cp)
+    ("Ik werk bij een drukkerij en de eigenaar wil die aan mij verkopen. Hoe betaal ik dat?", "kvk"),
+    ("Wij zijn dit voorjaar een b&b begonnen bij ons huis in Ede. Welke vergunning hebben we nodig?", "gemeente"),
     # a grower by any crop, "one of the staff" (an employer's), whatever the doctor (fresh sets cl)
     ("Ik ben aardbeienteler bij Breda. Mijn plukkers zijn naar huis gegaan en het werk gaat gewoon door. Wie helpt "
      "mij snel aan mensen uit de buurt?", "wsp"),
@@ -1198,7 +1206,8 @@ def test_a_young_person_with_a_benefit_is_who_to_hire_and_closing_the_shop_is_tr
     assert [(n.theme, n.service) for n in d.needs] == [("labour_market", "staff")], d.needs
     assert d.routes[0].family == "wsp" and "rvo" not in {r.family for r in d.routes}
     for question in ("We overwegen onze slagerij te sluiten. Wie kan met ons meekijken?",
-                     "We are thinking of pulling the plug on our shop. Can someone look at it with us first?"):
+                     "We are thinking of pulling the plug on our shop. Can someone look at it with us first?",
+                     "Our bike shop may go under this winter. Who can we talk to about our options?"):
         d = route(router, question)
         assert d.needs[0].theme == "trouble", (question, d.needs)
 
