@@ -38,6 +38,8 @@ PRIVATE_WITH_A_SCHEME = [
     # "I'm ... employed in" says an employee asks (fresh set ci)
     ("I'm a Canadian engineer employed in Eindhoven with the 30% ruling. Do I pay Dutch tax on the days I work "
      "from Canada?", "employee"),
+    # a non-EU student said of oneself (fresh set cr); hiring one stays an employer's question (scenario g107)
+    ("I'm a non-EU PhD student in Delft. Can I take a side job in a bar, and who applies for the TWV?", "student"),
     # a takeover that happens to the firm one works for makes nobody a founder; a homeowner says "I own my home"
     # (fresh sets co, cp)
     ("Ik werk in een garage die wordt overgenomen. Krijg ik WW als er na de overname ontslagen vallen?", "employee"),
@@ -730,6 +732,14 @@ FIRST_DOOR = [
     # a fake mail "from the director" is a cyber matter, also while the director is on holiday ("vakantie"
     # is no off-topic word for a firm with a bookkeeper); workers brought in from outside the EU need UWV's
     # work permit; training the unemployed to hire them is the employer desk's (fresh set cm)
+    # the asker's own accountant is an adviser, not a door (fresh set cq); financing forms weighed against each
+    # other ask for orientation, KVK's (fresh sets cj, cp, cr)
+    P("Ik wil uitstel van betaling voor mijn belastingschuld. Wat moet mijn accountant daarvoor precies verklaren?",
+      None, "belastingdienst", id="my-accountant-is-no-door"),
+    P("We willen een tweede winkel openen. Moeten we naar de bank, investeerders zoeken of crowdfunding doen?", None,
+      "kvk", id="financing-forms-weighed"),
+    P("Should we look for an investor or take out a loan to open our second bakery?", None, "kvk",
+      id="investor-or-loan"),
     P("Onze administrateur kreeg een mail van de directeur om direct een factuur te betalen, terwijl die op vakantie "
       "was. Die mail bleek nep. Wat nu?", None, "dtc", id="fake-mail-from-the-director"),
     P("We have a greenhouse in the Westland and want to bring in workers from outside the EU for the harvest. Which "
