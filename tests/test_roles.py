@@ -721,45 +721,11 @@ FIRST_DOOR = [
     P("I rent a shop unit in Zwolle and got a WOZ decision. Can I object to the WOZ value as the tenant?", None,
       "gemeente", id="shop-unit-tenant-woz"),
     # a helpline asked for with one's money worries is Geldfit's, also after a lost income (fresh set cf)
+    P("Mijn lunchroom draait al een half jaar verlies en ik heb geen inkomen meer. Is er een nummer waar ik als "
+      "ondernemer terechtkan met mijn geldzorgen?", None, "geldfit", id="money-worries-number"),
     # a fake site that took the login details is a cyber incident; "opgeven bij de belasting" names the
     # Belastingdienst; a fund "van de provincie" is the province's; a refugee who first works alongside
     # the team is staff to find (fresh sets cg, ch)
-    # a tax debt named in the creditor marker itself is owed, not asked about; the packaging waste fund is no
-    # fund to finance anything; a text message "namens" a body with a link is a cyber matter; "at the Leiden
-    # Bio Science Park" names the place (fresh sets ci, cj)
-    # a regional venture fund is the ROM's, whatever the amount; "heeft de provincie iets voor ..." asks for its
-    # scheme; a loan from the DGA to the BV is a tax matter (fresh sets ck, cl)
-    # a fake mail "from the director" is a cyber matter, also while the director is on holiday ("vakantie"
-    # is no off-topic word for a firm with a bookkeeper); workers brought in from outside the EU need UWV's
-    # work permit; training the unemployed to hire them is the employer desk's (fresh set cm)
-    # the asker's own accountant is an adviser, not a door (fresh set cq); financing forms weighed against each
-    # other ask for orientation, KVK's (fresh sets cj, cp, cr)
-    P("Ik wil uitstel van betaling voor mijn belastingschuld. Wat moet mijn accountant daarvoor precies verklaren?",
-      None, "belastingdienst", id="my-accountant-is-no-door"),
-    P("We willen een tweede winkel openen. Moeten we naar de bank, investeerders zoeken of crowdfunding doen?", None,
-      "kvk", id="financing-forms-weighed"),
-    P("Should we look for an investor or take out a loan to open our second bakery?", None, "kvk",
-      id="investor-or-loan"),
-    P("Onze administrateur kreeg een mail van de directeur om direct een factuur te betalen, terwijl die op vakantie "
-      "was. Die mail bleek nep. Wat nu?", None, "dtc", id="fake-mail-from-the-director"),
-    P("We have a greenhouse in the Westland and want to bring in workers from outside the EU for the harvest. Which "
-      "permit do we need?", None, "uwv", id="workers-from-outside-the-eu"),
-    P("Wij willen werklozen opleiden tot vrachtwagenchauffeur en daarna in dienst nemen. Waar melden we ons?",
-      {"municipality": "Venlo"}, "wsp", id="training-the-unemployed"),
-    P("Is there a regional venture fund in Limburg that invests 1 to 2 million euro in medtech start-ups?", None,
-      "rom:liof", id="regional-venture-fund"),
-    P("Heeft de provincie iets voor ondernemers die hun bedrijf willen overdragen aan een opvolger? Wij zitten in "
-      "Emmen.", None, "provincie:PV22", id="has-the-province-something"),
-    P("Ik wil als dga 30.000 euro lenen aan mijn bv. Welke rente moet ik rekenen?", None, "belastingdienst",
-      id="dga-lends-to-the-bv"),
-    P("Ik heb een lunchroom en nog een coronaschuld bij de Belastingdienst plus achterstand bij de brouwer. Wie kan "
-      "met me meekijken om overzicht te krijgen?", None, "kvk", id="debt-named-in-the-creditor-marker"),
-    P("Moet mijn webshop zelf aangifte doen bij het Afvalfonds voor de verzenddozen?", None, "kvk",
-      id="packaging-waste-fund"),
-    P("Ik kreeg een sms namens de KVK dat mijn inschrijving verloopt en dat ik via een link moet betalen. Is dat "
-      "echt?", None, "dtc", id="text-message-with-a-link"),
-    P("We are building a medtech start-up at the Leiden Bio Science Park and need seed capital. Who in the region "
-      "invests?", None, "rom:innovationquarter", id="at-a-place"),
     P("Ik heb per ongeluk op een nepsite mijn inloggegevens van de zakelijke bankrekening ingevuld. Wat moet ik nu "
       "doen?", None, "dtc", id="fake-site"),
     P("Ik verkoop zelfgemaakte zeep op markten en via Instagram. Moet ik dat opgeven bij de belasting?", None,
@@ -769,8 +735,42 @@ FIRST_DOOR = [
     P("Wij zijn een installatiebedrijf en willen een nieuwkomer met een verblijfsvergunning eerst een paar maanden "
       "laten meelopen voordat we hem in dienst nemen. Wie kan dat traject begeleiden?", {"municipality": "Tilburg"},
       "wsp", id="work-alongside-first"),
-    P("Mijn lunchroom draait al een half jaar verlies en ik heb geen inkomen meer. Is er een nummer waar ik als "
-      "ondernemer terechtkan met mijn geldzorgen?", None, "geldfit", id="money-worries-number"),
+    # a tax debt named in the creditor marker itself is owed, not asked about; the packaging waste fund is no
+    # fund to finance anything; a text message "namens" a body with a link is a cyber matter; "at the Leiden
+    # Bio Science Park" names the place (fresh sets ci, cj)
+    P("Ik heb een lunchroom en nog een coronaschuld bij de Belastingdienst plus achterstand bij de brouwer. Wie kan "
+      "met me meekijken om overzicht te krijgen?", None, "kvk", id="debt-named-in-the-creditor-marker"),
+    P("Moet mijn webshop zelf aangifte doen bij het Afvalfonds voor de verzenddozen?", None, "kvk",
+      id="packaging-waste-fund"),
+    P("Ik kreeg een sms namens de KVK dat mijn inschrijving verloopt en dat ik via een link moet betalen. Is dat "
+      "echt?", None, "dtc", id="text-message-with-a-link"),
+    P("We are building a medtech start-up at the Leiden Bio Science Park and need seed capital. Who in the region "
+      "invests?", None, "rom:innovationquarter", id="at-a-place"),
+    # a regional venture fund is the ROM's, whatever the amount; "heeft de provincie iets voor ..." asks for its
+    # scheme; a loan from the DGA to the BV is a tax matter (fresh sets ck, cl)
+    P("Is there a regional venture fund in Limburg that invests 1 to 2 million euro in medtech start-ups?", None,
+      "rom:liof", id="regional-venture-fund"),
+    P("Heeft de provincie iets voor ondernemers die hun bedrijf willen overdragen aan een opvolger? Wij zitten in "
+      "Emmen.", None, "provincie:PV22", id="has-the-province-something"),
+    P("Ik wil als dga 30.000 euro lenen aan mijn bv. Welke rente moet ik rekenen?", None, "belastingdienst",
+      id="dga-lends-to-the-bv"),
+    # a fake mail "from the director" is a cyber matter, also while the director is on holiday ("vakantie"
+    # is no off-topic word for a firm with a bookkeeper); workers brought in from outside the EU need UWV's
+    # work permit; training the unemployed to hire them is the employer desk's (fresh set cm)
+    P("Onze administrateur kreeg een mail van de directeur om direct een factuur te betalen, terwijl die op vakantie "
+      "was. Die mail bleek nep. Wat nu?", None, "dtc", id="fake-mail-from-the-director"),
+    P("We have a greenhouse in the Westland and want to bring in workers from outside the EU for the harvest. Which "
+      "permit do we need?", None, "uwv", id="workers-from-outside-the-eu"),
+    P("Wij willen werklozen opleiden tot vrachtwagenchauffeur en daarna in dienst nemen. Waar melden we ons?",
+      {"municipality": "Venlo"}, "wsp", id="training-the-unemployed"),
+    # the asker's own accountant is an adviser, not a door (fresh set cq); financing forms weighed against each
+    # other ask for orientation, KVK's (fresh sets cj, cp, cr)
+    P("Ik wil uitstel van betaling voor mijn belastingschuld. Wat moet mijn accountant daarvoor precies verklaren?",
+      None, "belastingdienst", id="my-accountant-is-no-door"),
+    P("We willen een tweede winkel openen. Moeten we naar de bank, investeerders zoeken of crowdfunding doen?", None,
+      "kvk", id="financing-forms-weighed"),
+    P("Should we look for an investor or take out a loan to open our second bakery?", None, "kvk",
+      id="investor-or-loan"),
 ]
 
 
