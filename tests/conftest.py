@@ -52,13 +52,13 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
-# A bootstrap administrator (every scope) that the shared test clients send by default.
 # An employee's own leave, with no word the rules read as who asks: the learned model sends it out of scope
 # (a parent's "mijn dochter van ..." was the example until rule set 2026.12.55, when it became a private role
 # of the lexicon; "Hoeveel vakantiedagen heb ik nog over als ik in maart ben begonnen?" until 2026.12.91,
 # whose model puts it at P 0.54, under scope_none_p, and leaves it to the clarifying question).
 MODEL_PRIVATE_QUESTION = "Heb ik recht op vakantiegeld als ik maar drie maanden heb gewerkt?"
 
+# A bootstrap administrator (every scope) that the shared test clients send by default.
 TEST_ADMIN = ("test-admin", "test-admin-token-0123456789")
 AUTH = {"Authorization": f"Bearer {TEST_ADMIN[1]}"}
 

@@ -16,7 +16,8 @@ from app.routing.engine import Router
 from app.routing.loader import RuleSetData, load_ruleset
 from app.routing.model import Decision, LocationInput, RouteInput
 from app.routing.text import clean, tokenize
-from tests.conftest import MODEL_PRIVATE_QUESTION, RULES
+from tests.conftest import MODEL_PRIVATE_QUESTION as PRIVATE_Q
+from tests.conftest import RULES
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.jsonl"))
 
@@ -259,27 +260,26 @@ def _p_none(router: Router, q: str) -> float:
     return router.data.model.predict(tokenize(clean(q))).probability("family", "none")
 
 
-PARENT = MODEL_PRIVATE_QUESTION
 FENCE = "Onze buurman heeft een nieuwe schutting gezet die half op ons erf staat. Wat kunnen we doen?"
 
 
 def test_a_private_question_without_role_words_is_out_of_scope_by_the_model(
         routers: tuple[Router, Router]) -> None:
     lexicon, combined = routers
-    assert lexicon.route(RouteInput(question=PARENT)).outcome != "out_of_scope"  # no role word says who asks
-    d = combined.route(RouteInput(question=PARENT))
+    assert lexicon.route(RouteInput(question=PRIVATE_Q)).outcome != "out_of_scope"  # no role word says who asks
+    d = combined.route(RouteInput(question=PRIVATE_Q))
     assert d.outcome == "out_of_scope" and not d.routes
     assert d.facts["scope"] == "private" and d.facts["scope_by"] == "model"
     assert d.facts["model_p"] >= combined.data.thresholds.learned.scope_none_p
     words = d.facts["model_words"].split(", ")
-    assert words and all(w in PARENT for w in words)
+    assert words and all(w in PRIVATE_Q for w in words)
 
 
 def test_the_model_decides_scope_from_its_threshold_on() -> None:
     data = load_ruleset(RULES)
-    p = _p_none(Router(data), PARENT)
-    assert _scope_router(data, scope_none_p=p - 1e-9).route(RouteInput(question=PARENT)).outcome == "out_of_scope"
-    assert _scope_router(data, scope_none_p=p + 1e-9).route(RouteInput(question=PARENT)).outcome != "out_of_scope"
+    p = _p_none(Router(data), PRIVATE_Q)
+    assert _scope_router(data, scope_none_p=p - 1e-9).route(RouteInput(question=PRIVATE_Q)).outcome == "out_of_scope"
+    assert _scope_router(data, scope_none_p=p + 1e-9).route(RouteInput(question=PRIVATE_Q)).outcome != "out_of_scope"
 
 
 def test_business_words_or_a_named_instrument_need_the_stricter_threshold() -> None:
@@ -289,7 +289,7 @@ def test_business_words_or_a_named_instrument_need_the_stricter_threshold() -> N
     learned = data.thresholds.learned
     assert 0 < learned.scope_none_p < learned.scope_sure_p < 1
     eager = _scope_router(data, scope_none_p=1e-6)  # the model would call almost anything private
-    assert eager.route(RouteInput(question=PARENT)).outcome == "out_of_scope"
+    assert eager.route(RouteInput(question=PRIVATE_Q)).outcome == "out_of_scope"
     son = "Kan ik de WBSO aanvragen voor het programmeerwerk van mijn zoon?"  # a named instrument only
     firm = ("In mijn bedrijf wil ik in de zomer een scholier laten meewerken. Hoeveel uur mag dat?",
             "Als werkgever wil ik deze zomer twee scholieren van vijftien laten meewerken in de winkel. Mag dat?",

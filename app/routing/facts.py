@@ -61,7 +61,8 @@ class LanguageData:
     source_markers: tuple[tuple[str, ...], ...] = ()  # "volgens het UWV ...": quoted, not asked
     relative_words: frozenset[str] = frozenset()  # "mensen die werk zoeken": a role of someone else
     first_person_words: frozenset[str] = frozenset()
-    first_person_possessives: frozenset[str] = frozenset()  # "... die mijn uitzicht wegneemt": still the asker's
+    # "... die mijn uitzicht wegneemt": still the asker's (the roles' one-word `owner` markers, set by the loader)
+    first_person_possessives: frozenset[str] = frozenset()
     # "waar moet ik allemaal aan denken": an overview of everything to arrange is asked for
     overview_markers: tuple[tuple[str, ...], ...] = ()
     # words that may stand inside any marker phrase without breaking it ("what *exactly* do I have

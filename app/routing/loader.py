@@ -14,7 +14,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -524,9 +524,10 @@ def _scheme_concepts(r: _Reader, doc: Any, providers: Mapping[str, Any]) -> list
 def _load_lexicon(
     r: _Reader, taxonomy: Taxonomy, providers: Mapping[str, Any], not_heads: frozenset[str] = frozenset(),
     gap_breakers: frozenset[str] = frozenset()
-) -> tuple[Lexicon, Lexicon, dict[str, Concept], dict[str, dict[str, Any]], dict[str, Role]]:
+) -> tuple[Lexicon, Lexicon, dict[str, Concept], dict[str, dict[str, Any]], dict[str, Role], frozenset[str]]:
     """The lexicon, and the firm lexicon: the cues generated from firm roles' `owns` ("mijn
-    bedrijf", "ik heb een kapsalon"), needed only to weigh a private role, so matched only then."""
+    bedrijf", "ik heb een kapsalon"), needed only to weigh a private role, so matched only then;
+    last, the asker's possessives: the one-word `owner` markers of the role files ("mijn", "our")."""
     concepts: dict[str, Concept] = {}
     instruments: dict[str, dict[str, Any]] = {}
     cues: list[Cue] = []
@@ -622,8 +623,9 @@ def _load_lexicon(
     for iid, info in instruments.items():
         if info["need"] is None:
             r.error(f"lexicon instrument {iid}", "no concept of this instrument declares its need")
+    possessives = frozenset(fold(w) for words in markers.get("owner", {}).values() for w in words if " " not in w)
     return (Lexicon(cues, not_heads, gap_breakers), Lexicon(firm_cues, not_heads, gap_breakers), concepts,
-            instruments, roles)
+            instruments, roles, possessives)
 
 
 # -- decision tables ---------------------------------------------------------------------------
@@ -839,7 +841,6 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         source_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("source_markers"))),
         relative_words=_word_set(lang_doc.get("relative_words")),
         first_person_words=_word_set(lang_doc.get("first_person_words")),
-        first_person_possessives=_word_set(lang_doc.get("first_person_possessives")),
         overview_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("overview_markers"))),
         marker_fillers=_word_set(lang_doc.get("marker_fillers")),
         contrast_words=_word_set(lang_doc.get("contrast_words")),
@@ -907,8 +908,9 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             r.error("regions/rom_areas.yaml", f"unknown ROM {rid!r}")
     directory = Directory(families=families, providers=providers)
 
-    lexicon, firm_lexicon, concepts, instruments, roles = _load_lexicon(r, taxonomy, providers, language.not_heads,
-                                                                   language.contrast_words)
+    lexicon, firm_lexicon, concepts, instruments, roles, possessives = _load_lexicon(
+        r, taxonomy, providers, language.not_heads, language.contrast_words)
+    language = replace(language, first_person_possessives=possessives)
     targets = set(families) | set(providers) | REGION_FAMILY_ALIASES
     tables = _load_tables(r, taxonomy, instruments, targets)
     for iid in instruments:
