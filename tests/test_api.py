@@ -303,3 +303,32 @@ def test_answer_cache_is_bounded_and_skips_invalid_input(router) -> None:  # typ
     off = AnswerCache(router, size=0)
     off.answer(RouteInput(question="Wat is de KOR?"), False)
     assert len(off) == 0
+
+
+def test_route_refusals_read_as_fastapis_own(client: TestClient) -> None:
+    """POST /v1/route parses its body itself (app.route.router._direct): every body is accepted
+    or refused exactly as a plain FastAPI endpoint with the same request model does."""
+    from fastapi import FastAPI
+
+    from app import problems
+    from app.route.schemas import RouteRequest
+
+    plain = FastAPI()
+    problems.install(plain)
+
+    @plain.post("/v1/route")
+    async def route(body: RouteRequest) -> dict[str, str]:
+        return {}
+
+    reference = TestClient(plain)
+    bodies = [b"", b"{", b"[1]", b"null", b"NaN", b'{"question": 5}', b'{"question": NaN}', b'{"question": "caf\xe9"}',
+              b'{"question": "\\ud800 een vraag over btw"}', b'{"question": "Wat is de KOR?", "extra": 1}',
+              b'{"question": "a"}', b'{"question": "Wat is de KOR?", "location": {"postcode": 5}}',
+              b'{"question": "Wat is de KOR?", "language": "fr"}', b'{"question": "Wat is de KOR?"} x',
+              b'{"question": "Wat is de KOR?", "question": "Wat is de btw?"}']
+    for raw in bodies:
+        ours = client.post("/v1/route", content=raw, headers={"content-type": "application/json"})
+        theirs = reference.post("/v1/route", content=raw, headers={"content-type": "application/json"})
+        assert ours.status_code == theirs.status_code, raw
+        if theirs.status_code != 200:
+            assert {k: v for k, v in ours.json().items() if k != "request_id"} == theirs.json(), raw

@@ -516,6 +516,38 @@ def test_a_trip_answering_as_the_budget_runs_out_is_not_counted_twice(tmp_path: 
     engine.dispose()
 
 
+def test_steady_traffic_on_a_high_limit_never_waits_for_a_trip(tmp_path: Any) -> None:
+    """A busy key's trips to the shared store start in the background before the worker's local
+    allowance runs out, and while one is under way the allowance holds (within its 1 % cap): no
+    request waits for a trip (one used to, every quarter second, stalling the worker for the
+    trip's length), and what was let through still reaches the shared count."""
+    url = f"sqlite:///{tmp_path}/limits.db"
+    fresh_database(url)
+    engine = make_engine(url)
+    store = _SlowStore(engine)
+    limiter = RateLimiter(store)
+    counting = SharedCounting(limiter, budget_s=1.0)
+
+    async def scenario() -> list[float]:
+        await counting.check("client:busy", 100_000)  # the first request of a bucket: one trip
+        store.delay = 0.3  # a trip outlasts the local allowance (0.25 s), as under load
+        waits = []
+        for _ in range(100):  # a second of steady traffic: several trips fall due
+            t0 = time.perf_counter()
+            assert (await counting.check("client:busy", 100_000)).allowed
+            waits.append(time.perf_counter() - t0)
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.3)
+        return waits
+
+    waits = asyncio.run(scenario())
+    assert max(waits) < 0.05, max(waits)
+    assert counting.trips >= 3
+    shared = store.get(limiter._item(100_000).key_for("client:busy"))
+    assert 101 - 50 <= shared <= 101  # less those let through since the last trip began
+    engine.dispose()
+
+
 def test_high_limits_are_counted_in_batches_and_still_hold_across_workers(tmp_path: Any) -> None:
     """Two limiters on one database (two workers): a 2,000/min key is counted with few writes,
     and the two together let through at most 1 % per worker more than the limit."""

@@ -1,5 +1,8 @@
 """Personal data is removed before a question or note is stored (Dutch and English phrasing)."""
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,7 +12,7 @@ from app.decisions.scrub import Scrubber
 S = Scrubber("test-secret-of-sixteen")
 
 
-@pytest.mark.parametrize(("text", "secret", "marker"), [
+_REMOVED = [
     ("Mail mij op jan.jansen@gmail.com voor de offerte", "jan.jansen@gmail.com", "[e-mail]"),
     ("You can reach me at j.doe+kvk@example.co.uk", "j.doe+kvk@example.co.uk", "[e-mail]"),
     ("Bel me op 06-12345678 na vijven", "06-12345678", "[telefoon]"),
@@ -26,7 +29,10 @@ S = Scrubber("test-secret-of-sixteen")
     ("We are at Hoofdstraat 12, 5038 AB Tilburg", "Hoofdstraat 12", "[adres]"),
     ("Our office is at 12 Baker Street", "12 Baker Street", "[adres]"),
     ("Postcode 5038AB, hoe zit het?", "5038AB", "5038"),
-])
+]
+
+
+@pytest.mark.parametrize(("text", "secret", "marker"), _REMOVED)
 def test_personal_data_is_removed(text: str, secret: str, marker: str) -> None:
     out = S.scrub(text)
     assert secret not in out and marker in out, out
@@ -66,3 +72,30 @@ def test_kvk_hash_is_stable_and_full_length() -> None:
 def test_a_text_without_digits_or_at_sign_has_nothing_to_scrub(text: str) -> None:
     # scrub() skips such texts without running the patterns: they could not have matched
     assert S.scrub_all(text) == text == S.scrub(text)
+
+
+_QUESTIONS = [json.loads(line)["text"]
+              for path in sorted((Path(__file__).parents[1] / "eval" / "fresh").glob("*.jsonl"))
+              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+_PERSONAL = [text for text, _, _ in _REMOVED] + ["KvK 12345678", "bsn 123456782", "Kerkstraat 3a, 1012AB"]
+
+
+def test_scrub_runs_only_patterns_that_can_match_yet_removes_the_same() -> None:
+    """`scrub` skips a pattern whose hint is absent; on thousands of real questions, alone and
+    with personal data of every kind added, it stores exactly what running every pattern does."""
+    assert len(_QUESTIONS) > 3000
+    changed = 0
+    for i, question in enumerate(_QUESTIONS):
+        for text in (question, f"{question} {_PERSONAL[i % len(_PERSONAL)]}"):
+            full = S.scrub_all(text)
+            assert S.scrub(text) == full, text
+            changed += full != text
+    assert changed > len(_QUESTIONS) * 0.9  # the personal data added was found and removed
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["12", "3456", "789", "0612345678", "+31", "NL91", "ABNA", "straat", "Street",
+                                 "laan", "@", "x", "bsn", " ", ".", "-", ",", "5038", "AB", "٣", "Kerk"]),
+                max_size=30).map("".join))
+def test_scrub_agrees_with_every_pattern_on_mixed_fragments(text: str) -> None:
+    assert S.scrub(text) == S.scrub_all(text)

@@ -264,7 +264,7 @@ class Access:
 
     @staticmethod
     async def _limit(auth: Authenticator, bucket: str, per_minute: int) -> None:
-        verdict = auth.limiter.try_local(bucket, per_minute) or await auth.counting.hit(bucket, per_minute)
+        verdict = await auth.counting.check(bucket, per_minute)
         if not verdict.allowed:
             raise HTTPException(429, f"rate limit of {verdict.limit} requests per minute reached; "
                                      f"retry after {verdict.retry_after} s",

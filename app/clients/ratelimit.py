@@ -120,7 +120,8 @@ class RateLimiter:
     High limits (`LOCAL_MIN_LIMIT` per minute and more: call centres, busy portals) are not
     worth a database write per request: while a bucket is below `LOCAL_SHARE` of its limit, a
     worker lets up to 1 % of the limit through on its own and adds them to the shared count on
-    its next trip to the store, at most `LOCAL_MAX_AGE_S` later (`try_local`). Near the limit,
+    its next trip to the store, at most `LOCAL_MAX_AGE_S` later (`try_local`); that trip starts
+    in the background once it is half due (`sync_due`, `SharedCounting.check`). Near the limit,
     and for every lower limit, each request is counted in the shared store first; what other
     workers let through unannounced (at most 1 % of the limit each) is the most a high limit can
     be exceeded by.
@@ -155,18 +156,30 @@ class RateLimiter:
         """The length of the counting window (the limits' per-minute item)."""
         return float(self._item(per_minute).get_expiry())
 
-    def try_local(self, bucket: str, per_minute: int) -> Verdict | None:
-        """Let the request through without I/O when that is safe; None: call `hit`."""
+    def try_local(self, bucket: str, per_minute: int, renewing: bool = False) -> Verdict | None:
+        """Let the request through without I/O when that is safe; None: call `hit`.
+
+        `renewing`: a trip for the bucket is under way, so the allowance's age does not end it
+        (under load a trip can take longer than the allowance lasts, as its thread waits for the
+        GIL); its 1 % cap and the share of the limit still do."""
         if self.in_memory or per_minute < self.LOCAL_MIN_LIMIT:
             return None
         with self._lock:
             st = self._local.get(bucket)
-            if (st is None or time.monotonic() - st.at > self.LOCAL_MAX_AGE_S
+            if (st is None or (not renewing and time.monotonic() - st.at > self.LOCAL_MAX_AGE_S)
                     or st.pending >= per_minute // self.LOCAL_BATCH_DIVISOR
                     or st.synced + st.pending + 1 > per_minute * self.LOCAL_SHARE):
                 return None
             st.pending += 1
         return Verdict(True, per_minute)
+
+    def sync_due(self, bucket: str, per_minute: int) -> bool:
+        """A bucket `try_local` still answers is halfway to needing a trip (by age or by the
+        requests let through since): time to start one in the background, so that no request
+        has to wait for it when the local allowance runs out. A hint, read without the lock."""
+        st = self._local.get(bucket)
+        return st is not None and (time.monotonic() - st.at > self.LOCAL_MAX_AGE_S / 2
+                                   or st.pending >= per_minute // self.LOCAL_BATCH_DIVISOR // 2)
 
     def hit_local(self, bucket: str, per_minute: int) -> Verdict:
         """Count one request in this process only (no I/O): memory storage, or the shared store
@@ -263,24 +276,47 @@ class SharedCounting:
         self._flights: dict[str, _Flight] = {}
         self.trips = 0  # shared-store writes made (for tests and benchmarks)
 
-    async def hit(self, bucket: str, per_minute: int) -> Verdict:
+    async def check(self, bucket: str, per_minute: int) -> Verdict:
+        """Count one request: from the worker's local allowance of a high limit when that is
+        safe (starting the bucket's next trip in the background once it is due, so that steady
+        traffic never waits for one), else in the shared store (`hit`)."""
         limiter = self.limiter
-        if limiter.in_memory or limiter.store_down:
-            return limiter.hit(bucket, per_minute)
-        loop = asyncio.get_running_loop()
+        flight = self._flights.get(bucket)
+        verdict = limiter.try_local(bucket, per_minute, renewing=flight is not None and flight.since is not None)
+        if verdict is None:
+            return await self.hit(bucket, per_minute)
+        if limiter.sync_due(bucket, per_minute):
+            flight = self._flight(bucket)
+            if flight.since is None:
+                self._take_off(bucket, per_minute, flight, sync=True)
+        return verdict
+
+    def _flight(self, bucket: str) -> _Flight:
         flight = self._flights.get(bucket)
         if flight is None:
             if len(self._flights) > 100_000:  # bounded: idle buckets are forgotten
                 self._flights = {k: f for k, f in self._flights.items() if f.since is not None}
             flight = self._flights[bucket] = _Flight()
+        return flight
+
+    def _take_off(self, bucket: str, per_minute: int, flight: _Flight, sync: bool = False) -> None:
+        loop = asyncio.get_running_loop()
+        flight.since = loop.time()
+        flight.task = loop.create_task(self._fly(bucket, per_minute, flight, sync))
+
+    async def hit(self, bucket: str, per_minute: int) -> Verdict:
+        limiter = self.limiter
+        if limiter.in_memory or limiter.store_down:
+            return limiter.hit(bucket, per_minute)
+        loop = asyncio.get_running_loop()
+        flight = self._flight(bucket)
         if flight.since is not None and loop.time() - flight.since > self.budget_s:
             flight.unannounced += 1  # the store hangs: answer here, count it later
             return self._answer_here(flight, bucket, per_minute)
         answer: asyncio.Future[Verdict] = loop.create_future()
         flight.waiting.append(answer)
         if flight.since is None:
-            flight.since = loop.time()
-            flight.task = loop.create_task(self._fly(bucket, per_minute, flight))
+            self._take_off(bucket, per_minute, flight)
         try:
             return await asyncio.wait_for(asyncio.shield(answer), self.budget_s)
         except TimeoutError:
@@ -305,10 +341,13 @@ class SharedCounting:
             return Verdict(False, per_minute, max(1, math.ceil(flight.known_until - now)))
         return local
 
-    async def _fly(self, bucket: str, per_minute: int, flight: _Flight) -> None:
+    async def _fly(self, bucket: str, per_minute: int, flight: _Flight, sync: bool = False) -> None:
+        """Trips until no request waits; `sync`: at least one (it adds what the worker let
+        through locally, and renews its allowance)."""
         loop = asyncio.get_running_loop()
         try:
-            while flight.waiting or flight.unannounced:
+            while sync or flight.waiting or flight.unannounced:
+                sync = False
                 group, flight.waiting = flight.waiting, []
                 early, flight.unannounced = flight.unannounced, 0
                 flight.since = loop.time()
