@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.clients.auth import LACKS_SCOPE, NEEDS_KEY, UNCHECKABLE, UNKNOWN_KEY, key_of
-from app.observability import HTTP_LATENCY, HTTP_REQUESTS
+from app.observability import HTTP_LATENCY, HTTP_REQUESTS, labelled
 from app.problems import PROBLEM_JSON
 
 log = structlog.get_logger("wegwijzer.http")
@@ -211,8 +211,8 @@ async def _upload_refusal(scope: Scope, needed: str) -> tuple[int, str, str, lis
 def _observe(scope: Scope, status: int, t0: float) -> None:
     """Count the request under its route template ("unmatched" for unknown paths)."""
     route = getattr(scope.get("route"), "path", None) or "unmatched"
-    HTTP_REQUESTS.labels(route, scope["method"], str(status)).inc()
-    HTTP_LATENCY.labels(route).observe(time.perf_counter() - t0)
+    labelled(HTTP_REQUESTS, route, scope["method"], str(status)).inc()
+    labelled(HTTP_LATENCY, route).observe(time.perf_counter() - t0)
 
 
 async def _problem(scope: Scope, send: Send, rid: str, status: int, title: str, detail: str,

@@ -10,9 +10,11 @@ import asyncio
 import logging
 import os
 import sys
+from typing import Any, TypeVar
 
 import structlog
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess
+from prometheus_client.metrics import MetricWrapperBase
 
 DECISIONS_QUEUED = Counter("wegwijzer_decision_log_queued_total", "Decisions handed to the log writer")
 DECISIONS_WRITTEN = Counter("wegwijzer_decision_log_written_total", "Decisions written to the database")
@@ -34,6 +36,20 @@ HTTP_LATENCY = Histogram("wegwijzer_http_request_duration_seconds", "Time to ans
 DECISIONS = Counter("wegwijzer_decisions_total", "Routing answers by outcome and first door", ["outcome", "provider"])
 RULESET = Gauge("wegwijzer_ruleset_active", "1 for the rule-set version a worker serves (per pid with several "
                 "workers)", ["version"], multiprocess_mode="liveall")
+
+_M = TypeVar("_M", bound=MetricWrapperBase)
+_CHILDREN: dict[tuple[Any, tuple[str, ...]], Any] = {}
+
+
+def labelled(metric: _M, *values: str) -> _M:
+    """`metric.labels(*values)`, kept for the next request: on the request path the lookup (label
+    checks under a lock) costs more than the increment. Bounded by the metric's own label set;
+    not for a metric whose labels are ever removed (RULESET)."""
+    key = (metric, values)
+    child = _CHILDREN.get(key)
+    if child is None:
+        child = _CHILDREN[key] = metric.labels(*values)
+    return child
 
 
 # How late a periodic tick of each worker's event loop runs: anything that blocks the loop (a

@@ -568,3 +568,37 @@ def test_high_limits_are_counted_in_batches_and_still_hold_across_workers(tmp_pa
     assert writes <= 1700 / 10  # far from the limit, a write per 20 requests per worker (not 1,700)
     assert [make_limiter("database", engine).hit("client:low", 50).allowed for _ in range(51)].count(True) == 50
     engine.dispose()
+
+
+@pytest.mark.parametrize("vary", [None, [b"Accept-Language"], [b"Accept", b"Cookie"]])
+def test_answers_without_an_origin_vary_by_origin_as_starlettes_cors_writes_it(vary: list[bytes] | None) -> None:
+    """ClientCORS answers a call without Origin on its own short path; the headers it sends are
+    exactly those of Starlette's CORSMiddleware, whatever Vary the application set."""
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.types import Message, Receive, Scope, Send
+
+    from app.clients.cors import ClientCORS
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(b"content-type", b"application/json"), *((b"vary", v) for v in vary or [])]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    def sent(middleware: Any) -> list[Message]:
+        out: list[Message] = []
+
+        async def send(message: Message) -> None:
+            out.append(message)
+
+        async def receive() -> Message:
+            return {"type": "http.request", "body": b""}
+
+        scope = {"type": "http", "method": "GET", "path": "/", "headers": [(b"host", b"x")]}
+        asyncio.run(middleware(scope, receive, send))
+        return out
+
+    ours = sent(ClientCORS(app, ["https://portal.example"], frozenset))
+    theirs = sent(CORSMiddleware(app, allow_origins=["https://portal.example"]))
+    assert [(m["type"], list(m.get("headers", []))) for m in ours] == \
+        [(m["type"], list(m.get("headers", []))) for m in theirs]
+    assert (b"vary", b", ".join([*(vary or []), b"Origin"])) in ours[0]["headers"]

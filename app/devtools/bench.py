@@ -102,15 +102,19 @@ core = Router.from_directory("routing_rules")
 for inp in inputs:
     core.route(inp)
 best = None
-for _ in range(int(sys.argv[2])):
-    samples = []
-    for inp in inputs:
-        s = time.perf_counter_ns()
-        core.route(inp)
-        samples.append(time.perf_counter_ns() - s)
-    samples.sort()
-    run = (statistics.median(samples) / 1000, samples[int(len(samples) * 0.99) - 1] / 1000)
-    best = run if best is None else (min(best[0], run[0]), min(best[1], run[1]))
+for rep in range(int(sys.argv[2])):
+    run = []
+    for new in (False, True):  # the questions as known, then each with a tag not seen before
+        samples = []
+        for i, inp in enumerate(inputs):
+            if new:
+                inp = RouteInput(question=f"{inp.question} ({rep}.{i})", location=inp.location)
+            s = time.perf_counter_ns()
+            core.route(inp)
+            samples.append(time.perf_counter_ns() - s)
+        samples.sort()
+        run += [statistics.median(samples) / 1000, samples[int(len(samples) * 0.99) - 1] / 1000]
+    best = run if best is None else [min(b, r) for b, r in zip(best, run)]
 print(json.dumps(best))
 """
 
@@ -128,19 +132,19 @@ def bench_against(baseline: str, labelled: Path, rounds: int, reps: int = 5) -> 
         archive = subprocess.run(["git", "-C", str(root), "archive", baseline, "app", "routing_rules"],
                                  capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-        best: dict[str, tuple[float, float]] = {}
+        best: dict[str, list[float]] = {}
         for r in range(rounds):
             for name, cwd in ((("baseline", tree), ("current", root)) if r % 2 == 0 else
                               (("current", root), ("baseline", tree))):
                 out = subprocess.run([*pin, sys.executable, "-c", _CORE_SCRIPT, str(labelled.resolve()), str(reps)],
                                      cwd=cwd, capture_output=True, text=True, check=True).stdout
-                med, p99 = json.loads(out)
-                old = best.get(name, (med, p99))
-                best[name] = (min(old[0], med), min(old[1], p99))
-    return {"baseline_median_us": best["baseline"][0], "baseline_p99_us": best["baseline"][1],
-            "current_median_us": best["current"][0], "current_p99_us": best["current"][1],
-            "median_ratio": best["current"][0] / best["baseline"][0],
-            "p99_ratio": best["current"][1] / best["baseline"][1]}
+                run = json.loads(out)
+                best[name] = [min(b, r) for b, r in zip(best.get(name, run), run, strict=True)]
+    keys = ("median_us", "p99_us", "new_median_us", "new_p99_us")
+    figures = {f"{name}_{k}": best[name][i] for name in ("baseline", "current") for i, k in enumerate(keys)}
+    for k in keys:
+        figures[k.replace("_us", "_ratio")] = figures[f"current_{k}"] / figures[f"baseline_{k}"]
+    return figures
 
 
 def bench_learned(bodies: list[dict[str, object]], rounds: int) -> dict[str, float]:
@@ -325,7 +329,10 @@ def main() -> int:
         print(f"core: this checkout vs {args.baseline} (alternating processes, lowest of "
               f"{args.baseline_rounds // 2} rounds each): median {cmp['current_median_us']:.0f} vs "
               f"{cmp['baseline_median_us']:.0f} µs, ratio {cmp['median_ratio']:.2f}; p99 "
-              f"{cmp['current_p99_us']:.0f} vs {cmp['baseline_p99_us']:.0f} µs, ratio {cmp['p99_ratio']:.2f}")
+              f"{cmp['current_p99_us']:.0f} vs {cmp['baseline_p99_us']:.0f} µs, ratio {cmp['p99_ratio']:.2f}; "
+              f"new questions median {cmp['current_new_median_us']:.0f} vs {cmp['baseline_new_median_us']:.0f} µs, "
+              f"ratio {cmp['new_median_ratio']:.2f}, p99 {cmp['current_new_p99_us']:.0f} vs "
+              f"{cmp['baseline_new_p99_us']:.0f} µs, ratio {cmp['new_p99_ratio']:.2f}")
     if args.growth_factor > 1:
         g = bench_growth(str(get_settings().rules_dir), route_inputs(bodies), args.growth_factor,
                          max(5, args.core_rounds // 2))

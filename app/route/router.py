@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from app.clients.auth import Access, Caller
 from app.decisions.log import DecisionLog
-from app.observability import DECISIONS
+from app.observability import DECISIONS, labelled
 from app.problems import PROBLEM_JSON
 from app.route.cache import AnswerCache, with_request_id
 from app.route.schemas import RouteRequest, RouteResponse
@@ -118,7 +118,7 @@ async def route_question(body: RouteRequest, request: Request,
     d = answer.decision
     first = d.routes[0] if d.routes else None
     door = "none" if first is None else (first.family if first.family in cache.generated else first.provider_id)
-    DECISIONS.labels(d.outcome, door).inc()
+    labelled(DECISIONS, d.outcome, door).inc()
     dlog: DecisionLog | None = request.app.state.decision_log
     if dlog is not None and answer.log_fields is not None:
         channel, origin = _caller(request.scope["headers"])

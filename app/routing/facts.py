@@ -16,6 +16,7 @@ from app.routing.text import Token
 
 _PC6_RE = re.compile(r"(?<![\w€$])([1-9]\d{3}) ?([A-Za-z]{2})(?!\w)")
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_GLUED_RE = re.compile(r"(\d+(?:[.,]\d+)?)([a-z]+)")
 _GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
 
 
@@ -278,11 +279,13 @@ def find_amounts(tokens: Sequence[Token], lang: LanguageData, text: str) -> list
     for i, tok in enumerate(tokens):
         if i == skip:
             continue  # the decimals of "1,5": already read with the token before
+        if not (tok.norm[:1].isdigit() or tok.surface[:1].isdigit()):
+            continue  # both patterns below start with a digit (isdigit: every \d and more)
         m = _NUMBER_RE.fullmatch(tok.surface) or _NUMBER_RE.fullmatch(tok.norm)
         glued_mult: float | None = None
         if m is None:
             # "50k", "2m", "1,5mln": digits glued to a multiplier
-            g = re.fullmatch(r"(\d+(?:[.,]\d+)?)([a-z]+)", tok.norm)
+            g = _GLUED_RE.fullmatch(tok.norm)
             if g and g.group(2) in lang.multipliers:
                 glued_mult = lang.multipliers[g.group(2)]
                 value = parse_number(g.group(1))
