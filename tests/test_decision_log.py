@@ -128,6 +128,30 @@ def test_500_concurrent_requests_give_500_decisions(db_url: str) -> None:
     assert count(db_url, channel="load-test") == 500
 
 
+def test_the_writers_memo_of_stored_answers_is_bounded(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every new question is a new answer: the writer keeps the ids of at most ANSWER_IDS_KEPT
+    stored answers (a worker's memory), and answers it no longer holds are found again in the
+    database, so repeated questions still share one stored answer."""
+    from app.decisions import writer as writer_module
+
+    monkeypatch.setattr(writer_module, "ANSWER_IDS_KEPT", 20)
+    fresh_database(db_url)
+    with TestClient(create_app(settings_for(db_url))) as client:
+        writer = client.app.state.decision_log.writer  # type: ignore[attr-defined]
+        for _round in range(2):
+            for i in range(60):
+                assert client.post("/v1/route", json={"question": f"Wat is de KOR? ({i})"}).status_code == 200
+                if i % 10 == 9:
+                    flush(client)
+                    assert len(writer._answer_ids) <= 20 + 10
+            flush(client)
+    engine = create_engine(normalise_url(db_url))
+    with engine.connect() as c:
+        assert c.scalar(select(func.count(AnswerRow.id))) == 60  # the second round found its answers
+        assert c.scalar(select(func.count(DecisionRow.id))) == 120
+    engine.dispose()
+
+
 def test_a_repeated_x_request_id_is_a_correlation_id_and_every_answer_is_logged(fresh_client: TestClient) -> None:
     """A client that repeats its X-Request-ID (a retry, a script): each answer is its own
     decision with its own id; nothing is refused or dropped."""

@@ -74,6 +74,9 @@ class AnswerIdsUnreadable(RuntimeError):
     cleared their digest every time. Transient: the batch is retried."""
 
 
+ANSWER_IDS_KEPT = 16_384
+
+
 class DecisionWriter:
     def __init__(self, engine: Engine, build_row: RowBuilder, maxsize: int = 10_000, batch_size: int = 500,
                  max_backoff: float = 5.0, linger: float = 0.5, fatal_recheck_s: float = 2.0) -> None:
@@ -98,6 +101,8 @@ class DecisionWriter:
         self.fatal: str | None = None
         # digest -> answers.id of answers known to be stored. Kept for one UTC day at most: a
         # purge (retention >= 1 day) only clears answers no decision of the last day refers to.
+        # At most ANSWER_IDS_KEPT: with every question new, 100,000 held ~19 MB of a worker's
+        # memory, and an answer not held costs one indexed read-back per batch.
         self._answer_ids: dict[str, int] = {}
         self._answer_ids_day = -1
         dialect = engine.dialect.name
@@ -246,7 +251,7 @@ class DecisionWriter:
         are now stored as given (the others' request ids belong to another decision)."""
         ids = self._answer_ids
         today = int(time.time() // 86_400)
-        if len(ids) > 100_000 or today != self._answer_ids_day:  # the database stays the truth
+        if len(ids) > ANSWER_IDS_KEPT or today != self._answer_ids_day:  # the database stays the truth
             ids.clear()
             self._answer_ids_day = today
         missing = {r.answer.digest: r.answer.values for r in rows if r.answer.digest not in ids}

@@ -21,9 +21,10 @@ from app.routing.model import Decision, RouteInput
 
 
 class Answer(NamedTuple):
-    decision: Decision
     body: bytes  # the JSON object without its request_id member
     log_fields: AnswerFields | None  # the decision log's per-answer fields (None: log off)
+    outcome: str  # the decision's outcome and first door, the labels it is counted under
+    door: str  # (a door generated per region counts under its family; "none" without a door)
 
 
 class AnswerCache:
@@ -46,7 +47,12 @@ class AnswerCache:
         payload = decision_dict(decision, self.router, None, explain=explain)
         del payload["request_id"]
         fields = self.describe(self.router, decision, inp) if self.describe else None
-        ans = Answer(decision, orjson.dumps(payload), fields)
+        # Not the Decision itself: kept for thousands of answers, its objects (about 36 an
+        # answer, 11 MB for a full cache) would be a worker's largest use of memory after the
+        # rendered bodies.
+        first = decision.routes[0] if decision.routes else None
+        door = "none" if first is None else (first.family if first.family in self.generated else first.provider_id)
+        ans = Answer(orjson.dumps(payload), fields, decision.outcome, door)
         if self.size:
             if len(self._items) >= self.size:
                 self._items.pop(next(iter(self._items)), None)

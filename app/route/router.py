@@ -115,10 +115,7 @@ async def route_question(body: RouteRequest, request: Request,
     rid: str = request.state.request_id
     # The answer is built from validated dataclasses; skip a second pydantic pass.
     response = Response(with_request_id(answer.body, rid), media_type="application/json")
-    d = answer.decision
-    first = d.routes[0] if d.routes else None
-    door = "none" if first is None else (first.family if first.family in cache.generated else first.provider_id)
-    labelled(DECISIONS, d.outcome, door).inc()
+    labelled(DECISIONS, answer.outcome, answer.door).inc()
     dlog: DecisionLog | None = request.app.state.decision_log
     if dlog is not None and answer.log_fields is not None:
         channel, origin = _caller(request.scope["headers"])
