@@ -32,8 +32,9 @@ class Settings(BaseSettings):
     rules_dir: Path = PROJECT_ROOT / "routing_rules"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=10 * 1024 * 1024)
     log_level: str = "INFO"
-    # Answers kept for identical requests (0 = off); see app.route.cache.
-    decision_cache_size: int = Field(default=4096, ge=0, le=1_000_000)
+    # Answers kept for identical requests (0 = off); see app.route.cache. About 10 KB each (the
+    # rendered body, the log's fields): 1,024 keep a worker near its memory budget (4,096: ~40 MB).
+    decision_cache_size: int = Field(default=1024, ge=0, le=1_000_000)
     # Decision log (app.decisions): written off the request path by a batch writer.
     decision_log: bool = True
     decision_queue_size: int = Field(default=10_000, ge=1, le=1_000_000)
