@@ -548,6 +548,42 @@ def test_steady_traffic_on_a_high_limit_never_waits_for_a_trip(tmp_path: Any) ->
     engine.dispose()
 
 
+def test_a_store_that_is_down_is_not_tried_by_background_trips(tmp_path: Any) -> None:
+    """While the shared store is known to be down (OUTAGE_S after a failure), a busy key is
+    answered in the worker and no background trip tries the store again (each would fail, and
+    log a warning, every eighth of a second)."""
+    url = f"sqlite:///{tmp_path}/limits.db"
+    fresh_database(url)
+    engine = make_engine(url)
+    attempts = 0
+
+    class _DownStore(DatabaseStorage):
+        down = False
+
+        def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+            nonlocal attempts
+            if self.down:
+                attempts += 1
+                raise OperationalError("incr", {}, Exception("the store is down"))
+            return super().incr(key, expiry, amount)
+
+    store = _DownStore(engine)
+    counting = SharedCounting(RateLimiter(store), budget_s=1.0)
+
+    async def scenario() -> list[bool]:
+        await counting.check("client:busy", 100_000)
+        store.down = True
+        allowed = []
+        for _ in range(40):  # half a second: several trips would fall due
+            allowed.append((await counting.check("client:busy", 100_000)).allowed)
+            await asyncio.sleep(0.0125)
+        return allowed
+
+    assert all(asyncio.run(scenario()))
+    assert attempts == 1  # the first trip found it down; none after it
+    engine.dispose()
+
+
 def test_high_limits_are_counted_in_batches_and_still_hold_across_workers(tmp_path: Any) -> None:
     """Two limiters on one database (two workers): a 2,000/min key is counted with few writes,
     and the two together let through at most 1 % per worker more than the limit."""

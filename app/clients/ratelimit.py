@@ -285,7 +285,7 @@ class SharedCounting:
         verdict = limiter.try_local(bucket, per_minute, renewing=flight is not None and flight.since is not None)
         if verdict is None:
             return await self.hit(bucket, per_minute)
-        if limiter.sync_due(bucket, per_minute):
+        if limiter.sync_due(bucket, per_minute) and not limiter.store_down:
             flight = self._flight(bucket)
             if flight.since is None:
                 self._take_off(bucket, per_minute, flight, sync=True)
