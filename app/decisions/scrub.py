@@ -34,24 +34,13 @@ _STREET = re.compile(
 _PC6 = re.compile(r"\b([1-9]\d{3})\s?[A-Z]{2}\b")
 _DIGIT = re.compile(r"\d")
 
-# What each pattern cannot match without, as a scan that is cheap because it starts at a digit
-# (or is a literal): most questions hold none, and the pattern itself is not run. Each hint is a
-# necessary condition of its pattern (IBAN: two digits and four word characters, which every
-# [A-Z0-9] of the pattern is, also under IGNORECASE; a street address: a digit next to white
-# space); tests/test_scrub.py compares `scrub` with `scrub_all` on thousands of real questions.
+# Each step below has a hint: what its pattern cannot match without, as a scan that is cheap
+# because it starts at a digit (or is a literal). Most questions hold none, and the pattern itself
+# is not run. Each hint is a necessary condition of its pattern (IBAN: two digits and four word
+# characters, which every [A-Z0-9] of the pattern is, also under IGNORECASE; a street address: a
+# digit next to white space); tests/test_scrub.py compares `scrub` with `scrub_all` on thousands
+# of real questions.
 _FOUR_DIGITS = re.compile(r"[1-9]\d{3}")
-_HINTS: dict[re.Pattern[str], re.Pattern[str]] = {
-    _EMAIL: re.compile("@"),
-    _IBAN: re.compile(r"\d\d ?\w{4}"),
-    _BSN_CONTEXT: re.compile(r"\d[\d .]{7,10}\d"),
-    _PHONE: re.compile(r"\d(?:\D*\d){7}"),
-    _DIGITS9: re.compile(r"\d{3}[ .]?\d{3}"),
-    _KVK: re.compile(r"\d{8}"),
-    _STREET: re.compile(r"\d\s|\s\d"),
-    _POSTCODE_HOUSE: _FOUR_DIGITS,
-    _HOUSE_POSTCODE: _FOUR_DIGITS,
-    _PC6: _FOUR_DIGITS,
-}
 
 
 def _bsn_valid(digits: str) -> bool:
@@ -65,18 +54,19 @@ def _bsn_valid(digits: str) -> bool:
 class Scrubber:
     def __init__(self, secret: str) -> None:
         self._key = secret.encode()
-        # (pattern, replacement), in the order they are applied
-        self._steps: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-            (_EMAIL, "[e-mail]"),
-            (_IBAN, "[IBAN]"),
-            (_BSN_CONTEXT, lambda m: m.group(0).replace(m.group(1), "[BSN]")),
-            (_PHONE, "[telefoon]"),
-            (_DIGITS9, lambda m: "[BSN]" if _bsn_valid("".join(m.groups())) else m.group(0)),
-            (_KVK, lambda m: f"[kvk:{self.kvk_hash(m.group(1))[:12]}]"),
-            (_STREET, "[adres]"),
-            (_POSTCODE_HOUSE, lambda m: f"{m.group(1)} [adres]"),
-            (_HOUSE_POSTCODE, lambda m: f"[adres] {m.group(1)}"),
-            (_PC6, lambda m: m.group(1)),
+        # (pattern, its hint, replacement), in the order they are applied
+        self._steps: tuple[tuple[re.Pattern[str], re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+            (_EMAIL, re.compile("@"), "[e-mail]"),
+            (_IBAN, re.compile(r"\d\d ?\w{4}"), "[IBAN]"),
+            (_BSN_CONTEXT, re.compile(r"\d[\d .]{7,10}\d"), lambda m: m.group(0).replace(m.group(1), "[BSN]")),
+            (_PHONE, re.compile(r"\d(?:\D*\d){7}"), "[telefoon]"),
+            (_DIGITS9, re.compile(r"\d{3}[ .]?\d{3}"),
+             lambda m: "[BSN]" if _bsn_valid("".join(m.groups())) else m.group(0)),
+            (_KVK, re.compile(r"\d{8}"), lambda m: f"[kvk:{self.kvk_hash(m.group(1))[:12]}]"),
+            (_STREET, re.compile(r"\d\s|\s\d"), "[adres]"),
+            (_POSTCODE_HOUSE, _FOUR_DIGITS, lambda m: f"{m.group(1)} [adres]"),
+            (_HOUSE_POSTCODE, _FOUR_DIGITS, lambda m: f"[adres] {m.group(1)}"),
+            (_PC6, _FOUR_DIGITS, lambda m: m.group(1)),
         )
 
     def kvk_hash(self, number: str) -> str:
@@ -90,13 +80,13 @@ class Scrubber:
         # new answer with a number in it cost about 50 µs of regular expressions before).
         if "@" not in text and _DIGIT.search(text) is None:
             return text
-        for pattern, replacement in self._steps:
-            if _HINTS[pattern].search(text) is not None:
+        for pattern, hint, replacement in self._steps:
+            if hint.search(text) is not None:
                 text = pattern.sub(replacement, text)
         return text
 
     def scrub_all(self, text: str) -> str:
         """Every pattern, whatever the text (`scrub` skips the patterns that cannot match)."""
-        for pattern, replacement in self._steps:
+        for pattern, _, replacement in self._steps:
             text = pattern.sub(replacement, text)
         return text

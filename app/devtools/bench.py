@@ -53,6 +53,11 @@ def route_inputs(bodies: list[dict[str, object]]) -> list[RouteInput]:
             for b in bodies]
 
 
+# What makes a question new to the core: a tag no earlier question carried (as varied.lua does
+# under load), so no per-word memo knows it.
+NEW_TAG = " ({r}.{i})"
+
+
 def bench_core(bodies: list[dict[str, object]], rounds: int) -> dict[str, float]:
     core = Router.from_directory(get_settings().rules_dir)
     inputs = route_inputs(bodies)
@@ -67,12 +72,11 @@ def bench_core(bodies: list[dict[str, object]], rounds: int) -> dict[str, float]
             samples.append(time.perf_counter_ns() - s)
     total = time.perf_counter() - t0
     samples.sort()
-    # New questions, as under load (varied.lua): each question once more with a tag no earlier
-    # one carried, so no per-word memo knows the tag (a number, an unknown word).
+    # New questions, as under load: each question once more with a tag (NEW_TAG)
     fresh: list[int] = []
     for r in range(rounds):
         for i, inp in enumerate(inputs):
-            tagged = dataclasses.replace(inp, question=f"{inp.question} ({r}.{i})")
+            tagged = dataclasses.replace(inp, question=f"{inp.question}{NEW_TAG.format(r=r, i=i)}")
             s = time.perf_counter_ns()
             core.route(tagged)
             fresh.append(time.perf_counter_ns() - s)
@@ -108,7 +112,7 @@ for rep in range(int(sys.argv[2])):
         samples = []
         for i, inp in enumerate(inputs):
             if new:
-                inp = RouteInput(question=f"{inp.question} ({rep}.{i})", location=inp.location)
+                inp = RouteInput(question=inp.question + sys.argv[3].format(r=rep, i=i), location=inp.location)
             s = time.perf_counter_ns()
             core.route(inp)
             samples.append(time.perf_counter_ns() - s)
@@ -136,7 +140,8 @@ def bench_against(baseline: str, labelled: Path, rounds: int, reps: int = 5) -> 
         for r in range(rounds):
             for name, cwd in ((("baseline", tree), ("current", root)) if r % 2 == 0 else
                               (("current", root), ("baseline", tree))):
-                out = subprocess.run([*pin, sys.executable, "-c", _CORE_SCRIPT, str(labelled.resolve()), str(reps)],
+                out = subprocess.run([*pin, sys.executable, "-c", _CORE_SCRIPT, str(labelled.resolve()), str(reps),
+                                      NEW_TAG],
                                      cwd=cwd, capture_output=True, text=True, check=True).stdout
                 run = json.loads(out)
                 best[name] = [min(b, r) for b, r in zip(best.get(name, run), run, strict=True)]
