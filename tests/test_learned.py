@@ -4,6 +4,7 @@ and its agreement with scikit-learn (app/devtools/train_model.py)."""
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from itertools import pairwise
@@ -168,3 +169,40 @@ def test_pure_python_scores_equal_sklearn_decision_function() -> None:
             assert ours == pytest.approx(sk[i].tolist(), abs=1e-6)
             near = rounded.scores(toks(text))[lo:lo + len(exact.classes[head])]
             assert near == pytest.approx(sk[i].tolist(), abs=1e-2)
+
+
+def _tiny_model(**weights: list[list[float]]) -> dict[str, object]:
+    """A hand-made model of three features (two words and their bigram), two family classes; a
+    class's weights are [index gaps, weights], the first gap counted from -1."""
+    doc = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    return {**{k: doc[k] for k in ("format", "features")},
+            "classes": {"family": ["x", "y"], "theme": ["t"], "service": ["s"]},
+            "vocabulary": ["b:aap noot", "w:aap", "w:noot"], "idf": [3.0, 1.0, 2.0],
+            "intercepts": {"family": [0.5, -0.5], "theme": [0.0], "service": [0.25]},
+            "weights": {"family": {"x": weights.get("x", [[2, 1], [0.5, 2.0]]),
+                                   "y": weights.get("y", [[1], [-1.0]])},
+                        "theme": {"t": [[3], [4.0]]}, "service": {"s": [[], []]}}}
+
+
+def test_scores_are_the_documented_sum_whatever_the_storage() -> None:
+    # score = intercept + sum(count x idf x weight) / root of the summed squared group norms:
+    # groups "aap" (idf 1), "noot" (idf 2) and the bigram (idf 3) give the root of 1 + 4 + 9
+    m = NeedModel.from_document(_tiny_model())
+    norm = math.sqrt(1 + 4 + 9)
+    x = 0.5 + (1.0 * 0.5 + 2.0 * 2.0) / norm  # w:aap and w:noot
+    y = -0.5 + (3.0 * -1.0) / norm  # the bigram
+    t = 4.0 * 2.0 / norm  # w:noot
+    assert m.scores(toks("aap noot")) == pytest.approx([x, y, t, 0.25], abs=1e-9)
+    assert m.scores(toks("noot")) == pytest.approx([0.5 + 2.0 * 2.0 / 2, -0.5, 4.0 * 2.0 / 2, 0.25], abs=1e-9)
+    p = m.predict(toks("aap noot"))  # lifts for x: noot 2 + 0.75 (half the bigram's 1.5), aap 0.25 + 0.75
+    assert p.evidence("family", "x") == ("noot", "aap") and p.evidence("family", "y") == ()
+
+
+@pytest.mark.parametrize(("x", "why"), [
+    ([[2, 0], [0.5, 2.0]], "gaps must be positive"),
+    ([[2, 2], [0.5, 2.0]], "beyond the vocabulary"),
+    ([[2, 1], [0.5]], "differ in length"),
+])
+def test_a_model_whose_weights_do_not_fit_its_vocabulary_is_refused(x: list[list[float]], why: str) -> None:
+    with pytest.raises(ModelError, match=why):
+        NeedModel.from_document(_tiny_model(x=x))
