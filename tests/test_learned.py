@@ -115,6 +115,17 @@ def test_the_word_memo_is_bounded_and_changes_nothing(model: NeedModel) -> None:
     assert small.predict(question).family == model.predict(question).family
 
 
+def test_only_the_models_own_features_are_memoised() -> None:
+    m = NeedModel.from_document(json.loads(DEFAULT_PATH.read_text(encoding="utf-8")))
+    m.predict(toks("ŋŋŋŋ ʒʒʒʒ ƣƣƣƣ"))  # words whose n-grams no model has: nothing to keep
+    assert m.feature_memo_size == 0 and m.memo_size == 3
+    m.predict(toks("btw-aangifte"))
+    known = m.feature_memo_size
+    assert 0 < known <= len(word_group("btw")) + len(word_group("aangifte"))
+    m.predict(toks("btw aangifte btw"))  # the same words again: the same features
+    assert m.feature_memo_size == known
+
+
 def test_features_are_words_bigrams_and_char_ngrams_of_the_folded_words() -> None:
     fs = features(toks("Btw-Aangifte doen"))
     assert {"w:btw", "w:aangifte", "b:btw aangifte", "b:aangifte doen", "c: bt", "c:btw ", "c: do", "c:oen "} <= set(fs)

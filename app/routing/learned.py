@@ -275,31 +275,32 @@ class NeedModel:
             self._layout[h] = (start, start + len(self.classes[h]), {c: i for i, c in enumerate(self.classes[h])})
             start += len(self.classes[h])
         self._idf: dict[str, float] = dict(zip(vocab, idf_values, strict=True))
-        # The weights as one table (~9 bytes a weight, built in C-level passes): feature row r's
-        # class slots are _slots[_start[r]:_start[r + 1]] and its weights the same range of _w.
+        # The weights as one feature-major table, sorted in C-level passes (no object per weight):
+        # feature row r's class slots are slots[row_start[r]:row_start[r + 1]], its weights the
+        # same range of w.
         order = sorted(range(len(keys)), key=keys.__getitem__)
         ordered = list(map(keys.__getitem__, order))
-        self._slots = bytes(map(and_, ordered, repeat(255)))
-        self._w = array("d", map(values.__getitem__, order))
+        slots = bytes(map(and_, ordered, repeat(255)))
+        w = array("d", map(values.__getitem__, order))
         feature_of = list(map(rshift, ordered, repeat(8)))
-        self._start = array("l", map(bisect_left, repeat(feature_of), range(len(vocab) + 1)))
-        self._row: dict[str, int] = {f: r for r, f in enumerate(vocab) if self._start[r] < self._start[r + 1]}
+        row_start = array("l", map(bisect_left, repeat(feature_of), range(len(vocab) + 1)))
         self._unpack = struct.Struct(f"<{self._n}q").unpack
         self._nbytes = self._n * _BITS // 8
         self._zeros = (0,) * self._n
         bound = max(class_norm, default=0.0)
         margin = _EXP_SAFE - max((abs(b) for b in intercepts), default=0.0)
         self._safe_groups = int((margin / bound) ** 2) if bound > 0 and margin > 0 else 0
-        # Bigrams are single features: their (packed scores, squared norm) are precomputed.
+        self._slots, self._w, self._row_start = slots, w, row_start
+        self._row: dict[str, int] = {f: r for r, f in enumerate(vocab) if row_start[r] < row_start[r + 1]}
+        # Per feature its packed contributions (see _feature), made when first needed: a word's
+        # scores are then a C-level sum of ints. Bigrams are single features, all packed now, with
+        # their squared norm beside (one the model knows without a weight still counts in the norm).
+        self._packed: dict[str, int] = {}
         self._bigrams: dict[tuple[str, str], tuple[int, float]] = {}
         for r, f in enumerate(vocab):
             if f.startswith("b:"):
                 a, b = f[2:].split(" ", 1)
-                x = idf_values[r]
-                packed = 0
-                for k in range(self._start[r], self._start[r + 1]):
-                    packed += round(x * self._w[k] * _SCALE) << (self._slots[k] * _BITS)
-                self._bigrams[a, b] = (packed, x * x)
+                self._bigrams[a, b] = (self._pack_row(r, idf_values[r]), idf_values[r] ** 2)
         self._memo: dict[str, tuple[int, float]] = {}
         self._lifts: dict[tuple[object, int], float] = {}  # (word or bigram, slot) -> lift, see evidence
         self.memo_limit = memo_limit
@@ -314,22 +315,23 @@ class NeedModel:
             return cls(json.load(f), memo_limit)
 
     # -- scoring ---------------------------------------------------------------------------------
-    def _dense(self, group: Iterable[str]) -> list[float]:
-        """The class-score contributions (count x idf x weight) of one group, unnormalised."""
-        out = [0.0] * self._n
-        slots, weights, start = self._slots, self._w, self._start
-        for f, count in Counter(group).items():
-            r = self._row.get(f)
-            if r is not None:
-                x = count * self._idf[f]
-                for k in range(start[r], start[r + 1]):
-                    out[slots[k]] += x * weights[k]
-        return out
-
-    def _pack(self, values: Sequence[float]) -> int:
+    def _pack_row(self, r: int, x: float) -> int:
+        """Feature row r's contributions x x weight, each rounded to a fixed-point slot, packed."""
         packed = 0
-        for v in reversed(values):
-            packed = (packed << _BITS) + round(v * _SCALE)
+        slots, w = self._slots, self._w
+        for k in range(self._row_start[r], self._row_start[r + 1]):
+            packed += round(x * w[k] * _SCALE) << (slots[k] * _BITS)
+        return packed
+
+    def _feature(self, f: str) -> int:
+        """One feature's packed contributions (count 1), memoised for the model's own features
+        only, so the memo is bounded by the vocabulary; 0 for a feature without weights."""
+        packed = self._packed.get(f)
+        if packed is None:
+            r = self._row.get(f)
+            if r is None:
+                return 0
+            packed = self._packed[f] = self._pack_row(r, self._idf[f])
         return packed
 
     def _word(self, norm: str) -> tuple[int, float]:
@@ -337,7 +339,8 @@ class NeedModel:
         entry = self._memo.get(norm)
         if entry is None:
             group = word_group(norm, self.spec)
-            entry = (self._pack(self._dense(group)), group_sqnorm(group, self._idf))
+            # a feature n times in the word adds its packed contributions n times
+            entry = (sum(map(self._feature, group)), group_sqnorm(group, self._idf))
             if len(self._memo) >= self.memo_limit:
                 self._memo.clear()
             self._memo[norm] = entry
@@ -346,6 +349,10 @@ class NeedModel:
     @property
     def memo_size(self) -> int:
         return len(self._memo)
+
+    @property
+    def feature_memo_size(self) -> int:
+        return len(self._packed)
 
     def _sums(self, tokens: Sequence[Token]) -> _Sums:
         """The summed fixed-point class scores of the question's groups, 1 / (norm x scale) and
