@@ -249,6 +249,16 @@ PRIVATE_WITH_A_SCHEME = [
      "job_seeker"),
     ("Wij willen in ons eigen koophuis de zolder laten isoleren. Kunnen we daarvoor de ISDE aanvragen?",
      "homeowner"),
+    # tenth session (fresh sets cs, ct, cu): employment said without "ik", a house bought and sold on, a holiday
+    # home used only by its owner, an order one is about to place
+    ("Ik woon in Venlo en werk in loondienst voor een Duitse firma. Moet ik in Nederland belasting betalen over "
+     "mijn thuiswerkdagen?", "employee"),
+    ("We hebben in 2019 een huis met een bedrijfsbestemming in Putten gekocht. Nu willen we verhuizen, maar de koper "
+     "krijgt daardoor geen hypotheek. Kan de gemeente het bestemmingsplan aanpassen?", "homeowner"),
+    ("Wij hebben een vakantiehuisje op de Veluwe dat we alleen zelf gebruiken. Moeten we daar toeristenbelasting "
+     "over betalen aan de gemeente?", "private_person"),
+    ("Ik wil iets bestellen bij een onbekende webwinkel. Kan ik in het handelsregister zien of die echt bestaat?",
+     "consumer"),
 ]
 
 
@@ -412,6 +422,14 @@ BUSINESS_ROLES = [
      "vergunning voor nodig?", "gemeente"),
     ("Wij exploiteren een jachthaven met een restaurant en verbruiken meer dan 50.000 kWh. Komt de omgevingsdienst "
      "de energiebesparingsplicht controleren?", "omgevingsdienst"),
+    # customers who order from the asker make a firm, also from a home and its garden; the rent of one's office or
+    # shop is a business tenant's; a firm's own order stays its own (tenth session, fresh sets ct, cu)
+    ("Ik bak taarten in het tuinhuis in mijn achtertuin en klanten bestellen bij mij via Instagram. Moet ik me "
+     "ergens melden?", "kvk"),
+    ("Onze verhuurder wil de huur van ons kantoor in Venlo met twintig procent verhogen. Mag dat zomaar?", "kvk"),
+    ("Ik werk in loondienst en wil daarnaast een eigen webshop beginnen. Moet ik me inschrijven bij de KVK?", "kvk"),
+    ("Ik wil iets bestellen bij een groothandel in Duitsland voor mijn zaak. Moet ik dan btw betalen?",
+     "belastingdienst"),
 ]
 
 
@@ -771,6 +789,25 @@ FIRST_DOOR = [
       "kvk", id="financing-forms-weighed"),
     P("Should we look for an investor or take out a loan to open our second bakery?", None, "kvk",
       id="investor-or-loan"),
+    # tenth session (fresh sets cs, ct, cu): a body that "gives" or "verstrekt" money owns the scheme asked for; a
+    # named programme can be an "aanpak"; a firm's own site in the Netherlands is no foreign investor's question;
+    # a national inspectorate outside the provider list is KVK's to explain; a Wi-Fi network secured is DTC's
+    P("We make cheese in Limburg. Does the province give loans to farms that want to expand?", None,
+      "provincie:PV31", id="the-province-gives"),
+    P("Verstrekt de provincie Overijssel leningen aan bedrijven die hun pand willen verduurzamen?", None,
+      "provincie:PV23", id="the-province-verstrekt"),
+    P("Wij zijn winkeliers in Sneek. Kunnen we met onze winkelstraat meedoen aan de Retailaanpak van de provincie?",
+      None, "provincie:PV21", id="a-named-aanpak"),
+    P("Our robotics company already has a factory site in the Netherlands and wants to raise 40 million euros "
+      "for its next plant. Which public investor co-invests at that size?", None, "invest-nl",
+      id="own-site-raises-millions"),
+    P("Komt de Inspectie Gezondheidszorg en Jeugd ook bij mijn schoonheidssalon controleren?", None, "kvk",
+      id="health-inspectorate"),
+    P("Hoe beveilig ik het wifi-netwerk van mijn kapsalon zodat gasten niet bij de kassa kunnen?", None, "dtc",
+      id="wifi-secured"),
+    # a municipal body "van" a place names it, also where the place's name is a common word (Sluis: a lock)
+    P("De wethouders van Sluis willen geen nieuwe strandtenten. Kan ik toch een vergunning aanvragen voor een "
+      "strandpaviljoen?", None, "gemeente:GM1714", id="the-aldermen-of-a-place"),
 ]
 
 
