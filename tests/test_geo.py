@@ -317,3 +317,13 @@ def test_a_citys_centre_named_by_its_adjective_is_the_city_not_the_province(rout
     assert d.routes[0].provider_id == "gemeente:GM0344", [r.provider_id for r in d.routes]
     place = router.data.geo.find_in_text(tokenize(clean("een Utrechtse ondernemer")))
     assert place is not None and place.kind == "province"
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("We'd like a weekend in one of Utrecht's big parks for our food festival.", "GM0344"),
+    ("Can I sell coffee at Den Bosch’s Christmas market?", "GM0796"),  # a typographic apostrophe
+    ("Wat doet de gemeente 's-Hertogenbosch voor starters?", "GM0796"),  # an elision, no possessive
+    ("What does the company's accountant need from us?", None),  # a possessive that is no place
+])
+def test_an_english_possessive_of_a_place_names_it(router: Router, text: str, code: str | None) -> None:
+    assert _place_code(router, text) == code

@@ -259,6 +259,9 @@ PRIVATE_WITH_A_SCHEME = [
      "over betalen aan de gemeente?", "private_person"),
     ("Ik wil iets bestellen bij een onbekende webwinkel. Kan ik in het handelsregister zien of die echt bestaat?",
      "consumer"),
+    # what is kept back from the asker's own pay says an employee asks (fresh set cw)
+    ("I pick flowers near Aalsmeer and every week €90 is deducted from my pay for a bed in a shared room. Is that "
+     "allowed, and can the Labour Inspectorate check it?", "employee"),
 ]
 
 
@@ -428,6 +431,8 @@ BUSINESS_ROLES = [
      "ergens melden?", "kvk"),
     ("Onze verhuurder wil de huur van ons kantoor in Venlo met twintig procent verhogen. Mag dat zomaar?", "kvk"),
     ("Ik werk in loondienst en wil daarnaast een eigen webshop beginnen. Moet ik me inschrijven bij de KVK?", "kvk"),
+    ("Our agency workers say too much is taken from their pay for housing. What are the rules for us as the "
+     "hirer?", "kvk"),
     ("Ik wil iets bestellen bij een groothandel in Duitsland voor mijn zaak. Moet ik dan btw betalen?",
      "belastingdienst"),
 ]
@@ -805,6 +810,9 @@ FIRST_DOOR = [
       id="health-inspectorate"),
     P("Hoe beveilig ik het wifi-netwerk van mijn kapsalon zodat gasten niet bij de kassa kunnen?", None, "dtc",
       id="wifi-secured"),
+    # one export order insured "with the Dutch State" is the State's export credit insurance (fresh set cw)
+    P("A buyer in Chile wants 18 months to pay for our machines and no private insurer will cover it. Can we "
+      "insure this single order with the Dutch State?", None, "rvo", id="insured-with-the-state"),
     # a municipal body "van" a place names it, also where the place's name is a common word (Sluis: a lock)
     P("De wethouders van Sluis willen geen nieuwe strandtenten. Kan ik toch een vergunning aanvragen voor een "
       "strandpaviljoen?", None, "gemeente:GM1714", id="the-aldermen-of-a-place"),

@@ -16,6 +16,20 @@ from app.routing.text import Token, fold
 _MAX_NAME_WORDS = 5
 
 
+def _possessives_dropped(tokens: Sequence[Token]) -> list[Token] | None:
+    """The words with an English possessive's "s" dropped ("Utrecht's parks", "Den Bosch's
+    market" name the place), or None when the question has none. Dutch writes its adjective
+    without the apostrophe ("een Utrechts bedrijf"), so only "'s" after a word is read so."""
+    out: list[Token] | None = None
+    for i, t in enumerate(tokens):
+        s = t.surface
+        if len(s) > 3 and s[-1] in "sS" and s[-2] in "'’" and t.norm.endswith("s"):
+            if out is None:
+                out = list(tokens)
+            out[i] = t._replace(norm=t.norm[:-1])
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Area:
     code: str
@@ -246,6 +260,10 @@ class Geo:
         tokens' words, when the caller has them already."""
         if norms is None:
             norms = {t.norm for t in tokens}
+        read = _possessives_dropped(tokens)
+        if read is not None:
+            tokens = read
+            norms = {t.norm for t in read}
         if self._first_words.isdisjoint(norms):
             return None
         moving = not self.moving_words.isdisjoint(norms)
