@@ -259,6 +259,9 @@ PRIVATE_WITH_A_SCHEME = [
      "over betalen aan de gemeente?", "private_person"),
     ("Ik wil iets bestellen bij een onbekende webwinkel. Kan ik in het handelsregister zien of die echt bestaat?",
      "consumer"),
+    # the asker's own bike left for repair is a consumer's (fresh set cy)
+    ("Mijn e-bike stond bij de fietsenmaker voor onderhoud en nu is die zaak failliet. Hoe krijg ik hem terug van "
+     "de curator?", "consumer"),
     # what is kept back from the asker's own pay says an employee asks (fresh set cw)
     ("I pick flowers near Aalsmeer and every week €90 is deducted from my pay for a bed in a shared room. Is that "
      "allowed, and can the Labour Inspectorate check it?", "employee"),
@@ -433,6 +436,10 @@ BUSINESS_ROLES = [
     ("Ik werk in loondienst en wil daarnaast een eigen webshop beginnen. Moet ik me inschrijven bij de KVK?", "kvk"),
     ("Our agency workers say too much is taken from their pay for housing. What are the rules for us as the "
      "hirer?", "kvk"),
+    # a care or welfare organisation the asker has is a firm, also where its new staff follow a civic
+    # integration course (fresh set cx)
+    ("Ik heb een thuiszorgorganisatie in Zwolle en wil statushouders naast hun inburgering bij ons laten werken. "
+     "Wie koppelt ons aan kandidaten?", "wsp"),
     ("Ik wil iets bestellen bij een groothandel in Duitsland voor mijn zaak. Moet ik dan btw betalen?",
      "belastingdienst"),
 ]
@@ -813,6 +820,22 @@ FIRST_DOOR = [
     # one export order insured "with the Dutch State" is the State's export credit insurance (fresh set cw)
     P("A buyer in Chile wants 18 months to pay for our machines and no private insurer will cover it. Can we "
       "insure this single order with the Dutch State?", None, "rvo", id="insured-with-the-state"),
+    # SBIR calls are RVO's; the residual registration tax (rest-bpm) of an exported car is the Belastingdienst's;
+    # hiring someone from the sheltered workshop is the employer desk's; sick leave of a chronically ill new hire
+    # reimbursed is UWV's no-risk policy; to "judge" whether it pays is no court (fresh set cx)
+    P("Wij maken software voor gemeenten en zien soms SBIR-oproepen voorbijkomen. Hoe werkt zo'n oproep?", None,
+      "rvo", id="sbir-call"),
+    P("Ik handel in auto's. Krijg ik de rest-bpm terug als ik een schadeauto naar Roemenië exporteer?", None,
+      "belastingdienst", id="bpm-back-on-export"),
+    P("Krijgen we een vergoeding voor zijn loon als we een medewerker van de sociale werkvoorziening zelf in dienst "
+      "nemen? Ons bedrijf zit in Tilburg.", None, "wsp:AM26", id="from-the-sheltered-workshop"),
+    P("Ik heb een geschikte kandidaat met een chronische ziekte gevonden. Krijg ik haar ziekteverzuim vergoed als "
+      "ik haar aanneem?", None, "uwv", id="chronically-ill-hire"),
+    P("Can someone help our small firm judge whether a research project with a university of applied sciences "
+      "pays off?", {"province": "Gelderland"}, "rom:oost-nl", id="judge-is-a-verb"),
+    # wolf-proof fencing is the province's subsidy, whatever municipality the farm names (fresh set cy)
+    P("Wij hebben een geitenhouderij bij Hardenberg. Krijgen we subsidie voor wolfwerende hekken?", None,
+      "provincie:PV23", id="wolf-proof-fencing"),
     # a municipal body "van" a place names it, also where the place's name is a common word (Sluis: a lock)
     P("De wethouders van Sluis willen geen nieuwe strandtenten. Kan ik toch een vergunning aanvragen voor een "
       "strandpaviljoen?", None, "gemeente:GM1714", id="the-aldermen-of-a-place"),

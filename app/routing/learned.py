@@ -16,8 +16,10 @@ word and per bigram.
 
 The per-word score vectors are summed as packed integers: every class score is a 64-bit
 fixed-point slot of one Python int, so adding a word is one (C-level) integer addition instead
-of a loop over the classes; `_SCALE` keeps 2**-32 of precision per word. The memo holds at most
-`memo_limit` words (it is cleared when full). `predict` does only this sum; a head's softmax and
+of a loop over the classes; `_SCALE` keeps 2**-32 of precision per feature (each feature's
+contribution is rounded once, when it is first packed). A new word is likewise the sum of its
+features' packed ints. The word memo holds at most `memo_limit` words (it is cleared when full);
+the feature memo at most the model's own features. `predict` does only this sum; a head's softmax and
 ranking are computed when the Prediction is first asked for them.
 """
 
