@@ -230,6 +230,9 @@ class NeedModel:
         try:
             self.spec = FeatureSpec.from_document(doc["features"])
             self.classes: Mapping[str, tuple[str, ...]] = {h: tuple(doc["classes"][h]) for h in HEADS}
+            n_classes = sum(len(self.classes[h]) for h in HEADS)
+            if n_classes > 256:  # a class slot is one byte (of the keys below and of the table)
+                raise ModelError(f"{n_classes} classes: at most 256")
             vocab = [str(f) for f in doc["vocabulary"]]
             idf_values = [float(x) for x in doc["idf"]]
             if len(vocab) != len(idf_values):
@@ -268,8 +271,6 @@ class NeedModel:
         self.header: Mapping[str, Any] = {k: v for k, v in doc.items()
                                           if k not in ("vocabulary", "idf", "intercepts", "weights")}
         self._n = len(intercepts)
-        if self._n > 256:
-            raise ModelError(f"{self._n} classes: at most 256")
         self._intercepts = tuple(intercepts)
         self._layout: dict[str, tuple[int, int, Mapping[str, int]]] = {}
         start = 0
