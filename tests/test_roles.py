@@ -1304,3 +1304,73 @@ def test_customer_data_kept_is_a_data_matter(router: Router) -> None:
     # question (fresh set cm)
     d = route(router, "Hoe lang mag ik de gegevens van mijn klanten bewaren als fysiotherapeut?")
     assert any(r.family == "kvk" and r.rule == "digitalisation.any.kvk" for r in d.routes), d.routes
+
+
+@pytest.mark.parametrize(("question", "family"), [
+    # fresh sets db, cz, da (eleventh session): serving clients in one's own home, or letting a holiday home
+    # to guests, is a business at home, not a homeowner's matter; the firm's own question keeps its door
+    ("Ik doe wimperextensions bij klanten in de woonkamer van mijn eigen huis in Deventer. Heb ik daar een "
+     "vergunning van de gemeente voor nodig?", "gemeente"),
+    ("Ik ontvang klanten voor massages in mijn eigen huis. Moet ik dat ergens melden bij de gemeente?", "gemeente"),
+    ("I give massages for clients from my own home in Leiden. Does the municipality need to give permission?",
+     "gemeente"),
+    ("Wij verhuren een vakantiewoning naast ons eigen huis op Texel. Hoe dragen we de toeristenbelasting af?",
+     "gemeente"),
+    # a tip jar is the payroll tax's matter (Belastingdienst), also in a café of one's own
+    ("Ik heb een eetcafé. Mag ik als eigenaar zelf ook meedelen in de fooienpot?", "belastingdienst"),
+    ("In my café the waiters share a tip jar. Can I as the owner take a share too?", "belastingdienst"),
+    # a closing-down sale is a business that stops (KVK informs), not a question of tax or permits
+    ("Ik heb een schoenenzaak in de binnenstad van Leeuwarden en na de zomer gaat de deur definitief op slot. "
+     "Zijn er regels voor de opheffingsuitverkoop?", "kvk"),
+])
+def test_clients_at_home_a_holiday_home_let_tips_and_a_closing_down_sale(
+        router: Router, question: str, family: str) -> None:
+    d = route(router, question)
+    assert not d.out_of_scope and d.routes[0].family == family, (d.facts, [r.provider_id for r in d.routes])
+
+
+@pytest.mark.parametrize("question", [
+    # an association of apartment owners (VvE) asks for its homes, not for a business (fresh set db)
+    "Onze VvE wil het dak van ons appartementengebouw isoleren. Welke subsidie kan de vereniging krijgen?",
+    "Wij zijn een vereniging van eigenaars met twintig appartementen en willen laadpalen in de garage. Is daar "
+    "subsidie voor?",
+    "Our homeowners association wants solar panels on the roof of the flats. Which grant can we apply for?",
+])
+def test_an_association_of_apartment_owners_is_private(router: Router, question: str) -> None:
+    d = route(router, question)
+    assert d.out_of_scope, [r.provider_id for r in d.routes]
+
+
+def test_a_shop_bound_by_its_owners_association_is_still_a_firm(router: Router) -> None:
+    # the shop's own words win over the association's (the guard: it passes before and after the VvE cues)
+    d = route(router, "Onze fietsenwinkel zit in een winkelcentrum en de VvE wil dat we op zondag opengaan. "
+                      "Mag de vereniging van eigenaars ons dat verplichten?")
+    assert not d.out_of_scope, d.facts
+
+
+@pytest.mark.parametrize(("question", "private"), [
+    # fresh set dd: people the asker employs ("twee mensen in dienst", "onze bezorgers") make an employer, also
+    # where the question says "privégebruik" or "vakantie"; rooms let one by one are a rental business
+    ("Ik heb twee mensen in dienst. Op hoeveel vakantie-uren hebben zij recht?", False),
+    ("Onze bezorgers nemen de bestelbus 's avonds mee naar huis. Moeten we btw-correctie betalen voor "
+     "privégebruik?", False),
+    ("We let out rooms to international students room by room in our house in Delft. Do we need a permit from "
+     "the council?", False),
+    # ... while being employed somewhere ("in dienst bij") is an employee's own matter
+    ("Ik ben sinds vorig jaar in dienst bij een bouwbedrijf. Hoeveel vakantiedagen heb ik?", True),
+    ("Ik heb vier jaar in dienst gewerkt bij een supermarkt. Krijg ik nu WW?", True),
+])
+def test_people_employed_by_the_asker_or_employing_the_asker(router: Router, question: str, private: bool) -> None:
+    d = route(router, question)
+    assert d.out_of_scope == private, (d.facts, [r.provider_id for r in d.routes])
+
+
+@pytest.mark.parametrize("question", [
+    # fresh set dc: what a director-shareholder must pay himself from his BV is the customary-salary rule (tax)
+    "Our accountant warns that the director-shareholder salary norm goes up next year. Do I then have to pay "
+    "myself more from my BV?",
+    "I run a BV on my own. Is there a minimum dga salary I must pay myself, and does dividend count?",
+])
+def test_a_director_shareholders_own_salary_is_a_tax_matter(router: Router, question: str) -> None:
+    d = route(router, question)
+    assert (d.outcome, d.routes[0].family) == ("routed", "belastingdienst"), (d.outcome, d.routes)
