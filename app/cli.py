@@ -73,7 +73,24 @@ def _migrate(args: argparse.Namespace) -> int:
         command.downgrade(cfg, args.downgrade)
     else:
         command.upgrade(cfg, "head")
+        _publish_shipped()
     return 0
+
+
+def _publish_shipped() -> None:
+    """After the upgrade, the shipped rule set is published as every worker's start would
+    otherwise do: its validation (~1 s) is then paid once per deploy, not in a worker's start."""
+    from app.config import get_settings
+    from app.db import make_engine
+    from app.routing.loader import read_rule_files
+    from app.rulesets.follower import publish_shipped
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        publish_shipped(engine, read_rule_files(settings.rules_dir))
+    finally:
+        engine.dispose()
 
 
 def _purge(args: argparse.Namespace) -> int:

@@ -45,11 +45,12 @@ def freeze_heap(refreeze: bool = False) -> None:
     objects that never change) out of the cyclic garbage collector's sight. A full collection
     walks every tracked object and holds the GIL while it does: 17-40 ms with the core loaded,
     ~1 ms frozen (measured on this machine), i.e. a stall of the whole worker now and then.
-    After a rule-set change the heap is unfrozen, collected once and frozen again, so an old
-    set's cyclic garbage is not kept forever."""
+    At start-up nothing is collected first: a full collection there finds ~10 unreachable
+    objects and costs 0.15-0.2 s of every cold start. After a rule-set change the heap is
+    unfrozen, collected once and frozen again, so an old set's cyclic garbage is not kept."""
     if refreeze:
         gc.unfreeze()
-    gc.collect()
+        gc.collect()
     gc.freeze()
 
 

@@ -7,6 +7,8 @@ from sqlalchemy import create_engine, inspect
 from app.cli import main
 from app.config import PROJECT_ROOT
 from app.db import normalise_url
+from app.routing.loader import read_rule_files
+from app.rulesets import store
 from tests.conftest import fresh_database, migrate
 
 
@@ -32,6 +34,17 @@ def test_cli_migrate(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-
     try:
         assert main(["migrate"]) == 0
         assert "decisions" in inspect(create_engine(url)).get_table_names()
+        # the shipped rule set is published by the migration, not by each worker's first start
+        shipped = store.meta_of(read_rule_files(get_settings().rules_dir))
+        engine = create_engine(url)
+        row = store.find(engine, shipped.version)
+        assert row is not None and row.checksum == shipped.checksum and row.published_by == "shipped"
+        engine.dispose()
+        assert main(["migrate"]) == 0  # again: nothing to do, the same row
+        engine = create_engine(url)
+        again = store.find(engine, shipped.version)
+        assert again is not None and again.published_at == row.published_at
+        engine.dispose()
         assert main(["migrate", "--downgrade", "base"]) == 0
         assert "decisions" not in inspect(create_engine(url)).get_table_names()
     finally:

@@ -98,6 +98,15 @@ class CueWord:
     not_after: tuple[str, ...] = ()
 
 
+_NO_WORDS: frozenset[str] = frozenset()
+
+
+def _word_set(words: list[str]) -> frozenset[str]:
+    """The words as a set, with one shared empty set: a cue of one word has no required words,
+    and most cues have no required endings (~19,000 cues, three sets each)."""
+    return frozenset(words) if words else _NO_WORDS
+
+
 @dataclass(frozen=True, slots=True)
 class Cue:
     """One compiled cue: a sequence of words and gaps (an int: how many words may lie in
@@ -113,11 +122,14 @@ class Cue:
 
     def __post_init__(self) -> None:
         words = [p for p in self.parts[1:] if isinstance(p, CueWord) and not p.case_sensitive]
-        object.__setattr__(self, "required", frozenset(p.text for p in words))
-        # required as a word form or start, and as the ending of a word (a suffix or compound head)
+        required = _word_set([p.text for p in words])
+        object.__setattr__(self, "required", required)
+        # required as a word form or start, and as the ending of a word (a suffix or compound head);
+        # without endings (most cues) the starts are all of required: the same set
         starts = [p.text for p in words if p.mode not in _ENDING_MODES]
-        object.__setattr__(self, "required_whole", frozenset(starts))
-        object.__setattr__(self, "required_ending", frozenset(p.text for p in words if p.mode in _ENDING_MODES))
+        endings = [p.text for p in words if p.mode in _ENDING_MODES]
+        object.__setattr__(self, "required_whole", _word_set(starts) if endings else required)
+        object.__setattr__(self, "required_ending", _word_set(endings))
         # the longest required word that is a form or a start (not an ending): the phrase's key
         # in the index of the word it starts with
         object.__setattr__(self, "key", max(starts, key=len) if starts else None)
@@ -348,7 +360,9 @@ class _Index:
     prefix: dict[str, list[Cue]] = field(default_factory=dict)
     suffix: dict[str, list[Cue]] = field(default_factory=dict)
     cased: dict[str, list[Cue]] = field(default_factory=dict)
-    fuzzy: dict[str, list[tuple[str, Cue]]] = field(default_factory=dict)
+    # one-word topic cues by each of their one-letter deletions (and the word itself): the
+    # cue's word is its first part
+    fuzzy: dict[str, list[Cue]] = field(default_factory=dict)
 
 
 class _Hits(NamedTuple):
@@ -391,7 +405,7 @@ class Lexicon:
             if (cue.single and not first.case_sensitive and len(first.text) >= _MIN_FUZZY_LEN
                     and cue.concept.kind == "topic"):
                 for d in _deletes(first.text) | {first.text}:
-                    idx.fuzzy.setdefault(d, []).append((first.text, cue))
+                    idx.fuzzy.setdefault(d, []).append(cue)
         self._idx = idx
         self._gap_breakers = frozenset(gap_breakers)
         self.vocabulary = frozenset(vocabulary)
@@ -472,8 +486,10 @@ class Lexicon:
             return memo
         out: list[Cue] = []
         for d in sorted(_deletes(norm) | {norm}):  # sorted: the same order in every process
-            for word, cue in self._idx.fuzzy.get(d, ()):
-                if word != norm and _osa_distance_le1(word, norm) and cue not in out:
+            for cue in self._idx.fuzzy.get(d, ()):
+                word = cue.parts[0]
+                if (isinstance(word, CueWord) and word.text != norm and _osa_distance_le1(word.text, norm)
+                        and cue not in out):
                     out.append(cue)
         if len(self._fuzzy_memo) > WORD_MEMO:
             self._fuzzy_memo.clear()

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.routing.engine import Router
-from app.routing.loader import RuleSetError
+from app.routing.loader import RuleSetData, RuleSetError
 from app.rulesets import store
 
 log = structlog.get_logger("wegwijzer.rulesets")
@@ -82,20 +82,29 @@ class RuleFollower:
         return True
 
 
-def adopt_shipped(engine: Engine, shipped: store.Files, follower: RuleFollower) -> None:
-    """At start-up: publish the shipped rule set when the database does not know its version
-    yet, then switch to the active set right away if that is another one. With the database
-    unreachable the shipped set serves and the follower catches up later."""
+def publish_shipped(engine: Engine, shipped: store.Files, loaded: RuleSetData | None = None) -> bool:
+    """Publish the shipped rule set when the database does not know its version yet (validated
+    first, ~1 s for the shipped set); False when the database could not be reached. A conflict or
+    a refused set is logged: the shipped set still serves from the files."""
     from app.rulesets.validation import validate_cached
 
     try:
-        # the shipped files are the ones the shipped router was built from: not loaded again
-        store.publish(engine, shipped, "shipped", lambda files: validate_cached(files, follower.shipped.data))
+        store.publish(engine, shipped, "shipped", lambda files: validate_cached(files, loaded))
     except store.VersionConflict as e:
         log.error("shipped_ruleset_conflict", detail=str(e))
     except store.PublishError as e:
         log.error("shipped_ruleset_unpublishable", detail=str(e))
     except SQLAlchemyError as e:
         log.warning("ruleset_store_unavailable", error=type(e).__name__)
-        return
-    follower.check()
+        return False
+    return True
+
+
+def adopt_shipped(engine: Engine, shipped: store.Files, follower: RuleFollower) -> None:
+    """At start-up: publish the shipped rule set when the database does not know its version
+    yet (`python -m app migrate` normally did already), then switch to the active set right
+    away if that is another one. With the database unreachable the shipped set serves and the
+    follower catches up later."""
+    # the shipped files are the ones the shipped router was built from: not loaded again
+    if publish_shipped(engine, shipped, follower.shipped.data):
+        follower.check()
