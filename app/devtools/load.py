@@ -230,9 +230,9 @@ def report(result: dict[str, object]) -> list[str]:
 
 def cold_start(rounds: int = 3) -> tuple[list[float], list[float]]:
     """Seconds from starting `make run`'s server process to its first 200 on /readyz (which
-    checks the database and the schema head): (first starts on a fresh, migrated SQLite database,
-    which publish the shipped rule set with its validation, restarts on that same database,
-    as after a deploy or a crash)."""
+    checks the database and the schema head): (first starts on a fresh SQLite database just
+    migrated, as `make run` does, the migration having published the shipped rule set; restarts
+    on that same database, as after a deploy or a crash)."""
     first: list[float] = []
     again: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
