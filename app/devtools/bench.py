@@ -384,7 +384,8 @@ def main() -> int:
     first, again = cold_start()
     print(f"start: process start to the first 200 on /readyz (make run's configuration): restart on its "
           f"database median {statistics.median(again):.2f} s, slowest {max(again):.2f} s of {len(again)}; first "
-          f"start on a database just migrated (`python -m app migrate` published the shipped rule set) median {statistics.median(first):.2f} s, "
+          f"start on a database just migrated (the migration published the shipped rule set) median "
+          f"{statistics.median(first):.2f} s, "
           f"slowest {max(first):.2f} s")
     if args.rss_requests > 0:
         rss = rss_growth(bodies, args.rss_requests, install=not args.no_install)
