@@ -327,3 +327,17 @@ def test_a_citys_centre_named_by_its_adjective_is_the_city_not_the_province(rout
 ])
 def test_an_english_possessive_of_a_place_names_it(router: Router, text: str, code: str | None) -> None:
     assert _place_code(router, text) == code
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    # fresh set de: an asker who capitalises nothing still names a place after a location word
+    ("bakkerij in delft, ons dak is te zwak voor zonnepanelen. geeft de provincie subsidie?", "GM0503"),
+    ("ik heb een kapsalon in best. wat regelt de gemeente voor ondernemers?", "GM0753"),
+    # ... but a word that is also a place is no place without one, capitals or not
+    ("hij delft een gat voor de fundering van mijn schuur. heb ik een vergunning nodig?", None),
+    ("het gaat best goed met mijn zaak maar ik wil groeien. wie helpt?", None),
+    # where the asker does capitalise, a lowercase word stays a word (as before)
+    ("Mijn winkel staat in best mooie straat. Wie helpt met de gevel?", None),
+])
+def test_a_place_in_lowercase_text_needs_its_location_word(router: Router, text: str, code: str | None) -> None:
+    assert _place_code(router, text) == code

@@ -45,6 +45,12 @@ def test_checksum_follows_the_content(tmp_path: Path) -> None:
      "learned.local_families: 'kvk' is not a regional provider family"),
     ("thresholds.yaml", "local_families: [gemeente, wsp, provincie]", "local_families: gemeente",
      "local_families must be a list of provider families"),
+    ("thresholds.yaml", "back_in_roles: [homeowner, tenant, consumer]", "back_in_roles: [homeowner, huurder]",
+     "learned.back_in_roles: 'huurder' is not a private role of lexicon/roles.yaml"),
+    ("thresholds.yaml", "back_in_roles: [homeowner, tenant, consumer]", "back_in_roles: [employer]",
+     "learned.back_in_roles: 'employer' is not a private role of lexicon/roles.yaml"),
+    ("thresholds.yaml", "back_in_roles: [homeowner, tenant, consumer]", "back_in_roles: homeowner",
+     "back_in_roles must be a list of role names"),
     ("messages.yaml", 'en: "RVO executes national schemes"', 'fr: "RVO"', "principles.P2 needs nl and en labels"),
 ])
 def test_broken_tables_are_refused_with_a_pointer(tmp_path: Path, file: str, old: str, new: str,

@@ -1374,3 +1374,19 @@ def test_people_employed_by_the_asker_or_employing_the_asker(router: Router, que
 def test_a_director_shareholders_own_salary_is_a_tax_matter(router: Router, question: str) -> None:
     d = route(router, question)
     assert (d.outcome, d.routes[0].family) == ("routed", "belastingdienst"), (d.outcome, d.routes)
+
+
+@pytest.mark.parametrize("question", [
+    # fresh set de: babysitting for the neighbours is the household's own income, not a business
+    "ik pas op bij de buren voor 5 euro per uur. moet ik daar belasting over betalen?",
+    "I babysit for the neighbours twice a week for cash. Do I have to pay tax on that?",
+])
+def test_babysitting_for_the_neighbours_is_private(router: Router, question: str) -> None:
+    d = route(router, question)
+    assert d.out_of_scope, [r.provider_id for r in d.routes]
+
+
+def test_a_childminder_who_looks_after_families_children_is_still_a_firm(router: Router) -> None:
+    # the guard: a childminder's registration stays in scope (passes before and after)
+    d = route(router, "Ik ben gastouder en pas op bij gezinnen thuis. Moet ik me registreren?")
+    assert not d.out_of_scope, d.facts

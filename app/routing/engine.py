@@ -1061,10 +1061,24 @@ class Router:
         oven"), is private when the model gives "no business door" at least `scope_none_p`, or
         `scope_sure_p` where it has business words ("mijn bedrijf") or names an instrument (a person
         on WW names UWV too): how people describe their own situation varies more than the roles'
-        cues can list. The model never brings a question the rules send out of scope back in (who
-        asks comes first, §5)."""
+        cues can list. The other way round, only where the model is all but certain that a door
+        is asked for: P("none") below `back_in_none_p` and its likeliest door at least
+        `back_in_top_p`, and only against one of `back_in_roles` (homeowner, tenant, consumer):
+        that is where a firm writes of itself in words no role lists ("vanuit mijn eigen huis run
+        ik een schoonheidssalon", "onze monteurs ... privégebruik"). Never against a private person
+        said plainly, an employee, off-topic words, abuse or an injection."""
         learned = self.data.thresholds.learned
-        if (oos is not None or not learned.scope_none_p
+        if oos is not None:
+            if (oos[0] == "private" and oos[1] in learned.back_in_roles and learned.back_in_none_p
+                    and self._readable(tokens)):
+                pred = model.predict(tokens)
+                p_none = pred.probability("family", NO_FAMILY)
+                top, p_top = pred.top("family")
+                if p_none < learned.back_in_none_p and top != NO_FAMILY and p_top >= learned.back_in_top_p:
+                    return None, pred, {"scope_by": "model", "model_p": round(p_none, 3),
+                                        "model_words": ", ".join(pred.evidence("family", top))}
+            return oos, None, {}
+        if (not learned.scope_none_p
                 or any(not self.data.roles[r].private for r in ev.roles) or not self._readable(tokens)):
             return oos, None, {}
         # business words or a named scheme ("WW", "ISDE", "UWV") are said by private askers too:

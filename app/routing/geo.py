@@ -335,9 +335,13 @@ class Geo:
         return None
 
     def _reads_as_place(self, tokens: Sequence[Token], i: int, key: str) -> bool:
-        # the first word that is more than an elision ("'t Goy", "'s-Heerenberg") is capitalised
+        # the first word that is more than an elision ("'t Goy", "'s-Heerenberg") is capitalised,
+        # unless the asker capitalises nothing at all and it is a municipality ("bakkerij in delft,
+        # ..."): then only the location word before it says it is a place (a village still needs
+        # its capital: "ik woon in bolnes")
         first = i + 1 if len(tokens[i].norm) == 1 and i + 1 < len(tokens) else i
-        if not tokens[first].cased[:1].isupper():
+        if not tokens[first].cased[:1].isupper() and (
+                key in self._villages or any(t.cased[:1].isupper() for t in tokens)):
             return False
         if key in self.demonyms:
             return True

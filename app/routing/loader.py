@@ -82,10 +82,13 @@ class Learned:
     min_words: float = 1.0  # content words (not function words or numbers) a question needs
     scope_none_p: float = 0.0  # no firm role and P("none") from this: private (0: never)
     scope_sure_p: float = 0.0  # ... also with business words or a named instrument, from this (0: never)
+    back_in_none_p: float = 0.0  # a private answer from one of back_in_roles is kept in scope below this P("none") ...
+    back_in_top_p: float = 1.0  # ... where the model's likeliest family (a door) has at least this (0 / 1: never)
     instrument_below: float = 0.0
     instrument_p: float = 0.0
     local_lead_p: float = 0.0  # in any tier, the model's likeliest family leads from this probability ...
     local_families: tuple[str, ...] = ()  # ... where it is one of these local public doors (0 / (): never)
+    back_in_roles: tuple[str, ...] = ()  # the private roles a firm at home or buying for itself is read as
 
 
 @dataclass(frozen=True)
@@ -727,10 +730,14 @@ def _learned(r: _Reader, doc: Any) -> Learned:
     try:
         values = dict(doc)
         mode = str(values.pop("mode", "lexicon"))
-        local = values.pop("local_families", None) or ()
-        if isinstance(local, str | bytes) or not all(isinstance(f, str) for f in local):
-            raise ValueError("local_families must be a list of provider families")
-        learned = Learned(mode, **{str(k): float(v) for k, v in values.items()}, local_families=tuple(local))
+        lists: dict[str, tuple[str, ...]] = {}
+        for key, kind in (("local_families", "provider families"), ("back_in_roles", "role names")):
+            items = values.pop(key, None) or ()
+            if isinstance(items, str | bytes) or not all(isinstance(f, str) for f in items):
+                raise ValueError(f"{key} must be a list of {kind}")
+            lists[key] = tuple(items)
+        learned = Learned(mode, **{str(k): float(v) for k, v in values.items()},
+                          local_families=lists["local_families"], back_in_roles=lists["back_in_roles"])
     except (TypeError, ValueError) as e:
         r.error("thresholds.yaml", f"learned: {e}")
         return Learned()
@@ -959,6 +966,9 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
     for fam in thresholds.learned.local_families:
         if fam not in directory.families or not directory.families[fam].regional:
             r.error("thresholds.yaml", f"learned.local_families: {fam!r} is not a regional provider family")
+    for role in thresholds.learned.back_in_roles:
+        if role not in roles or not roles[role].private:
+            r.error("thresholds.yaml", f"learned.back_in_roles: {role!r} is not a private role of lexicon/roles.yaml")
     model = _model(r)
     if thresholds.learned.mode != "lexicon" and model is None:
         r.error("thresholds.yaml", f"learned.mode {thresholds.learned.mode!r} needs {MODEL_FILE}")
