@@ -145,6 +145,7 @@ class RouteResponse(BaseModel):
     message: str | None
     facts: dict[str, float | int | str | bool] | None = Field(
         None, description="Facts read from the question or profile: amount_eur, employees, non_eu_founder; for "
-        "an out-of-scope answer its kind (scope) and, where the learned model decided it, scope_by, "
-        "model_p and model_words")
+        "an out-of-scope answer its kind (scope); where the learned model decided the scope (sent the "
+        "question out, or kept a firm at home in), scope_by 'model', model_p (its probability of no "
+        "business door) and model_words")
     trace: list[TraceOut] | None = None
