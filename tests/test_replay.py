@@ -7,6 +7,7 @@ import pytest
 
 from app.config import PROJECT_ROOT
 from app.devtools.evaluate import first_looks
+from app.devtools.quality import Score
 from app.devtools.replay import LOG, first_look_commit, logged_sets, replay
 
 
@@ -50,3 +51,11 @@ def test_an_override_changes_the_answers_of_the_old_tree() -> None:
     # with scope_none_p at 1e-6 the model calls nearly every readable question private
     (old, new, changed), = replay(["dc"], None, {"scope_none_p": 1e-6, "scope_sure_p": 1e-6}).values()
     assert new.oos_fp > old.oos_fp and any(line.startswith("lost ") for line in changed)
+
+
+def test_pooled_scores_sum_every_counter() -> None:
+    (old, _, _), = replay(["dc"], None, {}).values()
+    both = Score.pooled([old, old])
+    assert (both.n, both.n_in, both.top1, both.oos_tp, both.reg_ok) == (
+        2 * old.n, 2 * old.n_in, 2 * old.top1, 2 * old.oos_tp, 2 * old.reg_ok)
+    assert both.metrics()["top1"] == old.metrics()["top1"] and len(both.misses) == 2 * len(old.misses)

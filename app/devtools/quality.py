@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +132,17 @@ class Score:
             self.needloc_n += 1
             self.needloc_ok += out.needs_location
         return good
+
+    @classmethod
+    def pooled(cls, scores: Iterable[Score]) -> Score:
+        """Several sets' counts as one (every counter summed, the misses joined)."""
+        total = cls()
+        counters = [f.name for f in fields(cls) if f.name != "misses"]
+        for s in scores:
+            for name in counters:
+                setattr(total, name, getattr(total, name) + getattr(s, name))
+            total.misses += s.misses
+        return total
 
     def metrics(self) -> dict[str, Any]:
         def ratio(a: int, b: int) -> float | None:

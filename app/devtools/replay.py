@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from app.config import PROJECT_ROOT
+from app.devtools.evaluate import first_looks
 from app.devtools.quality import Outcome, Score, load_rows
 
 LOG = "docs/eval-log.md"
@@ -51,10 +52,7 @@ if overrides:
 answer = router_answer(Router(data))
 for f in files:
     for row in load_rows(f):
-        o = answer(row)
-        print(json.dumps({"id": row["id"], "out_of_scope": o.out_of_scope, "families": list(o.families),
-                          "first_id": o.first_id, "needs_location": o.needs_location,
-                          "language": o.language, "error": o.error}))
+        print(json.dumps({"id": row["id"], **dataclasses.asdict(answer(row))}))
 """
 
 
@@ -70,15 +68,9 @@ def first_look_commit(name: str, repo: Path = PROJECT_ROOT) -> str | None:
 
 def logged_sets(repo: Path = PROJECT_ROOT) -> list[str]:
     """The further labelled sets with a first look in the log, in the log's order."""
-    text = (repo / LOG).read_text(encoding="utf-8")
-    seen: list[str] = []
-    for line in text.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) > 3 and cells[2].startswith("fresh-") and cells[3] == "combined":
-            name = cells[2].removeprefix("fresh-")
-            if name not in seen:
-                seen.append(name)
-    return seen
+    rows = first_looks((repo / LOG).read_text(encoding="utf-8"))
+    names = [r["fold"].removeprefix("fresh-") for r in rows if r["fold"].startswith("fresh-")]
+    return list(dict.fromkeys(names))
 
 
 def _route(tree: Path, overrides: dict[str, Any], files: Sequence[Path]) -> dict[str, Outcome]:
@@ -88,8 +80,8 @@ def _route(tree: Path, overrides: dict[str, Any], files: Sequence[Path]) -> dict
     answers: dict[str, Outcome] = {}
     for line in out.splitlines():
         d = json.loads(line)
-        answers[d.pop("id")] = Outcome(d["out_of_scope"], tuple(d["families"]), d["first_id"],
-                                       d["needs_location"], d["language"], error=d["error"])
+        rid = d.pop("id")
+        answers[rid] = Outcome(**{**d, "families": tuple(d["families"])})
     return answers
 
 
@@ -126,20 +118,10 @@ def replay(names: Iterable[str], patch: Path | None, overrides: dict[str, Any],
 
 
 def _figures(s: Score) -> str:
-    tp, fp, fn = s.oos_tp, s.oos_fp, s.oos_fn
-    p = f"{tp / (tp + fp):.3f}" if tp + fp else "-"
-    r = f"{tp / (tp + fn):.3f}" if tp + fn else "-"
-    region = f"{s.reg_ok / s.reg_n:.3f}" if s.reg_n else "-"
-    return (f"top-1 {s.top1 / max(s.n_in, 1):.4f}  top-3 {s.top3 / max(s.n_in, 1):.4f}  region {region}"
-            f"  out of scope P {p} R {r}")
-
-
-def _pooled(scores: Iterable[Score]) -> Score:
-    total = Score()
-    for s in scores:
-        for field in ("n", "n_in", "top1", "top3", "reg_n", "reg_ok", "oos_tp", "oos_fp", "oos_fn"):
-            setattr(total, field, getattr(total, field) + getattr(s, field))
-    return total
+    m = s.metrics()
+    return "  ".join(f"{label} {'-' if m[key] is None else m[key]}" for label, key in (
+        ("top-1", "top1"), ("top-3", "top3"), ("region", "region_exact"),
+        ("out of scope P", "oos_precision"), ("R", "oos_recall")))
 
 
 def _value(text: str) -> Any:
@@ -167,8 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{'':<4} after   {_figures(new)}")
         for line in changed:
             print(f"       {line}")
-    print(f"pooled before  {_figures(_pooled(o for o, _, _ in results.values()))}")
-    print(f"pooled after   {_figures(_pooled(n for _, n, _ in results.values()))}")
+    print(f"pooled before  {_figures(Score.pooled(o for o, _, _ in results.values()))}")
+    print(f"pooled after   {_figures(Score.pooled(n for _, n, _ in results.values()))}")
     return 0
 
 
