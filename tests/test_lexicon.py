@@ -166,3 +166,10 @@ def test_a_phrase_gap_never_runs_across_but(router: Router) -> None:
     d = router.route(RouteInput(question="Ik wil een bedrijf starten maar weet niet hoe ik het moet noemen. "
                                          "Mag elke naam?"))
     assert d.outcome != "out_of_scope" and d.routes[0].family == "kvk"
+
+
+def test_a_word_after_a_gap_is_tried_wherever_it_stands_in_the_gap() -> None:
+    # the first "in" is followed by "deeltijd", not by "dienst": the phrase goes on to the next "in"
+    lx = lex(("ik heb ... mensen ... in dienst", STAFF))
+    assert ids(lx, "ik heb twee mensen in deeltijd in dienst") == ["staff"]
+    assert ids(lx, "ik heb twee mensen in deeltijd") == []

@@ -211,3 +211,42 @@ def test_a_regulation_a_province_has_is_its_own_a_fund_it_holds_may_be_a_roms(ro
     d = route(router, "Wij exporteren kaas vanuit Gouda. Heeft de provincie Zuid-Holland een regeling voor "
                       "handelsmissies naar Azië?")
     assert d.routes[0].provider_id == "provincie:PV28", [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # a scheme asked for as existing in a place is that place's own: a national scheme does not differ
+    # by place (§4a "provincial subsidy or provincial programme")
+    ("Zijn er in Gelderland vouchers voor advies over de digitalisering van onze meubelmakerij?", "provincie:PV25"),
+    ("Bestaat er in Zeeland een subsidie voor campings die samen een fietsarrangement opzetten?", "provincie:PV29"),
+    ("Is er in de provincie Groningen een regeling voor kleine bedrijven die een ontwerper willen inhuren?",
+     "provincie:PV20"),
+    ("Are there any grants in Overijssel for small firms that want to hire a design consultant?", "provincie:PV23"),
+    ("Is er in Almere een premie voor ondernemers die een leeg winkelpand in het centrum huren?", "gemeente:GM0034"),
+])
+def test_a_scheme_asked_for_as_existing_in_a_place_is_that_places(router: Router, question: str,
+                                                                    door: str) -> None:
+    assert route(router, question).routes[0].provider_id == door
+
+
+@pytest.mark.parametrize(("question", "family"), [
+    # capital in a region is the ROM's to provide (§4a, P3), not a province's subsidy
+    ("Is er in Limburg een fonds dat in jonge techbedrijven investeert?", "rom"),
+    # the existential phrase asks for a party; the scheme word further on is no scheme "in" the place
+    ("Is er in Noord-Holland een organisatie die ons helpt om voor ons waterstofproject partners, subsidies en "
+     "investeerders te vinden?", "rom"),
+])
+def test_capital_or_a_party_in_a_place_is_no_provincial_scheme(router: Router, question: str, family: str) -> None:
+    assert route(router, question).routes[0].family == family
+
+
+@pytest.mark.parametrize(("question", "location", "door"), [
+    # a coach or a scan a body offers is its programme, like a voucher
+    ("Ik heb een drukkerij. Kan ik via de provincie een gratis energiecoach krijgen?", {"municipality": "Zwolle"},
+     "provincie:PV23"),
+    # a scheme that runs "via" a body is that body's, as one "van" it
+    ("Mijn bedrijf zit in Almere. Is er een regeling die via de provincie wordt uitgevoerd voor circulaire "
+     "bedrijven?", None, "provincie:PV24"),
+])
+def test_a_service_or_scheme_through_a_body_is_that_bodys(router: Router, question: str,
+                                                          location: dict[str, str] | None, door: str) -> None:
+    assert route(router, question, location=location).routes[0].provider_id == door

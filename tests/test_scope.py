@@ -19,6 +19,7 @@ OUT_OF_SCOPE = [
     'Wat is de hoofdstad van Australië?',
     'Hoeveel is 15 keer 23?',
     'Schrijf een verhaal over een draak',
+    'Wat is een goed vakantie-adres in Frankrijk?',
     'Vertel een mop',
     'Wat is het recept voor appeltaart?',
     'Hoe laat is het?',
@@ -87,6 +88,9 @@ IN_SCOPE = [
     "Which rules must the flue of the wood-fired oven in our bakery meet?",
     "Wij zijn een installatiebedrijf en bouwen trapliften in zodat ouderen langer thuis kunnen wonen. Is daar "
     "subsidie voor?",
+    # an off-topic word inside a longer topic cue is part of that topic (statutory leave hours, not a holiday),
+    # and the employer phrase goes past a first "in" that is not "in dienst"
+    "Ik heb drie mensen in deeltijd in dienst. Hoeveel wettelijke vakantie-uren bouwt iemand van 20 uur op?",
 ]
 
 

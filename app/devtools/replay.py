@@ -85,16 +85,30 @@ def _route(tree: Path, overrides: dict[str, Any], files: Sequence[Path]) -> dict
     return answers
 
 
+def _apply(patch: Path, tree: Path) -> bool:
+    """Apply the change in a first-look tree: as it is, else merged with the files it was made
+    against (`git apply --3way`: the code may have moved on since that first look); False when
+    it conflicts there (a line it changes was changed since)."""
+    for extra in ((), ("--3way",)):
+        try:
+            _git("apply", *extra, str(patch.resolve()), cwd=tree)
+            return True
+        except subprocess.CalledProcessError:
+            continue
+    return False
+
+
 def replay(names: Iterable[str], patch: Path | None, overrides: dict[str, Any],
-           repo: Path = PROJECT_ROOT) -> dict[str, tuple[Score, Score, list[str]]]:
-    """Per set: (score as first looked at, score with the change, the rows whose verdict changed)."""
+           repo: Path = PROJECT_ROOT) -> dict[str, tuple[Score, Score, list[str]] | None]:
+    """Per set: (score as first looked at, score with the change, the rows whose verdict changed),
+    or None where the change does not apply at the set's first-look commit."""
     by_commit: dict[str, list[str]] = defaultdict(list)
     for name in names:
         commit = first_look_commit(name, repo)
         if commit is None:
             raise SystemExit(f"no first look of fresh-{name} in {LOG}")
         by_commit[commit].append(name)
-    results: dict[str, tuple[Score, Score, list[str]]] = {}
+    results: dict[str, tuple[Score, Score, list[str]] | None] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for commit, sets in by_commit.items():
             tree = Path(tmp) / commit[:12]
@@ -102,8 +116,9 @@ def replay(names: Iterable[str], patch: Path | None, overrides: dict[str, Any],
             try:
                 files = [FRESH / f"{s}.jsonl" for s in sets]
                 before = _route(tree, {}, files)
-                if patch is not None:
-                    _git("apply", str(patch.resolve()), cwd=tree)
+                if patch is not None and not _apply(patch, tree):
+                    results.update(dict.fromkeys(sets))
+                    continue
                 after = _route(tree, overrides, files)
             finally:
                 _git("worktree", "remove", "--force", str(tree), cwd=repo)
@@ -144,13 +159,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = args.sets.split(",") if args.sets else logged[logged.index(args.since):]
     overrides = {k: _value(v) for k, v in (item.split("=", 1) for item in args.learned)}
     results = replay(names, args.patch, overrides)
-    for name, (old, new, changed) in results.items():
+    done = {name: r for name, r in results.items() if r is not None}
+    for name, (old, new, changed) in done.items():
         print(f"{name:<4} before  {_figures(old)}")
         print(f"{'':<4} after   {_figures(new)}")
         for line in changed:
             print(f"       {line}")
-    print(f"pooled before  {_figures(Score.pooled(o for o, _, _ in results.values()))}")
-    print(f"pooled after   {_figures(Score.pooled(n for _, n, _ in results.values()))}")
+    skipped = [name for name, r in results.items() if r is None]
+    if skipped:
+        print(f"not replayed (the change conflicts with the rules or code of their first look): {', '.join(skipped)}")
+    print(f"pooled before  {_figures(Score.pooled(o for o, _, _ in done.values()))}")
+    print(f"pooled after   {_figures(Score.pooled(n for _, n, _ in done.values()))}")
     return 0
 
 

@@ -118,7 +118,7 @@ class Router:
             "mention": lang.mention_markers, "person": lang.person_markers, "creditor": lang.creditor_markers,
             "creditor_after": lang.creditor_after_markers, "elsewhere": lang.elsewhere_markers,
             "source": lang.source_markers, "overview": lang.overview_markers,
-            "referral": lang.referral_markers}, lang.marker_fillers)
+            "referral": lang.referral_markers, "existential": lang.existential_markers}, lang.marker_fillers)
         self._scheme_words: dict[str, bool] = {}  # memo of LanguageData.is_scheme_word
         self._stopwords = frozenset().union(*data.language.stopwords.values())  # of either language
         self._clarify_items: dict[tuple[tuple[tuple[str, str], ...], str], ClarifyItem] = {}
@@ -229,11 +229,13 @@ class Router:
         return None
 
     def _regional_scheme(self, tokens: Sequence[Token], norms: AbstractSet[str],
-                         matches: Sequence[Match]) -> InstrumentHit | None:
+                         matches: Sequence[Match], existential: Sequence[Span] = ()) -> InstrumentHit | None:
         """A scheme word right next to a place names that region's own instrument ("Friese
         subsidie", "Adviesregeling Groningen", "de lening van de gemeente Zwolle"): its
         provincie or gemeente is the door, whatever the firm's location (§4a, like a named ROM).
-        Only `scheme_links` may stand between the scheme word and a place after it."""
+        Only `scheme_links` may stand between the scheme word and a place after it. So does a
+        scheme asked for as existing in a place (`existential`: "Zijn er in Zeeland vouchers ...?",
+        `_exists_in`)."""
         lang, geo = self.data.language, self.data.geo
         known, is_scheme = self._scheme_words, self._is_scheme_word
         # the memo first (a method call per word costs more than the lookup): known to be one, or not
@@ -277,6 +279,8 @@ class Router:
                         not titled or tokens[k].norm in lang.location_words):
                     break
                 k += 1
+            if place is None and existential:
+                place = self._exists_in(tokens, j, existential)
             if place is not None and any(min(j, place.first) < a <= max(j, place.first) for a, _ in named):
                 place = None  # a named instrument between: the place is part of its title
             hit = self._scheme_hit(tok, place) if place is not None and j not in rom_funds else None
@@ -544,6 +548,36 @@ class Router:
                     return hit
         return None
 
+    def _exists_in(self, tokens: Sequence[Token], j: int, existential: Sequence[Span]) -> TextPlace | None:
+        """The place a scheme word at j is asked for as existing in: "Zijn er in Flevoland vouchers
+        ...", "Is er in de provincie Groningen subsidie ...", "Are there any grants in Overijssel
+        ...": the existential phrase of its sentence right before "in <place>", or the scheme word
+        itself right before it. A national scheme does not differ by place, so the asker means the
+        place's own (§4a "provincial subsidy or provincial programme"). Not for capital (a fund or a
+        loan is the ROM's to provide, §4a), and never across a sentence."""
+        lang, geo = self.data.language, self.data.geo
+        sent = tokens[j].sent
+        if lang.is_capital_word(tokens[j].norm):
+            return None
+        ends = [end for start, end in existential if tokens[start].sent == sent and end <= j]
+        if not ends:
+            return None
+        # "in" right after the existential phrase (with the place before the scheme word), or right
+        # after the scheme word; "in de provincie X" / "in de gemeente X" as well
+        for at in (*ends, j + 1):
+            if at >= len(tokens) or tokens[at].norm not in lang.existential_links or tokens[at].sent != sent:
+                continue
+            k = at + 1
+            while k < len(tokens) and tokens[k].norm in geo.articles:
+                k += 1
+            if k < len(tokens) and tokens[k].norm in lang.body_words:
+                k += 1
+            place = geo.place_at(tokens, k) if k < len(tokens) and geo.could_start_place(tokens[k].norm) else None
+            # the scheme word right after the place, an article or two between ("in Flevoland een voucher")
+            if place is not None and tokens[place.first].sent == sent and (at == j + 1 or 0 < j - place.last <= 3):
+                return place
+        return None
+
     def _asked_for(self, tokens: Sequence[Token], last: int, goal_after: frozenset[str]) -> bool:
         """Whether the instrument ending at `last` is the object of a verb of asking right after
         it ("ook EIA krijgen"), and not what comes out of another named source ("een
@@ -645,7 +679,7 @@ class Router:
         matches = self._weigh(text, tokens, norms, markers, matches, facts)
         ev = gather(matches)
         location = self._location(inp, facts, data.geo.find_in_text(tokens, norms))
-        scheme = self._regional_scheme(tokens, norms, matches)
+        scheme = self._regional_scheme(tokens, norms, matches, markers.get("existential", ()))
         if scheme is not None and (scheme.id not in ev.instruments or ev.instruments[scheme.id].weight < scheme.weight):
             ev.instruments[scheme.id] = scheme  # a scheme of the table wins, or the stronger reading of one
         trace = tuple(matches)
@@ -927,6 +961,12 @@ class Router:
         context sentence, or after "bijvoorbeeld", is not what the question is about."""
         for a, b in facts.staff_spans:
             matches = [m for m in matches if not (a <= m.first and m.last <= b)]
+        if any(m.concept.scope in _OFF_TOPIC for m in matches):
+            # an off-topic word inside a longer cue of a topic is part of that topic ("wettelijke
+            # vakantie-uren" is leave, "vakantie" alone a holiday): off-topic ends the routing
+            topics = [(m.start, m.end) for m in matches if m.concept.scope is None]
+            matches = [m for m in matches if m.concept.scope not in _OFF_TOPIC or not any(
+                a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in topics)]
         if not self._supplier_last.isdisjoint(norms):
             matches = [m for m in matches if not self._names_a_supplier(tokens, m)]
         if not self._workplace_last.isdisjoint(norms):
@@ -1568,6 +1608,8 @@ def _question_sentences(text: str, tokens: Sequence[Token]) -> set[int]:
 
 # scope concepts that say the question is not the firm's, unless the firm's own things are named
 _NOT_THE_FIRM = frozenset({"offtopic", "personal"})
+# scope concepts that end the routing outright (not about business at all)
+_OFF_TOPIC = frozenset({"offtopic", "smalltalk"})
 _START = attrgetter("start")
 # the area of a Location that picks a regional family's door (providers.yaml `regional_by`)
 _AREA_OF: Mapping[str, Callable[[Location], Any]] = {

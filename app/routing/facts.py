@@ -107,6 +107,12 @@ class LanguageData:
     # dat door de NOM wordt beheerd"), where a subsidy stays its province's (regional_schemes.yaml)
     fund_words: frozenset[str] = frozenset()
     fund_heads: tuple[str, ...] = ()
+    # "Zijn er in Zeeland vouchers ...?": a scheme asked for as existing in a place is that place's
+    # own, unless it is capital (a fund or a loan: the ROM's, §4a)
+    existential_markers: tuple[tuple[str, ...], ...] = ()
+    existential_links: frozenset[str] = frozenset()  # "in" / "op": before the place
+    capital_words: frozenset[str] = frozenset()
+    capital_heads: tuple[str, ...] = ()
 
     def is_scheme_word(self, norm: str) -> bool:
         """A scheme word, alone or as the last part of a compound ("adviesregeling")."""
@@ -115,6 +121,10 @@ class LanguageData:
     def is_fund_word(self, norm: str) -> bool:
         """A fund, alone or as the last part of a compound ("investeringsfonds")."""
         return norm in self.fund_words or norm.endswith(self.fund_heads)
+
+    def is_capital_word(self, norm: str) -> bool:
+        """A fund or a loan, alone or as the last part of a compound ("starterslening")."""
+        return self.is_fund_word(norm) or norm in self.capital_words or norm.endswith(self.capital_heads)
 
 
 @dataclass(frozen=True, slots=True)

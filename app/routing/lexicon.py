@@ -499,30 +499,40 @@ class Lexicon:
     # -- matching -----------------------------------------------------------------------------
     def _match_from(self, cue: Cue, tokens: Sequence[Token], i: int,
                     off: tuple[int, int]) -> Match | None:
-        start, end = _span(tokens[i], off)
-        j = i
-        gapped = False
-        sent = tokens[i].sent
-        n = len(tokens)
-        breakers = self._gap_breakers
-        for p, gap in cue.steps:
-            for k in range(j + 1, min(n, j + 2 + gap)):
-                tok = tokens[k]
-                if tok.sent != sent:
-                    return None  # a phrase never runs across a sentence end
-                o = _offsets(p, tok.norm, tok.cased)
-                if o is not None:
-                    gapped = gapped or k > j + 1
-                    j = k
-                    end = _span(tok, o)[1]
-                    break
-                if tok.norm in breakers:
-                    return None  # nor its gap across "maar" / "but": another clause begins
-            else:
-                return None
+        start = _span(tokens[i], off)[0]
+        found = self._steps_from(cue.steps, 0, tokens, i, tokens[i].sent)
+        if found is None:
+            return None
+        j, end, gapped = found
+        if end is None:
+            end = _span(tokens[i], off)[1]
         evidence = (" ".join(t.surface for t in tokens[i : j + 1]) if j - i < 4 else
                     f"{tokens[i].surface} … {tokens[j].surface}")
         return _new(Match, (cue.concept, cue, start, end, i, j, evidence, False, gapped, 1.0))
+
+    def _steps_from(self, steps: tuple[tuple[CueWord, int], ...], s: int, tokens: Sequence[Token],
+                    j: int, sent: int) -> tuple[int, int | None, bool] | None:
+        """Match steps[s:] after the token at j: (last token, end offset or None when no step was
+        left, whether a gap was used), or None. A word after a gap is tried at each place it occurs
+        in the gap, not only the first: "ik heb ... mensen ... in dienst" matches "ik heb twee
+        mensen in deeltijd in dienst", where the first "in" is not followed by "dienst"."""
+        if s == len(steps):
+            return j, None, False
+        p, gap = steps[s]
+        breakers = self._gap_breakers
+        for k in range(j + 1, min(len(tokens), j + 2 + gap)):
+            tok = tokens[k]
+            if tok.sent != sent:
+                return None  # a phrase never runs across a sentence end
+            o = _offsets(p, tok.norm, tok.cased)
+            if o is not None:
+                rest = self._steps_from(steps, s + 1, tokens, k, sent)
+                if rest is not None:
+                    last, end, gapped = rest
+                    return last, _span(tok, o)[1] if end is None else end, gapped or k > j + 1
+            if tok.norm in breakers:
+                return None  # nor its gap across "maar" / "but": another clause begins
+        return None
 
     def match(self, tokens: Sequence[Token]) -> list[Match]:
         """All non-dominated cue matches in the question, in text order."""

@@ -857,6 +857,11 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         scheme_heads=_compound_heads(_word_set(lang_doc.get("scheme_words"))),
         fund_words=_word_set(lang_doc.get("fund_words")),
         fund_heads=_compound_heads(_word_set(lang_doc.get("fund_words"))),
+        existential_markers=tuple(
+            tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("existential_markers"))),
+        existential_links=_word_set(lang_doc.get("existential_links")),
+        capital_words=_word_set(lang_doc.get("capital_words")),
+        capital_heads=_compound_heads(_word_set(lang_doc.get("capital_words"))),
         scheme_links=_word_set(lang_doc.get("scheme_links")),
         scheme_qualifiers=_word_set(lang_doc.get("scheme_qualifiers")),
         body_words={fold(str(k)): str(v) for k, v in (lang_doc.get("body_words") or {}).items()},
