@@ -341,3 +341,18 @@ def test_an_english_possessive_of_a_place_names_it(router: Router, text: str, co
 ])
 def test_a_place_in_lowercase_text_needs_its_location_word(router: Router, text: str, code: str | None) -> None:
     assert _place_code(router, text) == code
+
+
+@pytest.mark.parametrize(("text", "kind", "code"), [
+    # the name of both a municipality and a province, right after a word for a province, is the province
+    ("Heeft de provincie Groningen een regeling voor ons?", "province", "PV20"),
+    ("Does the province of Utrecht have a grant for us?", "province", "PV26"),
+    # elsewhere it stays the city
+    ("Ik heb een bakkerij in Groningen.", "municipality", "GM0014"),
+    ("Our office is in Utrecht.", "municipality", "GM0344"),
+])
+def test_a_province_word_makes_a_shared_name_the_province(router: Router, text: str, kind: str, code: str) -> None:
+    tokens = tokenize(clean(text))
+    at = next(i for i, t in enumerate(tokens) if t.norm in ("groningen", "utrecht"))
+    place = router.data.geo.place_at(tokens, at)  # as a body word's place is read ("de provincie X")
+    assert place is not None and (place.kind, place.code) == (kind, code)

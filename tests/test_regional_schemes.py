@@ -250,3 +250,21 @@ def test_capital_or_a_party_in_a_place_is_no_provincial_scheme(router: Router, q
 def test_a_service_or_scheme_through_a_body_is_that_bodys(router: Router, question: str,
                                                           location: dict[str, str] | None, door: str) -> None:
     assert route(router, question, location=location).routes[0].provider_id == door
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # what is asked "bij" a body written with its place is that body's own
+    ("Komt er bij de provincie Gelderland weer een regeling voor vakantieparken die willen vernieuwen?",
+     "provincie:PV25"),
+    ("Kan onze ondernemersvereniging bij de provincie Groningen aankloppen voor een bijdrage aan parkmanagement?",
+     "provincie:PV20"),
+])
+def test_a_scheme_asked_of_a_body_with_its_place_is_that_bodys(router: Router, question: str, door: str) -> None:
+    assert route(router, question).routes[0].provider_id == door
+
+
+def test_a_payer_after_but_is_another_clauses_not_the_bodys(router: Router) -> None:
+    # the bank finances, not the province the firm is in
+    d = route(router, "Wij zijn melkveehouders in de provincie Utrecht en willen een eigen zuivelmerk beginnen, maar "
+                      "de bank wil alleen financieren met meer eigen vermogen. Waar vinden we risicokapitaal?")
+    assert d.routes[0].provider_id == "rom:utrecht-region", [r.provider_id for r in d.routes]

@@ -19,6 +19,11 @@ OUT_OF_SCOPE = [
     'Wat is de hoofdstad van Australië?',
     'Hoeveel is 15 keer 23?',
     'Schrijf een verhaal over een draak',
+    # who asks, in words between the role's own: a volunteer, a former employee, someone with two jobs
+    'Ik doe in Zwolle al jaren vrijwilligerswerk bij de voedselbank en krijg een kleine vergoeding. Moet ik daar '
+    'belasting over betalen?',
+    'The construction company in Emmen I worked for went bankrupt. Will UWV pay out my leftover holiday days?',
+    'Ik heb sinds kort twee banen in loondienst. Bij welke werkgever laat ik de heffingskorting toepassen?',
     'Wat is een goed vakantie-adres in Frankrijk?',
     'Vertel een mop',
     'Wat is het recept voor appeltaart?',
@@ -91,6 +96,11 @@ IN_SCOPE = [
     # an off-topic word inside a longer topic cue is part of that topic (statutory leave hours, not a holiday),
     # and the employer phrase goes past a first "in" that is not "in dienst"
     "Ik heb drie mensen in deeltijd in dienst. Hoeveel wettelijke vakantie-uren bouwt iemand van 20 uur op?",
+    # taking over the boss's business is starting one; a job beside one's own studio leaves the studio a firm
+    "Ik wil de bloemenzaak van mijn baas overnemen als hij met pensioen gaat. Hoe kan ik dat financieren?",
+    "I'd like to take over my boss's bakery next year. Where do I start?",
+    "Ik heb een fotostudio aan huis en daarnaast een baan in loondienst van 24 uur. Mag ik de studio als "
+    "bedrijfskosten aftrekken?",
 ]
 
 

@@ -418,6 +418,19 @@ class Router:
             return False
         return any(t.norm in lang.goal_after_words for t in tokens[i + 1:] if t.sent == sent)
 
+    def _asked_after_place(self, tokens: Sequence[Token], i: int, last: int) -> int | None:
+        """The position of a scheme word within four words after a body written with its place
+        (ending at `last`) that is asked "bij" or "via" ("Komt er bij de provincie Fryslân weer een
+        stimuleringsregeling?", "bij de provincie Noord-Holland aankloppen voor een bijdrage"): what
+        is asked of that body is its own; None if there is none."""
+        lang = self.data.language
+        before = self._before_body(tokens, i)
+        if before is None or tokens[before].norm not in lang.body_asked_words:
+            return None
+        sent = tokens[i].sent
+        return next((k for k in range(last + 1, min(len(tokens), last + 5))
+                     if tokens[k].sent == sent and self._is_scheme_word(tokens[k].norm)), None)
+
     def _scheme_linked_before(self, tokens: Sequence[Token], i: int) -> int | None:
         """The position of a scheme word that an owner link ties to the body word at i, with up to
         three words of what the scheme is for between ("het participatiefonds duurzame economie van
@@ -529,7 +542,11 @@ class Router:
                                          (verb.surface, tok.surface), None)
                 continue
             # Dutch puts the verb last: "de provincie Fryslân de helft van de kosten van een beurs vergoedt"
-            clause = [k for k in range(max(0, i - 3), min(len(tokens), place.last + 17))
+            # ... but not past "maar": another clause, another payer ("... in de provincie Groningen
+            # ..., maar de bank wil pas financieren als ...")
+            end = next((k for k in range(place.last + 1, min(len(tokens), place.last + 17))
+                        if tokens[k].norm in lang.contrast_words), place.last + 17)
+            clause = [k for k in range(max(0, i - 3), min(len(tokens), end))
                       if tokens[k].sent == sent and not (i <= k <= place.last)]
             pays = next((k for k in clause if self._funds(tokens, k)), None)
             if pays is not None and rom_funds.isdisjoint(clause):
@@ -538,6 +555,8 @@ class Router:
                     return hit
             # "<scheme word> [up to 3 words] van (de) provincie X"; "Heeft de provincie X geld voor ...?"
             k = self._scheme_linked_before(tokens, i)
+            if k is None:  # "bij de provincie Fryslân (weer) een stimuleringsregeling"
+                k = self._asked_after_place(tokens, i, place.last)
             if k is None:  # no fund: "het participatiefonds dat de provincie Overijssel bij Oost NL heeft"
                 k = self._held_scheme(tokens, i, range(place.first, place.last + 1), no_funds=True)
             if k is None:  # "the province of Noord-Holland ... its relocation subsidy"

@@ -124,6 +124,9 @@ class Geo:
     # folded town or village (BAG woonplaats or village core) -> GM code: read in text only where it
     # stands as a place, like an ambiguous name; never overrides a municipality, province or alias
     places: Mapping[str, str] = field(default_factory=dict)
+    # words for a province: the name of both a municipality and a province right after one is the
+    # province ("de provincie Groningen", "the province of Utrecht")
+    province_words: frozenset[str] = frozenset()
     _by_name: dict[str, str] = field(default_factory=dict, init=False)
     _regions: dict[str, RegionName] = field(default_factory=dict, init=False)
     _override_of: dict[str, RomOverride] = field(default_factory=dict, init=False)
@@ -331,8 +334,15 @@ class Geo:
             if region is not None:
                 return TextPlace("region", key, evidence, tokens[i].start, i, i + k - 1)
             kind = "municipality" if code is not None and code.startswith("GM") else "province"
+            if kind == "municipality" and key in self._province_by_name and self._after_province_word(tokens, i):
+                kind, code = "province", self._province_by_name[key]
             return TextPlace(kind, str(code), evidence, tokens[i].start, i, i + k - 1)
         return None
+
+    def _after_province_word(self, tokens: Sequence[Token], i: int) -> bool:
+        """Whether a word for a province stands right before i, or before "of"/"van" there."""
+        j = i - 2 if i >= 2 and tokens[i - 1].norm in self.place_noun_links else i - 1
+        return j >= 0 and tokens[j].norm in self.province_words and tokens[j].sent == tokens[i].sent
 
     def _reads_as_place(self, tokens: Sequence[Token], i: int, key: str) -> bool:
         # the first word that is more than an elision ("'t Goy", "'s-Heerenberg") is capitalised,

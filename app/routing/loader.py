@@ -413,6 +413,9 @@ def _load_geo(r: _Reader, language_words: frozenset[str], lang_doc: Mapping[str,
         location_words=language_words,
         demonyms=frozenset(demonyms),
         places=places,
+        # "de provincie Groningen": the body words of a province (language.yaml body_words)
+        province_words=frozenset(fold(str(w)) for w, kind in (lang_doc.get("body_words") or {}).items()
+                                 if kind == "province"),
         **{k: _word_set(lang_doc.get(k)) for k in _GEO_WORDS},
     )
     geo.add_names(extra_names)
