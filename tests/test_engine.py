@@ -194,6 +194,21 @@ def test_non_eu_founder_goes_to_the_ind_first(router: Router) -> None:
     assert d.facts.get("non_eu_founder") is True
 
 
+@pytest.mark.parametrize("question", [
+    "Wij zijn een kwekerij en willen in de zomer plukkers van buiten de EU laten komen. Welke vergunning hebben we "
+    "nodig?",
+    "We run a greenhouse and want to bring in seasonal workers from outside the EU. Which permit do we need?",
+])
+def test_workers_from_outside_the_eu_are_a_work_permit_not_a_founders_residence(router: Router, question: str) -> None:
+    assert route(router, question).routes[0].provider_id == "uwv"
+
+
+def test_social_return_is_hiring_people_far_from_the_labour_market(router: Router) -> None:
+    d = route(router, "Ons installatiebedrijf wil meedingen naar een opdracht van de gemeente met een social "
+                      "return-eis. Hoe vullen we die in?", location={"municipality": "Zwolle"})
+    assert d.routes[0].family == "wsp"
+
+
 def test_phrases_do_not_run_across_sentences(router: Router) -> None:
     # "bank ... niet" would read as "the bank said no" (Qredits) if it crossed the full stop
     d = route(router, "Welke manieren zijn er om mijn bedrijf te financieren naast de bank? Ik weet het niet.")

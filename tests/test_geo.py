@@ -356,3 +356,13 @@ def test_a_province_word_makes_a_shared_name_the_province(router: Router, text: 
     at = next(i for i, t in enumerate(tokens) if t.norm in ("groningen", "utrecht"))
     place = router.data.geo.place_at(tokens, at)  # as a body word's place is read ("de provincie X")
     assert place is not None and (place.kind, place.code) == (kind, code)
+
+
+def test_a_place_named_with_a_location_word_beats_an_adjective_before_it(router: Router) -> None:
+    # "Haarlemse" names an event; the firm stands "in Hillegom"
+    d = route(router, "Tijdens het Haarlemse Bloemencorso wil ik met mijn koffiekar in Hillegom staan. Welke "
+                      "vergunning heb ik nodig?")
+    assert d.routes[0].provider_id == "gemeente:GM0534"
+    # an adjective alone still names its place
+    assert route(router, "Welke vergunning heb ik nodig voor een Haarlemse koffiekar op de markt?"
+                 ).routes[0].provider_id == "gemeente:GM0392"

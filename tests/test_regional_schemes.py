@@ -268,3 +268,14 @@ def test_a_payer_after_but_is_another_clauses_not_the_bodys(router: Router) -> N
     d = route(router, "Wij zijn melkveehouders in de provincie Utrecht en willen een eigen zuivelmerk beginnen, maar "
                       "de bank wil alleen financieren met meer eigen vermogen. Waar vinden we risicokapitaal?")
     assert d.routes[0].provider_id == "rom:utrecht-region", [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # a body that has supported something, or opens a round, owns that scheme (funding verbs in every form)
+    ("Ik las dat de provincie Drenthe vorig jaar een proef met elektrische trekkers heeft gesteund. Kunnen wij als "
+     "loonbedrijf daar ook een bijdrage uit krijgen?", "provincie:PV22"),
+    ("Kunnen we subsidie krijgen uit de regeling die de provincie Overijssel samen met het Rijk openstelt voor "
+     "slimme bedrijventerreinen?", "provincie:PV23"),
+])
+def test_a_body_that_supported_or_opens_a_scheme_owns_it(router: Router, question: str, door: str) -> None:
+    assert route(router, question).routes[0].provider_id == door

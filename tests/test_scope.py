@@ -19,6 +19,9 @@ OUT_OF_SCOPE = [
     'Wat is de hoofdstad van Australië?',
     'Hoeveel is 15 keer 23?',
     'Schrijf een verhaal over een draak',
+    # a neighbour across the street; an employee in sheltered work
+    'Mijn overbuurvrouw begint een hondenpension aan huis. Kan ik daar bezwaar tegen maken?',
+    'Ik werk op een beschutte werkplek bij een groenbedrijf. Mag mijn uurloon omlaag?',
     # who asks, in words between the role's own: a volunteer, a former employee, someone with two jobs
     'Ik doe in Zwolle al jaren vrijwilligerswerk bij de voedselbank en krijg een kleine vergoeding. Moet ik daar '
     'belasting over betalen?',
@@ -99,6 +102,9 @@ IN_SCOPE = [
     # taking over the boss's business is starting one; a job beside one's own studio leaves the studio a firm
     "Ik wil de bloemenzaak van mijn baas overnemen als hij met pensioen gaat. Hoe kan ik dat financieren?",
     "I'd like to take over my boss's bakery next year. Where do I start?",
+    # a room let now and then that is to become a B&B; tastings one organises at home
+    "Ik verhuur nu soms de zolder via Airbnb, maar ik wil er een echte bed & breakfast van maken. Wat moet ik regelen?",
+    "Ik organiseer bierproeverijen in de schuur achter mijn huis. Moet ik daarvoor een vergunning hebben?",
     "Ik heb een fotostudio aan huis en daarnaast een baan in loondienst van 24 uur. Mag ik de studio als "
     "bedrijfskosten aftrekken?",
 ]

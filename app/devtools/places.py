@@ -3,9 +3,10 @@ name instead of their municipality ("een lunchroom in Bolnes" is Ridderkerk).
 
 Input is a public copy of the BAG woonplaats list (woonplaats, gemeente, provincie); see
 `routing_rules/regions/README.md` for the source, its licence and the checks. Only names that
-point to one municipality and are not already a municipality, province, alias or region name are
-written; the service reads them only where they stand as a place (capitalised, after a word of
-where: "in Ospel"), like the ambiguous names.
+point to one municipality (or, given the older list, whose largest namesake dwarfs the others: see
+DOMINANCE) and are not already a municipality, province, alias or region name are written; the
+service reads them only where they stand as a place (capitalised, after a word of where: "in
+Ospel"), like the ambiguous names.
 
     python -m app.devtools.places SOURCE.csv [--check OLDER.csv] > routing_rules/regions/places.csv
 """
@@ -39,6 +40,11 @@ NOT_PLACES = {"nederland", "america", "holland", "europa", "egypte", "canada", "
 # frequency (wordfreq's Zipf scale: 4 is about once per 100,000 words). Village cores, mostly
 # hamlets, are held to a stricter bar than BAG woonplaatsen.
 WORD_BAR = {"woonplaats": (4.0, 3.5), "core": (3.5, 3.0)}
+
+# A name BAG gives to woonplaatsen in several municipalities is kept, for the largest of them, when
+# that one has at least this many times the PC6 postcodes of every other ("in Velp" is Velp in
+# Rheden, 668 PC6, not the hamlet near Grave, 61): people name the large place far more often.
+DOMINANCE = 5
 
 
 # Towns and villages whose name is also a word ("Dieren" = animals, "Zetten" = to put) but that
@@ -78,10 +84,65 @@ def _municipalities() -> tuple[dict[str, str], dict[tuple[str, str], str], set[s
     return by_name, by_base, taken
 
 
-def build(source: Path) -> tuple[list[tuple[str, str]], dict[str, int], set[str]]:
+def _pc4() -> dict[str, tuple[str, int]]:
+    """PC4 -> (gemeente code, number of PC6 postcodes it has there), from pc4.csv."""
+    return {r["pc4"]: (r["gemeente_code"], int(r["pc6_count"]))
+            for r in csv.DictReader((REGIONS / "pc4.csv").open(encoding="utf-8"))}
+
+
+def _ranges(older: Path) -> list[tuple[str, str, str, str]]:
+    """The rows of an older list that give a postcode range: (place, woonplaatscode or "" for a
+    village core, lowest PC4, highest PC4)."""
+    found: list[tuple[str, str, str, str]] = []
+    for row in csv.reader(older.open(encoding="utf-8")):
+        if len(row) >= 3 and row[2][:4].isdigit():
+            low, _, high = row[2].replace("–", "-").partition("-")
+            found.append((row[0], row[1].strip(), low.strip()[:4], (high or low).strip()[:4]))
+    return found
+
+
+def namesake_sizes(older: Path) -> dict[str, dict[str, int]]:
+    """Folded place name -> {gemeente code: size}: the PC6 postcodes of the PC4s in the postcode
+    ranges an older list gives that name, each PC4 counted once, for the municipality pc4.csv puts
+    it in. Either name of a pair counts ("Oosterwolde / Easterwâlde"). A PC4 the list gives to
+    woonplaatsen of different names counts for none of them: 7991 is mostly Dwingeloo, and the
+    Westerveld slivers of Ansen, Pesse, Ruinen and Spier would otherwise look as large."""
+    pc4 = _pc4()
+    pcs: dict[str, set[str]] = defaultdict(set)
+    woonplaatsen: dict[str, list[set[str]]] = defaultdict(list)
+    for place, code, low, high in _ranges(older):
+        if "(" in place or "?" in place or not high.isdigit():
+            continue
+        names = {fold(n) for n in place.split("/")}
+        for pc in (f"{n:04d}" for n in range(int(low), int(high) + 1)):
+            for name in names:
+                pcs[name].add(pc)
+            if code:
+                woonplaatsen[pc].append(names)
+    sizes: dict[str, dict[str, int]] = defaultdict(dict)
+    for name, found in pcs.items():
+        for pc in sorted(found & pc4.keys()):
+            if all(name in names for names in woonplaatsen[pc]):
+                code, count = pc4[pc]
+                sizes[name][code] = sizes[name].get(code, 0) + count
+    return sizes
+
+
+def dominant(codes: set[str], sizes: dict[str, int]) -> str | None:
+    """The municipality of the namesake at least DOMINANCE times the size of every other, or None
+    (also when a namesake has no size)."""
+    if not all(sizes.get(c) for c in codes):
+        return None
+    first, *rest = sorted(codes, key=lambda c: -sizes[c])
+    return first if all(sizes[first] >= DOMINANCE * sizes[c] for c in rest) else None
+
+
+def build(source: Path, older: Path | None = None) -> tuple[list[tuple[str, str]], dict[str, int], set[str]]:
     """(place, gemeente code) rows, sorted; counts of what was left out and why; and the folded
-    names of woonplaatsen in several municipalities (no village core may bring them back)."""
+    names of woonplaatsen in several municipalities (no village core may bring them back). Given
+    an older list with postcode ranges, such a name is kept for its dominant namesake (DOMINANCE)."""
     by_name, by_base, taken = _municipalities()
+    sizes = namesake_sizes(older) if older else {}
     codes: dict[str, set[str]] = defaultdict(set)
     spelled: dict[str, str] = {}
     unknown = 0
@@ -100,14 +161,15 @@ def build(source: Path) -> tuple[list[tuple[str, str]], dict[str, int], set[str]
     rows: list[tuple[str, str]] = []
     shared = {key for key, cs in codes.items() if len(cs) > 1}
     for key, cs in codes.items():
+        code = next(iter(cs)) if len(cs) == 1 else dominant(cs, sizes.get(key, {}))
         if key in taken:
             skipped["already a municipality, province or alias"] += 1
-        elif len(cs) > 1:
+        elif code is None:
             skipped["in several municipalities"] += 1
         elif len(key) < 3 or is_word(key, "woonplaats"):
             skipped["read as something else"] += 1
         else:
-            rows.append((spelled[key], next(iter(cs))))
+            rows.append((spelled[key], code))
     return sorted(rows, key=lambda r: (fold(r[0]), r[1])), skipped, shared
 
 
@@ -119,19 +181,18 @@ def add_cores(rows: list[tuple[str, str]], older: Path,
     postcodes lie in one municipality and the name is not taken. A name BAG gives to woonplaatsen
     in several municipalities (`shared`) stays out: the older list may spell one of them
     differently ("Oosterwolde / Easterwâlde"), which does not make the other the only one."""
-    pc4 = {r["pc4"]: r["gemeente_code"] for r in csv.DictReader((REGIONS / "pc4.csv").open(encoding="utf-8"))}
+    pc4 = {pc: code for pc, (code, _) in _pc4().items()}
     _, _, taken = _municipalities()
     have = {fold(n) for n, _ in rows}
     found: dict[str, set[str]] = defaultdict(set)
     spelled: dict[str, str] = {}
-    for row in csv.reader(older.open(encoding="utf-8")):
-        if len(row) < 3 or not row[2][:4].isdigit() or "(" in row[0] or "?" in row[0]:
+    for place, _, low, high in _ranges(older):
+        if "(" in place or "?" in place:
             continue
-        low, _, high = row[2].replace("–", "-").partition("-")
-        key = fold(row[0])
-        for pc in {low.strip()[:4], (high or low).strip()[:4]}:
+        key = fold(place)
+        for pc in {low, high}:
             found[key].add(pc4.get(pc, "?"))
-        spelled.setdefault(key, row[0].strip())
+        spelled.setdefault(key, place.strip())
     added = [(spelled[k], next(iter(cs))) for k, cs in found.items()
              if k not in have and k not in taken and k not in shared and len(k) >= 3 and "/" not in spelled[k]
              and len(cs) == 1 and "?" not in cs and not is_word(k, "core")]
@@ -141,11 +202,10 @@ def add_cores(rows: list[tuple[str, str]], older: Path,
 def check(rows: list[tuple[str, str]], older: Path) -> tuple[int, int, list[str]]:
     """Compare with an older list that gives each woonplaats's lowest postcode: (agree,
     compared, differences) by the municipality of that postcode in pc4.csv."""
-    pc4 = {r["pc4"]: r["gemeente_code"] for r in csv.DictReader((REGIONS / "pc4.csv").open(encoding="utf-8"))}
+    pc4 = {pc: code for pc, (code, _) in _pc4().items()}
     lowest: dict[str, set[str]] = defaultdict(set)
-    for row in csv.reader(older.open(encoding="utf-8")):
-        if len(row) >= 3 and row[2][:4].isdigit():
-            lowest[fold(row[0])].add(row[2][:4])
+    for place, _, low, _ in _ranges(older):
+        lowest[fold(place)].add(low)
     agree = compared = 0
     diffs: list[str] = []
     for name, code in rows:
@@ -163,12 +223,15 @@ def check(rows: list[tuple[str, str]], older: Path) -> tuple[int, int, list[str]
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("source", type=Path)
-    ap.add_argument("--check", type=Path, help="an older list with postcode ranges: cross-check, and add "
-                    "its village cores that are no woonplaats of their own")
+    ap.add_argument("--check", type=Path, help="an older list with postcode ranges: cross-check, size the "
+                    "namesakes of shared names, and add its village cores that are no woonplaats of their own")
     args = ap.parse_args(argv)
-    rows, skipped, shared = build(args.source)
+    rows, skipped, shared = build(args.source, args.check)
     if args.check:
-        agree, compared, diffs = check(rows, args.check)
+        kept = [name for name, _ in rows if fold(name) in shared]
+        print(f"{len(kept)} names of several woonplaatsen kept for their dominant namesake: {kept}", file=sys.stderr)
+        # Those names are checked by their sizes; their lowest postcodes are several by nature.
+        agree, compared, diffs = check([r for r in rows if fold(r[0]) not in shared], args.check)
         print(f"cross-check: {agree}/{compared} agree", file=sys.stderr)
         for d in diffs:
             print("  " + d, file=sys.stderr)

@@ -277,12 +277,25 @@ class Geo:
                     return hit
                 first = first or hit
             elif first is None:
-                if hit.kind == "municipality":
+                if hit.kind == "municipality" and not self._adjective(tokens, hit):
                     return hit
                 first = hit  # a wider place: a municipality inside it may follow
-            elif hit.kind == "municipality" and self._within(hit.code, first):
+            elif hit.kind == "municipality" and (self._within(hit.code, first) or (
+                    self._adjective(tokens, first) and self._after_location_word(tokens, hit.first))):
+                # "tijdens de Nijmeegse Vierdaagse ... langs de route in Gennep": where the firm is
+                # named with a location word, not the adjective of an event or a product
                 return hit
         return first
+
+    def _adjective(self, tokens: Sequence[Token], hit: TextPlace) -> bool:
+        """Whether a place was named by its adjective ("Nijmeegse", aliases.csv kind demonym)."""
+        return hit.first == hit.last and tokens[hit.first].norm in self.demonyms
+
+    def _after_location_word(self, tokens: Sequence[Token], i: int) -> bool:
+        before = i - 1
+        if before > 0 and tokens[before].norm in self.articles:
+            before -= 1
+        return before >= 0 and tokens[before].norm in self.location_words
 
     def _within(self, code: str, wide: TextPlace) -> bool:
         """Whether municipality `code` lies in the province or region `wide`."""
@@ -358,9 +371,7 @@ class Geo:
         before = i - 1
         if before > 0 and tokens[before].norm in self.place_noun_links and self._is_place_noun(tokens[before - 1].norm):
             return True  # "het centrum van Woerden", "het kernwinkelgebied van Assen"
-        if before > 0 and tokens[before].norm in self.articles:  # "in de Westland", "in the Westland"
-            before -= 1
-        return before >= 0 and tokens[before].norm in self.location_words
+        return self._after_location_word(tokens, i)  # "in Ospel", "in de Westland", "in the Westland"
 
     def _is_place_noun(self, norm: str) -> bool:
         return norm in self.place_nouns or any(
