@@ -283,3 +283,9 @@ def test_what_an_invoice_must_say_is_the_belastingdiensts(router: Router, questi
     # the VAT rules set an invoice's contents; a named need keeps the model from putting KVK first
     d = route(router, question)
     assert d.routes[0].family == "belastingdienst", [r.provider_id for r in d.routes]
+
+
+def test_a_safety_report_for_ones_products_is_product_rules_not_tax(router: Router) -> None:
+    d = route(router, "We make candles in a small studio and sell them at fairs. Do we need a safety report for "
+                      "each scent?")
+    assert d.routes[0].provider_id == "kvk"

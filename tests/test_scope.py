@@ -19,6 +19,12 @@ OUT_OF_SCOPE = [
     'Wat is de hoofdstad van Australië?',
     'Hoeveel is 15 keer 23?',
     'Schrijf een verhaal over een draak',
+    # a holiday house used by its owner alone, informal care paid from a parent's personal budget, a tattoo
+    # one is about to get, the football itself
+    'Ons chaletje op de camping gebruiken we echt alleen zelf. Moeten we toch toeristenbelasting betalen?',
+    'Mijn vader krijgt een pgb en wil mij betalen om voor hem te zorgen. Moet ik daar belasting over betalen?',
+    'Ik wil een tattoo laten zetten op mijn arm. Hoe weet ik of die studio betrouwbaar is?',
+    'Wie wint de voetbalwedstrijd van zondag?',
     # a neighbour across the street; an employee in sheltered work
     'Mijn overbuurvrouw begint een hondenpension aan huis. Kan ik daar bezwaar tegen maken?',
     'Ik werk op een beschutte werkplek bij een groenbedrijf. Mag mijn uurloon omlaag?',
@@ -105,6 +111,12 @@ IN_SCOPE = [
     # a room let now and then that is to become a B&B; tastings one organises at home
     "Ik verhuur nu soms de zolder via Airbnb, maar ik wil er een echte bed & breakfast van maken. Wat moet ik regelen?",
     "Ik organiseer bierproeverijen in de schuur achter mijn huis. Moet ik daarvoor een vergunning hebben?",
+    # a child's or a student's own business is a founder's question, asked by a parent or the student
+    "Mijn zoon van 15 verkoopt zelfgemaakte sieraden via TikTok. Mag hij al een eigen bedrijf hebben?",
+    "I'm an international student in Delft. Can I register a small translation business next to my studies?",
+    # a club that runs its canteen asks the municipality, football or not
+    "Ik zit in het bestuur van onze voetbalvereniging. Hoe vragen we een ontheffing aan om na het toernooi langer "
+    "te schenken?",
     "Ik heb een fotostudio aan huis en daarnaast een baan in loondienst van 24 uur. Mag ik de studio als "
     "bedrijfskosten aftrekken?",
 ]
