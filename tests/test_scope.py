@@ -25,6 +25,11 @@ OUT_OF_SCOPE = [
     'Mijn vader krijgt een pgb en wil mij betalen om voor hem te zorgen. Moet ik daar belasting over betalen?',
     'Ik wil een tattoo laten zetten op mijn arm. Hoe weet ik of die studio betrouwbaar is?',
     'Wie wint de voetbalwedstrijd van zondag?',
+    # a hobby made for friends, a club buying for its members, a consumer's own gift card and cash
+    'Ik brouw als hobby bier in de garage en wil het op een verjaardag weggeven aan vrienden. Moet ik accijns betalen?',
+    'Met onze wijnclub bestellen we samen wijn in Italië. Moeten we accijns afdragen?',
+    'Ik heb een cadeaubon gekregen van een kledingzaak zonder datum erop. Mag de winkel die weigeren?',
+    'Mag de bakker mijn contante geld weigeren?',
     # a neighbour across the street; an employee in sheltered work
     'Mijn overbuurvrouw begint een hondenpension aan huis. Kan ik daar bezwaar tegen maken?',
     'Ik werk op een beschutte werkplek bij een groenbedrijf. Mag mijn uurloon omlaag?',
@@ -114,6 +119,10 @@ IN_SCOPE = [
     # a child's or a student's own business is a founder's question, asked by a parent or the student
     "Mijn zoon van 15 verkoopt zelfgemaakte sieraden via TikTok. Mag hij al een eigen bedrijf hebben?",
     "I'm an international student in Delft. Can I register a small translation business next to my studies?",
+    # the seller's side of the same things, and a hobby growing into a firm
+    "Wij verkopen cadeaubonnen in onze winkel. Hoe lang moeten die geldig zijn?",
+    "Mag ik als winkelier contant geld weigeren?",
+    "Ik wil mijn hobby bier brouwen uitbouwen tot een kleine brouwerij. Moet ik me inschrijven bij de KVK?",
     # a club that runs its canteen asks the municipality, football or not
     "Ik zit in het bestuur van onze voetbalvereniging. Hoe vragen we een ontheffing aan om na het toernooi langer "
     "te schenken?",
