@@ -279,3 +279,19 @@ def test_a_payer_after_but_is_another_clauses_not_the_bodys(router: Router) -> N
 ])
 def test_a_body_that_supported_or_opens_a_scheme_owns_it(router: Router, question: str, door: str) -> None:
     assert route(router, question).routes[0].provider_id == door
+
+
+@pytest.mark.parametrize(("question", "location", "door"), [
+    # permits and notifications the province decides on go to the province, not to the municipality
+    ("Wij willen voor onze tuinderij een nieuwe uitrit naar de provinciale weg aanleggen. Hoe vragen we dat aan?",
+     {"municipality": "Westland"}, "provincie:PV28"),
+    ("Ons bedrijf wil een rij van dertig populieren langs de akker kappen. Geldt er dan een herplantplicht?",
+     {"municipality": "Goes"}, "provincie:PV29"),
+    ("Onze frisdrankfabriek wil per jaar 300.000 kuub grondwater oppompen. Waar vragen we dat aan?",
+     {"municipality": "Venlo"}, "provincie:PV31"),
+])
+def test_a_permit_the_province_decides_on_goes_to_the_province(router: Router, question: str,
+                                                               location: dict[str, str], door: str) -> None:
+    d = route(router, question, location=location)
+    assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]
+    assert d.routes[0].rule == "named.provincial_permit"
