@@ -289,3 +289,9 @@ def test_a_safety_report_for_ones_products_is_product_rules_not_tax(router: Rout
     d = route(router, "We make candles in a small studio and sell them at fairs. Do we need a safety report for "
                       "each scent?")
     assert d.routes[0].provider_id == "kvk"
+
+
+def test_leaving_the_childcare_register_is_the_municipalitys(router: Router) -> None:
+    d = route(router, "Wij stoppen met ons kinderdagverblijf. Hoe gaan we uit het register kinderopvang?",
+              location={"municipality": "Zwolle"})
+    assert d.routes[0].provider_id == "gemeente:GM0193"

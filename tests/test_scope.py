@@ -30,6 +30,8 @@ OUT_OF_SCOPE = [
     'Met onze wijnclub bestellen we samen wijn in Italië. Moeten we accijns afdragen?',
     'Ik heb een cadeaubon gekregen van een kledingzaak zonder datum erop. Mag de winkel die weigeren?',
     'Mag de bakker mijn contante geld weigeren?',
+    # a holidaymaker's booking
+    'We booked a holiday cottage in Zeeland and the agency added tourist tax on top of the rent. Is that allowed?',
     # a neighbour across the street; an employee in sheltered work
     'Mijn overbuurvrouw begint een hondenpension aan huis. Kan ik daar bezwaar tegen maken?',
     'Ik werk op een beschutte werkplek bij een groenbedrijf. Mag mijn uurloon omlaag?',
@@ -122,6 +124,7 @@ IN_SCOPE = [
     # the seller's side of the same things, and a hobby growing into a firm
     "Wij verkopen cadeaubonnen in onze winkel. Hoe lang moeten die geldig zijn?",
     "Mag ik als winkelier contant geld weigeren?",
+    "We rent out holiday cottages in Zeeland. How much tourist tax do we have to charge our guests?",
     "Ik wil mijn hobby bier brouwen uitbouwen tot een kleine brouwerij. Moet ik me inschrijven bij de KVK?",
     # a club that runs its canteen asks the municipality, football or not
     "Ik zit in het bestuur van onze voetbalvereniging. Hoe vragen we een ontheffing aan om na het toernooi langer "
