@@ -32,7 +32,10 @@ def test_two_replicas_with_two_workers_each(db_url: str) -> None:
     limited = clients.create(engine, "limited-portal", "portal", rate_limit=40).key
     env = {"DATABASE_URL": db_url, "WEGWIJZER_ADMIN_TOKENS": f"ops:{ADMIN['Authorization'][7:]}",
            "WEGWIJZER_ANONYMOUS_RATE_LIMIT": "1000000", "WEGWIJZER_DECISION_LINGER_S": "0.05",
-           "WEGWIJZER_REFERRAL_WORKER": "false"}
+           "WEGWIJZER_REFERRAL_WORKER": "false",
+           # four workers and four load threads share 2 cores, and each worker rebuilds the rule set
+           # when it follows: a poll every 0.5 s leaves that rebuild the rest of the 5 s
+           "WEGWIJZER_RULESET_POLL_S": "0.5"}
     sent: list[str] = []
     codes: Counter[int | str] = Counter()
     versions: dict[str, list[tuple[float, str]]] = {}
