@@ -409,8 +409,7 @@ class Router:
         before it, a scheme word or a named instrument within three words after it, and a verb of
         asking later in the clause ("Kan ik bij de gemeente een starterskrediet ... krijgen?")."""
         lang = self.data.language
-        before = self._before_body(tokens, i)
-        if before is None or tokens[before].norm not in lang.body_asked_words:
+        if not self._asked_of_body(tokens, i):
             return False
         sent = tokens[i].sent
         after = [k for k in range(i + 1, min(len(tokens), i + 4)) if tokens[k].sent == sent]
@@ -418,14 +417,17 @@ class Router:
             return False
         return any(t.norm in lang.goal_after_words for t in tokens[i + 1:] if t.sent == sent)
 
+    def _asked_of_body(self, tokens: Sequence[Token], i: int) -> bool:
+        """Whether the body word at i is asked "bij" or "via" ("bij de gemeente", "via de provincie")."""
+        before = self._before_body(tokens, i)
+        return before is not None and tokens[before].norm in self.data.language.body_asked_words
+
     def _asked_after_place(self, tokens: Sequence[Token], i: int, last: int) -> int | None:
         """The position of a scheme word within four words after a body written with its place
         (ending at `last`) that is asked "bij" or "via" ("Komt er bij de provincie Fryslân weer een
         stimuleringsregeling?", "bij de provincie Noord-Holland aankloppen voor een bijdrage"): what
         is asked of that body is its own; None if there is none."""
-        lang = self.data.language
-        before = self._before_body(tokens, i)
-        if before is None or tokens[before].norm not in lang.body_asked_words:
+        if not self._asked_of_body(tokens, i):
             return None
         sent = tokens[i].sent
         return next((k for k in range(last + 1, min(len(tokens), last + 5))

@@ -499,13 +499,12 @@ class Lexicon:
     # -- matching -----------------------------------------------------------------------------
     def _match_from(self, cue: Cue, tokens: Sequence[Token], i: int,
                     off: tuple[int, int]) -> Match | None:
-        start = _span(tokens[i], off)[0]
         found = self._steps_from(cue.steps, 0, tokens, i, tokens[i].sent)
         if found is None:
             return None
         j, end, gapped = found
-        if end is None:
-            end = _span(tokens[i], off)[1]
+        start, first_end = _span(tokens[i], off)
+        end = first_end if end is None else end
         evidence = (" ".join(t.surface for t in tokens[i : j + 1]) if j - i < 4 else
                     f"{tokens[i].surface} … {tokens[j].surface}")
         return _new(Match, (cue.concept, cue, start, end, i, j, evidence, False, gapped, 1.0))
