@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from app.routing.loader import RuleSetError, load_ruleset
+from app.routing.engine import Router
+from app.routing.loader import REGIONAL_SCHEMES, RuleSetData, RuleSetError, _Reader, load_ruleset, read_rule_files
+from app.routing.model import RouteInput
 from tests.conftest import RULES, SHIPPED_VERSION, rules_copy
 
 
@@ -103,3 +105,65 @@ def test_loading_a_rule_set_leaves_the_garbage_collector_as_it_found_it() -> Non
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _changed(files: dict[str, bytes], rel: str, old: bytes, new: bytes) -> dict[str, bytes]:
+    assert old in files[rel]
+    return {**files, rel: files[rel].replace(old, new, 1)}
+
+
+def _rule(data: RuleSetData, question: str) -> str:
+    return Router(data).route(RouteInput(question=question)).routes[0].rule
+
+
+def test_a_new_version_with_other_rules_shares_the_lexicon_of_the_last_one() -> None:
+    """Following an activation rebuilds what changed: a set whose lexicon files, and the files
+    the lexicon derives from, are the same shares the built lexicon (most of a load) instead of
+    building it again, so a worker under load installs a new version sooner."""
+    files = read_rule_files(RULES)
+    first = load_ruleset(files)
+    newer = _changed(_changed(files, "ruleset.yaml", b"\nversion:", b"\n# a later version\nversion:"),
+                     "thresholds.yaml", b"\n", b"\n# a threshold reviewed\n")
+    second = load_ruleset(newer)
+    assert second.meta.checksum != first.meta.checksum
+    assert second.lexicon is first.lexicon and second.concepts is first.concepts
+
+
+QUESTION = "Hoe vraag ik zwoelkrediet aan voor mijn bedrijf?"
+
+
+@pytest.mark.parametrize("change", ["cue", "new lexicon file", "provider", "region table", "language"])
+def test_a_set_whose_lexicon_inputs_changed_builds_its_own(change: str) -> None:
+    """Never a stale lexicon: a changed cue, a lexicon file added, or a change to what the
+    lexicon derives from (providers, region tables, language lists) builds it anew."""
+    files = read_rule_files(RULES)
+    shipped = load_ruleset(files)
+    if change == "cue":
+        other = _changed(files, "lexicon/instruments.yaml", b"nl: [innovatiekrediet]",
+                         b"nl: [innovatiekrediet, zwoelkrediet]")
+    elif change == "new lexicon file":
+        other = {**files, "lexicon/zwoel.yaml": (
+            b"concepts:\n  - id: instr.zwoel\n    instrument: innovatiekrediet\n    need: innovation/scheme\n"
+            b"    weight: 2.0\n    business: true\n    nl: [zwoelkrediet]\n")}
+    elif change == "provider":
+        other = _changed(files, "providers.yaml", b"\n", b"\n# a contact fact checked\n")
+    elif change == "region table":
+        other = _changed(files, "regions/provinces.csv", b"\n", b"\r\n")
+    else:
+        other = _changed(files, "language.yaml", b"\n", b"\n# a word list reviewed\n")
+    data = load_ruleset(other)
+    assert data.lexicon is not shipped.lexicon
+    if change in ("cue", "new lexicon file"):
+        assert _rule(data, QUESTION) == "named.rd_schemes" != _rule(shipped, QUESTION)
+
+
+def test_a_file_the_last_set_lacked_is_not_overlooked() -> None:
+    """The inputs include the optional files a set lacked: what was built for a set without the
+    regional schemes is not taken for one that has them."""
+    files = read_rule_files(RULES)
+    without = _Reader({rel: data for rel, data in files.items() if rel != REGIONAL_SCHEMES})
+    assert without.optional_yaml(REGIONAL_SCHEMES) is None
+    assert not _Reader(files).has(without.inputs())
+    full = _Reader(files)
+    assert full.optional_yaml(REGIONAL_SCHEMES) is not None
+    assert _Reader(dict(files)).has(full.inputs())

@@ -152,32 +152,72 @@ def read_rule_files(root: Path | str) -> dict[str, bytes]:
             and not any(part.startswith(".") for part in p.relative_to(base).parts)}
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """What a reader has looked at so far: each file read (by digest), each file found missing,
+    each folder listed. Whatever was derived from only these is the same for a set that has
+    the same inputs."""
+
+    files: tuple[tuple[str, bytes], ...]
+    missing: frozenset[str]
+    listings: tuple[tuple[tuple[str, str], tuple[str, ...]], ...]
+
+
 class _Reader:
-    """Reads the rule-set files (from a directory or from stored content), remembering the
-    bytes of each for the checksum."""
+    """Reads the rule-set files (from a directory or from stored content), remembering what
+    it read (for `inputs`) and every problem found."""
 
     def __init__(self, source: Path | RuleFiles) -> None:
         self.source = source
         self.files: dict[str, bytes] = {}
+        self.missing: set[str] = set()
+        self.listings: dict[tuple[str, str], tuple[str, ...]] = {}
         self.problems: list[str] = []
 
     def _read(self, rel: str) -> bytes:
-        if isinstance(self.source, Path):
-            data = (self.source / rel).read_bytes()
-        else:
-            try:
-                data = self.source[rel]
-            except KeyError:
-                raise FileNotFoundError(rel) from None
+        try:
+            if isinstance(self.source, Path):
+                data = (self.source / rel).read_bytes()
+            else:
+                try:
+                    data = self.source[rel]
+                except KeyError:
+                    raise FileNotFoundError(rel) from None
+        except FileNotFoundError:
+            self.missing.add(rel)
+            raise
         self.files[rel] = data
         return data
 
     def listing(self, folder: str, suffix: str) -> list[str]:
         """The relative paths of the files directly in `folder` with this suffix, sorted."""
         if isinstance(self.source, Path):
-            return [f"{folder}/{p.name}" for p in sorted((self.source / folder).glob(f"*{suffix}"))]
-        return sorted(rel for rel in self.source
-                      if rel.startswith(folder + "/") and rel.endswith(suffix) and rel.count("/") == 1)
+            found = [f"{folder}/{p.name}" for p in sorted((self.source / folder).glob(f"*{suffix}"))]
+        else:
+            found = sorted(rel for rel in self.source
+                           if rel.startswith(folder + "/") and rel.endswith(suffix) and rel.count("/") == 1)
+        self.listings[(folder, suffix)] = tuple(found)
+        return found
+
+    def inputs(self) -> _Inputs:
+        return _Inputs(tuple((rel, hashlib.sha256(data).digest()) for rel, data in self.files.items()),
+                       frozenset(self.missing), tuple(self.listings.items()))
+
+    def has(self, inputs: _Inputs) -> bool:
+        """Whether this set's files are those `inputs` describe (reading them, as the loader would)."""
+        for (folder, suffix), found in inputs.listings:
+            if tuple(self.listing(folder, suffix)) != found:
+                return False
+        for rel in inputs.missing:
+            if self.optional(rel) is not None:
+                return False
+        for rel, digest in inputs.files:
+            data = self.files.get(rel)
+            if data is None:
+                data = self.optional(rel)
+            if data is None or hashlib.sha256(data).digest() != digest:
+                return False
+        return True
 
     def yaml(self, rel: str) -> Any:
         try:
@@ -527,6 +567,27 @@ def _scheme_concepts(r: _Reader, doc: Any, providers: Mapping[str, Any]) -> list
     return out
 
 
+_LexiconParts = tuple[Lexicon, Lexicon, dict[str, Concept], dict[str, dict[str, Any]], dict[str, Role], frozenset[str]]
+_LEXICONS: list[tuple[_Inputs, _LexiconParts]] = []  # the last two built, newest first
+
+
+def _lexicon_of(r: _Reader, taxonomy: Taxonomy, providers: Mapping[str, Any], not_heads: frozenset[str],
+                gap_breakers: frozenset[str]) -> _LexiconParts:
+    """The lexicon of `_load_lexicon`, shared with the last sets loaded whose inputs are the
+    same: every file read so far (the arguments derive from them) and those the lexicon reads.
+    Building it is most of a load (~0.4 of ~0.55 s), and a rule-set change seldom touches
+    these files: a worker that follows an activation under load then rebuilds a third of it.
+    The parts are not changed after loading (the router keeps per-request state elsewhere)."""
+    for inputs, parts in _LEXICONS:
+        if r.has(inputs):
+            return parts
+    parts = _load_lexicon(r, taxonomy, providers, not_heads, gap_breakers)
+    if not r.problems:  # a set with problems is refused anyway: nothing to share
+        _LEXICONS.insert(0, (r.inputs(), parts))
+        del _LEXICONS[2:]
+    return parts
+
+
 def _load_lexicon(
     r: _Reader, taxonomy: Taxonomy, providers: Mapping[str, Any], not_heads: frozenset[str] = frozenset(),
     gap_breakers: frozenset[str] = frozenset()
@@ -808,7 +869,6 @@ def load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
 
 def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
     r = _Reader(Path(root) if isinstance(root, (str, Path)) else root)
-    meta_doc = r.yaml("ruleset.yaml") or {}
     tax_doc = r.yaml("taxonomy.yaml") or {}
     taxonomy = Taxonomy(
         themes={t["id"]: t for t in tax_doc.get("themes") or []},
@@ -923,7 +983,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             r.error("regions/rom_areas.yaml", f"unknown ROM {rid!r}")
     directory = Directory(families=families, providers=providers)
 
-    lexicon, firm_lexicon, concepts, instruments, roles, possessives = _load_lexicon(
+    lexicon, firm_lexicon, concepts, instruments, roles, possessives = _lexicon_of(
         r, taxonomy, providers, language.not_heads, language.contrast_words)
     language = replace(language, first_person_possessives=possessives)
     targets = set(families) | set(providers) | REGION_FAMILY_ALIASES
@@ -980,6 +1040,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
     model = _model(r)
     if thresholds.learned.mode != "lexicon" and model is None:
         r.error("thresholds.yaml", f"learned.mode {thresholds.learned.mode!r} needs {MODEL_FILE}")
+    meta_doc = r.yaml("ruleset.yaml") or {}  # read last: the parts shared between versions never see it
     if r.problems:
         raise RuleSetError(r.problems)
     meta = RuleSetMeta(

@@ -3,7 +3,9 @@
 A thread polls the active version (one small query per interval). When it changes, the new
 set is loaded and compiled here, off the request path, and installed with one assignment, so a
 request sees either the old or the new set, never a mix. With a poll interval of one second
-every worker of every replica converges within about two seconds (loading takes ~0.4 s).
+every worker of every replica converges within about two seconds: loading takes ~0.5 s of CPU,
+~0.1 s when the lexicon and the files it derives from are those of the set served (the loader
+then shares the built lexicon, the most of a load), as for a change to rules or thresholds.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ class RuleFollower:
                 log.warning("ruleset_poll_failed", error=type(e).__name__)
             return False
         self._db_down_since = None
+        started = time.monotonic()
         try:
             router = self.shipped if files is None else Router.from_files(files)
         except RuleSetError as e:
@@ -78,7 +81,8 @@ class RuleFollower:
             return False
         previous = self.current()
         self.install(router)
-        log.info("ruleset_installed", version=version, previous=previous)
+        log.info("ruleset_installed", version=version, previous=previous,
+                 load_s=round(time.monotonic() - started, 3))
         return True
 
 
