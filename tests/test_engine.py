@@ -295,3 +295,23 @@ def test_leaving_the_childcare_register_is_the_municipalitys(router: Router) -> 
     d = route(router, "Wij stoppen met ons kinderdagverblijf. Hoe gaan we uit het register kinderopvang?",
               location={"municipality": "Zwolle"})
     assert d.routes[0].provider_id == "gemeente:GM0193"
+
+
+@pytest.mark.parametrize("question", [
+    # the wage-cost benefit for low wages is paid by the Belastingdienst, from the payroll-tax returns
+    "Wij hebben een bakkerij met zes medewerkers op het minimumloon. Krijgen wij het LIV vanzelf uitbetaald?",
+    # social-insurance contributions on wages are part of the payroll taxes
+    "Our seasonal worker from Poland is still insured there. Do we have to pay Dutch social security contributions "
+    "on his wages?",
+    "Moet ik voor mijn eerste werknemer ook premies volksverzekeringen inhouden?",
+])
+def test_wage_benefits_and_contributions_paid_through_payroll_tax_are_the_belastingdiensts(
+        router: Router, question: str) -> None:
+    d = route(router, question)
+    assert d.routes[0].family == "belastingdienst", [r.provider_id for r in d.routes]
+
+
+def test_a_licence_under_the_alcohol_act_is_the_municipalitys(router: Router) -> None:
+    d = route(router, "Next to importing wine for restaurants I want to sell bottles to consumers through my webshop. "
+                      "Do I need a licence under the Alcohol Act?", location={"municipality": "Deventer"})
+    assert d.routes[0].provider_id == "gemeente:GM0150"

@@ -32,6 +32,9 @@ OUT_OF_SCOPE = [
     'Mag de bakker mijn contante geld weigeren?',
     # a holidaymaker's booking
     'We booked a holiday cottage in Zeeland and the agency added tourist tax on top of the rent. Is that allowed?',
+    # a guest at a hotel or B&B
+    'Wij logeren volgende week in een hotel in Valkenburg. Waarom rekent het hotel toeristenbelasting per nacht?',
+    "I'm staying at a guesthouse in Texel and they charge a tourist tax per person. Can they do that?",
     # a neighbour across the street; an employee in sheltered work
     'Mijn overbuurvrouw begint een hondenpension aan huis. Kan ik daar bezwaar tegen maken?',
     'Ik werk op een beschutte werkplek bij een groenbedrijf. Mag mijn uurloon omlaag?',
