@@ -315,3 +315,10 @@ def test_a_licence_under_the_alcohol_act_is_the_municipalitys(router: Router) ->
     d = route(router, "Next to importing wine for restaurants I want to sell bottles to consumers through my webshop. "
                       "Do I need a licence under the Alcohol Act?", location={"municipality": "Deventer"})
     assert d.routes[0].provider_id == "gemeente:GM0150"
+
+
+def test_a_firm_that_builds_machines_asks_about_product_rules_not_a_building_permit(router: Router) -> None:
+    # "bouwen" alone is weak evidence of a building: firms build machines, websites and prototypes
+    d = route(router, "Wij zijn een kleine machinebouwer en bouwen een sorteermachine naar de tekeningen van een "
+                      "klant. Wie is dan de fabrikant voor de CE-markering?")
+    assert d.routes[0].provider_id == "kvk", [r.provider_id for r in d.routes]

@@ -32,6 +32,10 @@ OUT_OF_SCOPE = [
     'Mag de bakker mijn contante geld weigeren?',
     # a holidaymaker's booking
     'We booked a holiday cottage in Zeeland and the agency added tourist tax on top of the rent. Is that allowed?',
+    # someone about to take a job, a pastime for fun, a taxi passenger
+    'Ik wil als monteur in loondienst gaan werken bij een installatiebedrijf. Welke certificaten heb ik nodig?',
+    'I fly a drone just for fun over the beach at weekends. Do I need a permit for that?',
+    'We took a taxi from the station and the driver refused to switch on the meter. Where can I complain?',
     # a guest at a hotel or B&B
     'Wij logeren volgende week in een hotel in Valkenburg. Waarom rekent het hotel toeristenbelasting per nacht?',
     "I'm staying at a guesthouse in Texel and they charge a tourist tax per person. Can they do that?",
