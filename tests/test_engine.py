@@ -322,3 +322,39 @@ def test_a_firm_that_builds_machines_asks_about_product_rules_not_a_building_per
     d = route(router, "Wij zijn een kleine machinebouwer en bouwen een sorteermachine naar de tekeningen van een "
                       "klant. Wie is dan de fabrikant voor de CE-markering?")
     assert d.routes[0].provider_id == "kvk", [r.provider_id for r in d.routes]
+
+
+def test_my_own_firm_is_a_firm_even_next_to_my_own_car(router: Router) -> None:
+    # "my own" before a firm's noun is a holder of the firm; before "car" it is no more than "my"
+    d = route(router, "I use my own car every day to drive to my own flower shop. Can I reclaim the VAT on the "
+                      "fuel?")
+    assert d.outcome != "out_of_scope" and d.routes[0].family == "belastingdienst", d.outcome
+
+
+def test_a_place_before_what_a_scheme_is_for_names_its_own_scheme(router: Router) -> None:
+    # a qualifier and up to two words of its purpose between the place and the scheme word
+    d = route(router, "Is there still budget left in the Gelderland SME circular economy subsidy this year?")
+    assert d.routes[0].provider_id == "provincie:PV25", [r.provider_id for r in d.routes]
+
+
+def test_a_first_day_notification_is_the_belastingdiensts(router: Router) -> None:
+    d = route(router, "Moet ik voor elke nieuwe medewerker een eerstedagsmelding doen, en hoe lang nog?")
+    assert d.routes[0].family == "belastingdienst", [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # letting several apartments is a business, moving house is not all a firm's move is about
+    ("Ik verhuur drie appartementen in Den Haag aan expats voor een paar maanden. Moet ik toeristenbelasting "
+     "afdragen?", "gemeente:GM0518"),
+    ("Bij de energiecontrole van ons distributiecentrum zei de toezichthouder dat alle verlichting led moet worden, "
+     "maar we verhuizen over een jaar. Kan de termijn worden aangepast?", "omgevingsdienst"),
+])
+def test_a_firm_that_lets_homes_or_moves_its_warehouse_is_in_scope(router: Router, question: str, door: str) -> None:
+    d = route(router, question)
+    assert d.outcome != "out_of_scope" and d.routes[0].provider_id.startswith(door), d.outcome
+
+
+def test_a_closure_by_the_mayor_is_the_municipalitys(router: Router) -> None:
+    d = route(router, "Buren klagen over mijn café en nu overweegt de burgemeester mijn zaak een paar weken te "
+                      "sluiten. Mag dat zomaar?", location={"municipality": "Zwolle"})
+    assert d.routes[0].provider_id == "gemeente:GM0193", [r.provider_id for r in d.routes]

@@ -32,6 +32,12 @@ OUT_OF_SCOPE = [
     'Mag de bakker mijn contante geld weigeren?',
     # a holidaymaker's booking
     'We booked a holiday cottage in Zeeland and the agency added tourist tax on top of the rent. Is that allowed?',
+    # a job seeker asking the employer desk for a job
+    'Ik zit sinds de zomer zonder werk. Kan het werkgeversservicepunt mij aan een baan helpen?',
+    # a student asking about credits, a relative's wedding
+    'Ik zit in het derde jaar van mijn opleiding en wil via school meedoen aan een Digitale Werkplaats. Krijg ik '
+    'daar studiepunten voor?',
+    'Voor de bruiloft van mijn broer huren we een partytent in de tuin. Moet dat bij de gemeente gemeld worden?',
     # someone about to take a job, a pastime for fun, a taxi passenger
     'Ik wil als monteur in loondienst gaan werken bij een installatiebedrijf. Welke certificaten heb ik nodig?',
     'I fly a drone just for fun over the beach at weekends. Do I need a permit for that?',

@@ -258,9 +258,9 @@ class Router:
             tok = tokens[j]
             if any(a <= j <= b for a, b in named):
                 continue  # not a scheme word here, but part of a name ("Impuls Zeeland" is a ROM)
-            # a place just before: "Friese subsidie", "Groninger Ondernemersregeling", or with one
-            # word of what the scheme is for in between: "Overijssel SME voucher"
-            end = j - 2 if j >= 2 and tokens[j - 1].norm in lang.scheme_qualifiers else j - 1
+            # a place just before: "Friese subsidie", "Groninger Ondernemersregeling", or with what
+            # the scheme is for in between: "Overijssel SME voucher", "the Drenthe SME energy saving subsidy"
+            end = self._before_purpose(tokens, j)
             before = next((p for s in range(end, max(-1, end - 5), -1)
                            if geo.could_start_place(tokens[s].norm)
                            and (p := geo.place_at(tokens, s)) is not None and p.last == end), None)
@@ -294,6 +294,22 @@ class Router:
                   and m.concept.instrument not in self._body_schemes for k in range(m.first, m.last + 1)}
         starts = {m.first: m.weight for m in matches if m.concept.instrument is not None}
         return self._funding_body(tokens, starts, inside, rom_funds)
+
+    def _before_purpose(self, tokens: Sequence[Token], j: int) -> int:
+        """Where a place may end before the scheme word at j: right before it, or before what the
+        scheme is for, which starts with a `scheme_qualifiers` word ("Overijssel SME voucher") and
+        may go on for up to two content words of the same sentence ("the Drenthe SME energy saving
+        subsidy"), none a link, a stop word or a location word ("Limburg SME in de buurt ...")."""
+        lang = self.data.language
+        end = j - 1
+        for q in range(j - 1, max(-1, j - 4), -1):
+            norm = tokens[q].norm
+            if norm in lang.scheme_qualifiers:
+                end = q - 1  # the furthest qualifier: "Drenthe SME energy ..."
+            elif (tokens[q].sent != tokens[j].sent or norm in self._stopwords or norm in lang.scheme_links
+                  or norm in lang.location_words):
+                break
+        return end
 
     def _names_a_supplier(self, tokens: Sequence[Token], m: Match) -> bool:
         """A firm's possession cue that ends on a supplier everyone buys from ("mijn
