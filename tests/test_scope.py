@@ -32,6 +32,9 @@ OUT_OF_SCOPE = [
     'Mag de bakker mijn contante geld weigeren?',
     # a holidaymaker's booking
     'We booked a holiday cottage in Zeeland and the agency added tourist tax on top of the rent. Is that allowed?',
+    # someone long looking for work, a family's own laptop
+    'ik heb adhd en zoek al een jaar werk, kunnen werkgevers mij via het doelgroepregister makkelijker aannemen?',
+    'Ransomware encrypted the family photos on my home laptop. Can anyone help me get them back?',
     # a job seeker asking the employer desk for a job
     'Ik zit sinds de zomer zonder werk. Kan het werkgeversservicepunt mij aan een baan helpen?',
     # a student asking about credits, a relative's wedding

@@ -506,11 +506,19 @@ class Router:
 
     def _funds(self, tokens: Sequence[Token], k: int) -> bool:
         """Whether the word at `k` is a funding verb, and not a separable verb whose particle
-        follows in its sentence ("Geeft de gemeente dat automatisch door aan KVK?": passes on)."""
+        follows in its sentence ("Geeft de gemeente dat automatisch door aan KVK?": passes on), or
+        a `share_verbs` verb with a share of the cost in its sentence ("Betaalt de provincie daar
+        een deel van?", not "De gemeente betaalt mijn factuur niet")."""
         lang = self.data.language
-        if tokens[k].norm not in lang.funding_verbs:
+        norm = tokens[k].norm
+        shares = lang.share_verbs.get(norm)
+        if shares is not None:
+            sent = tokens[k].sent
+            return any(tokens[j].norm in shares for j in range(max(0, k - 8), min(len(tokens), k + 9))
+                       if tokens[j].sent == sent)
+        if norm not in lang.funding_verbs:
             return False
-        particles = lang.funding_particles.get(tokens[k].norm)
+        particles = lang.funding_particles.get(norm)
         if not particles:
             return True
         sent = tokens[k].sent

@@ -86,6 +86,9 @@ class LanguageData:
     # (passes on)
     funding_particles: dict[str, frozenset[str]] = field(default_factory=dict)
     particle_objects: frozenset[str] = frozenset()  # "op mijn pand": a preposition with its object, no particle
+    # a verb that funds only with a share of the cost in its sentence ("Betaalt de provincie daar een
+    # deel van?"), not when it pays a bill ("De gemeente betaalt mijn factuur niet")
+    share_verbs: dict[str, frozenset[str]] = field(default_factory=dict)
     owner_links: frozenset[str] = frozenset()  # "<scheme> ... van de provincie X": X owns it
     holding_verbs: frozenset[str] = frozenset()  # "de provincie heeft een ondernemersloket": it owns it
     money_words: frozenset[str] = frozenset()  # "heeft de provincie geld voor ...": held money is a scheme

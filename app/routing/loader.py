@@ -932,6 +932,8 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         funding_particles={fold(str(verb)): _word_set(parts)
                            for verb, parts in (lang_doc.get("funding_particles") or {}).items()},
         particle_objects=_word_set(lang_doc.get("particle_objects")),
+        share_verbs={fold(str(verb)): _word_set(words)
+                     for verb, words in (lang_doc.get("share_verbs") or {}).items()},
         owner_links=_word_set(lang_doc.get("owner_links")),
         holding_verbs=_word_set(lang_doc.get("holding_verbs")),
         money_words=_word_set(lang_doc.get("money_words")),
