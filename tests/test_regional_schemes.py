@@ -276,6 +276,10 @@ def test_a_payer_after_but_is_another_clauses_not_the_bodys(router: Router) -> N
      "loonbedrijf daar ook een bijdrage uit krijgen?", "provincie:PV22"),
     ("Kunnen we subsidie krijgen uit de regeling die de provincie Overijssel samen met het Rijk openstelt voor "
      "slimme bedrijventerreinen?", "provincie:PV23"),
+    # a body that pays a share of the cost funds it; paying a bill stays no funding (above)
+    ("Ik begin een webwinkel in Emmen en wil een startersprogramma volgen. Betaalt de provincie daar een deel van?",
+     "provincie:PV22"),
+    ("Does the province of Utrecht pay part of a training course for the staff of our bakery?", "provincie:PV26"),
 ])
 def test_a_body_that_supported_or_opens_a_scheme_owns_it(router: Router, question: str, door: str) -> None:
     assert route(router, question).routes[0].provider_id == door
@@ -296,12 +300,3 @@ def test_a_permit_the_province_decides_on_goes_to_the_province(router: Router, q
     assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]
     assert d.routes[0].rule == "named.provincial_permit"
 
-
-@pytest.mark.parametrize(("question", "door"), [
-    # a body that pays a share of the cost funds it; paying a bill stays no funding (above)
-    ("Ik begin een webwinkel in Emmen en wil een startersprogramma volgen. Betaalt de provincie daar een deel van?",
-     "provincie:PV22"),
-    ("Does the province of Utrecht pay part of a training course for the staff of our bakery?", "provincie:PV26"),
-])
-def test_a_body_that_pays_a_share_funds_it(router: Router, question: str, door: str) -> None:
-    assert route(router, question).routes[0].provider_id == door

@@ -304,10 +304,11 @@ class Router:
         end = j - 1
         for q in range(j - 1, max(-1, j - 4), -1):
             norm = tokens[q].norm
+            if tokens[q].sent != tokens[j].sent:
+                break
             if norm in lang.scheme_qualifiers:
                 end = q - 1  # the furthest qualifier: "Drenthe SME energy ..."
-            elif (tokens[q].sent != tokens[j].sent or norm in self._stopwords or norm in lang.scheme_links
-                  or norm in lang.location_words):
+            elif norm in self._stopwords or norm in lang.scheme_links or norm in lang.location_words:
                 break
         return end
 
