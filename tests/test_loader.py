@@ -54,6 +54,11 @@ def test_checksum_follows_the_content(tmp_path: Path) -> None:
     ("thresholds.yaml", "back_in_roles: [homeowner, tenant, consumer]", "back_in_roles: homeowner",
      "back_in_roles must be a list of role names"),
     ("messages.yaml", 'en: "RVO executes national schemes"', 'fr: "RVO"', "principles.P2 needs nl and en labels"),
+    ("lexicon/roles.yaml", "    private: false\n    label: {nl: \"ondernemer\"",
+     "    private: false\n    outweighs_firm: true\n    label: {nl: \"ondernemer\"",
+     "`outweighs_firm` is true or false, and true only for a private role"),
+    ("lexicon/roles.yaml", "outweighs_firm: true", "outweighs_firm: ja",
+     "`outweighs_firm` is true or false, and true only for a private role"),
 ])
 def test_broken_tables_are_refused_with_a_pointer(tmp_path: Path, file: str, old: str, new: str,
                                                     message: str) -> None:

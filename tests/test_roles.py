@@ -1390,3 +1390,23 @@ def test_a_childminder_who_looks_after_families_children_is_still_a_firm(router:
     # the guard: a childminder's registration stays in scope (passes before and after)
     d = route(router, "Ik ben gastouder en pas op bij gezinnen thuis. Moet ik me registreren?")
     assert not d.out_of_scope, d.facts
+
+
+@pytest.mark.parametrize(("question", "private"), [
+    # the asker says the matter itself is private: a persona or the firm named in passing does not keep
+    # it in scope (policy §5); the firm's own private use, liability or guarantee stays its question
+    ("Ik heb een eenmanszaak als schilder, maar dit is gewoon privé: kan ik geld lenen voor een nieuwe "
+     "badkamer?", True),
+    ("I run a small bakery, but this has nothing to do with my business: can I get a loan for a new car for "
+     "my family?", True),
+    ("Ik ben zzp'er. De zonnepanelen zijn niet voor mijn bedrijf maar voor ons huis; krijg ik daar subsidie "
+     "voor?", True),
+    ("Ik ben zzp'er en mijn bestelbus gebruik ik ook privé. Hoe zit het met de btw op brandstof?", False),
+    ("Ik heb een bv en sta privé borg voor het krediet van de bank. Kan ik daar onderuit?", False),
+])
+def test_a_matter_the_asker_calls_private_outweighs_a_persona(router: Router, question: str,
+                                                                private: bool) -> None:
+    d = route(router, question)
+    assert d.out_of_scope == private, (d.facts, [r.provider_id for r in d.routes])
+    if private:
+        assert d.facts.get("role") == "private_matter", d.facts

@@ -680,6 +680,10 @@ class Router:
         firm = sum((w for r, w in ev.roles.items() if not roles[r].private), 0.0) if ev.roles else 0.0
         private = {r: w for r, w in ev.roles.items() if roles[r].private} if ev.roles else {}
         business = ev.business + firm
+        # the asker says the matter itself is private: a persona or a firm named in passing no
+        # longer keeps it in scope ("ben wel zzp'er maar dit is gewoon privé")
+        said = {r: w for r, w in private.items() if roles[r].outweighs_firm}
+        firm -= sum(said.values(), 0.0)
         topical = sum(ev.theme.values(), 0.0) + sum((h.weight for h in ev.instruments.values()), 0.0)
         hostile = s.get("injection", 0.0) + s.get("abuse", 0.0)
         if s.get("injection", 0.0) > 0 and business == 0:
@@ -689,7 +693,10 @@ class Router:
         if s.get("household", 0.0) > topical:
             return "private", None  # a household's allowance, also when a zzp'er asks
         if private and firm < self.data.thresholds.min_firm_weight:
-            return "private", max(private, key=lambda r: (private[r], r))
+            # what the asker said of the matter decides over a role read from other words (the
+            # model never brings such a question back in: `back_in_roles`)
+            deciding = said or private
+            return "private", max(deciding, key=lambda r: (deciding[r], r))
         if s.get("private", 0.0) > 0 and business == 0:
             return "private", None
         if s.get("personal", 0.0) > 0 and business == 0 and topical == 0:

@@ -80,12 +80,15 @@ class Concept:
 class Role:
     """Who is asking (lexicon/roles.yaml): a firm role keeps a question in scope, a private
     role sends it out of scope unless a firm role is found too. `themes` is what the role
-    suggests when the question names no topic at all (a persona is not a topic)."""
+    suggests when the question names no topic at all (a persona is not a topic). A private role
+    that `outweighs_firm` is the asker saying the matter itself is private ("dit is gewoon
+    privé"): its weight is taken off the firm roles' before they are weighed."""
 
     id: str
     private: bool
     label: Mapping[str, str]
     themes: tuple[tuple[str, float], ...] = ()
+    outweighs_firm: bool = False
 
 
 @dataclass(frozen=True, slots=True)

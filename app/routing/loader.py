@@ -492,8 +492,12 @@ def _load_roles(r: _Reader, docs: Mapping[str, Any], taxonomy: Taxonomy
             for t, _ in themes:
                 if t not in taxonomy.themes:
                     r.error(where, f"unknown theme {t!r}")
+            outweighs = spec.get("outweighs_firm", False)
+            if not isinstance(outweighs, bool) or (outweighs and not spec["private"]):
+                r.error(where, "`outweighs_firm` is true or false, and true only for a private role")
+                outweighs = False
             roles[str(rid)] = Role(str(rid), spec["private"], _texts(r, where, spec.get("label"), "label"),
-                                   themes)
+                                   themes, outweighs)
         for kind, langs in (doc.get("markers") or {}).items():
             if kind not in ("self", "owner", "holder") or not isinstance(langs, dict):
                 r.error(f"{rel} markers.{kind}",
