@@ -1410,3 +1410,33 @@ def test_a_matter_the_asker_calls_private_outweighs_a_persona(router: Router, qu
     assert d.out_of_scope == private, (d.facts, [r.provider_id for r in d.routes])
     if private:
         assert d.facts.get("role") == "private_matter", d.facts
+
+
+@pytest.mark.parametrize(("question", "private"), [
+    # fresh set du: a person drawing a benefit is private, unless they start a business of their own
+    ("Ik zit sinds maart in de Ziektewet. Mag ik van UWV een paar uur per week bij een andere werkgever "
+     "meewerken?", True),
+    ("Ik heb vorige week bijstand aangevraagd. Moet ik in de wachttijd al solliciteren?", True),
+    ("I'm on sickness benefit and want to start renting out e-bikes to tourists. Who lends to a starter "
+     "like me?", False),
+])
+def test_someone_on_a_benefit_is_private_unless_starting_a_business(router: Router, question: str,
+                                                                      private: bool) -> None:
+    d = route(router, question)
+    assert d.out_of_scope == private, (d.facts, [r.provider_id for r in d.routes])
+
+
+@pytest.mark.parametrize(("question", "family"), [
+    # fresh set du: seasonal workers named are staff, not a search for staff; the rules of their
+    # contracts, an internship agreement and a recognised training company are first-line information
+    ("Onze seizoenskrachten komen elk jaar terug op een tijdelijk contract. Moeten we ze na een paar jaar "
+     "een vast contract geven, en hoe lang moet de tussenpoos zijn?", "kvk"),
+    ("Wij vinden geen seizoenskrachten voor de oogst in de Betuwe. Wie in de regio helpt ons aan mensen?", "wsp"),
+    ("What has to be in the internship agreement with a university student who joins our design studio for "
+     "five months?", "kvk"),
+    ("Mijn garage wil bbl-leerlingen opleiden. Wat zijn de eisen om als leerbedrijf te worden erkend?", "kvk"),
+    ("Wij zijn een erkend leerbedrijf met twee bbl-leerlingen. Hoeveel subsidie praktijkleren krijgen we?", "rvo"),
+])
+def test_staff_named_their_contracts_and_training_companies(router: Router, question: str, family: str) -> None:
+    d = route(router, question)
+    assert d.routes and d.routes[0].family == family, (d.facts, [r.provider_id for r in d.routes])
