@@ -17,6 +17,9 @@ FROM_THE_TABLE = [
     ("Wat doet het ondernemersfonds in Tilburg met de bijdrage van mijn zaak?", "gemeente:GM0855"),
     ("Onze camping in Drenthe wil meedoen aan het excellentiespoor van Vitale Vakantieparken. Hoe werkt dat?",
      "provincie:PV22"),
+    # fresh set dv: a contribution per new job is the province's (Groningen's through the EBG)
+    ("Wij zijn een drukkerij in Appingedam en nemen drie mensen extra aan. Geldt de EBG Arbeidsplaatsenregeling "
+     "ook voor ons?", "provincie:PV20"),
 ]
 
 
@@ -300,3 +303,15 @@ def test_a_permit_the_province_decides_on_goes_to_the_province(router: Router, q
     assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]
     assert d.routes[0].rule == "named.provincial_permit"
 
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # fresh set dv: the generic job-creation scheme, resolved from the place the question names
+    ("Our workshop in Hoogeveen will create five new jobs next year. Is there a job creation subsidy we can "
+     "apply for?", "provincie:PV22"),
+    ("Ik heb een installatiebedrijf in Veendam en wil twee nieuwe banen creëren. Hoeveel subsidie per nieuwe "
+     "arbeidsplaats kan ik krijgen?", "provincie:PV20"),
+])
+def test_a_contribution_per_new_job_is_the_firms_province(router: Router, question: str, door: str) -> None:
+    d = route(router, question)
+    assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]

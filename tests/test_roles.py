@@ -1440,3 +1440,26 @@ def test_someone_on_a_benefit_is_private_unless_starting_a_business(router: Rout
 def test_staff_named_their_contracts_and_training_companies(router: Router, question: str, family: str) -> None:
     d = route(router, question)
     assert d.routes and d.routes[0].family == family, (d.facts, [r.provider_id for r in d.routes])
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # fresh set dv: "as an employer" says who asks, the topic decides; a works council and paying a
+    # transition payment are employment law (KVK informs); starting a daycare centre is registered
+    # with the municipality; a dead parent's firm that the children close is still a firm
+    ("As an employer, can I give my staff a tax-free travel allowance for their commute?", "belastingdienst"),
+    ("Als werkgever met 60 man personeel: moeten wij een ondernemingsraad instellen?", "kvk"),
+    ("Ik wil in Deventer een kinderdagverblijf openen. Wat moet ik regelen voordat de eerste kinderen komen?",
+     "gemeente:GM0150"),
+    ("Onze moeder is overleden en wij moeten haar bloemenzaak in Gouda afwikkelen. Wat moeten we met het "
+     "personeel regelen?", "kvk"),
+])
+def test_the_topic_decides_not_the_persona_and_a_parents_firm_stays_a_firm(router: Router, question: str,
+                                                                            door: str) -> None:
+    d = route(router, question)
+    assert d.routes, d.facts
+    assert door in (d.routes[0].provider_id, d.routes[0].family), [r.provider_id for r in d.routes]
+
+
+def test_solar_panels_at_home_are_a_households(router: Router) -> None:
+    d = route(router, "Wij hebben thuis zonnepanelen. Hoeveel krijgen we voor de stroom die we terugleveren?")
+    assert d.out_of_scope, [r.provider_id for r in d.routes]

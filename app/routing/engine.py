@@ -111,6 +111,7 @@ class Router:
         self._body_schemes = frozenset([*SCHEME_INSTRUMENT.values(), *GENERIC_SCHEME_INSTRUMENT.values()])
         # a kind of scheme any body may run ("een ondernemersfonds"): with a place, that place's own
         self._generic_schemes = frozenset(GENERIC_SCHEME_INSTRUMENT.values())
+        self._table_schemes = frozenset(SCHEME_INSTRUMENT.values())
         self._private_roles = frozenset(r.id for r in data.roles.values() if r.private)
         lang = data.language
         self._markers = _Markers({
@@ -794,7 +795,10 @@ class Router:
                 pred is not None or plan.pred is not None or self._readable(tokens)):
             pred = plan.pred or pred or model.predict(tokens)
             if learned.local_lead_p:
-                plan = self._model_local(plan, pred, ev, ctx_base, location, named)
+                # a scheme of regional_schemes.yaml named by its name (a lexicon match, not the
+                # "scheme word next to a place" reading) keeps its owner first
+                table_scheme = any(m.concept.instrument in self._table_schemes for m in trace)
+                plan = self._model_local(plan, pred, ev, ctx_base, location, named, table_scheme)
             if learned.also_door_p:
                 plan = self._model_also(plan, pred, ev, ctx_base, location, named)
         routes = self._rank(plan.doors, language)
@@ -1221,7 +1225,7 @@ class Router:
         return self._led_by(plan, fam, pred, ev, ctx_base, location, named)
 
     def _model_local(self, plan: _Plan, pred: Prediction, ev: Evidence, ctx_base: Context,
-                     location: Location | None, named: str | None) -> _Plan:
+                     location: Location | None, named: str | None, table_scheme: bool = False) -> _Plan:
         """In either tier, the model's likeliest family leads where it is a local public door
         (thresholds.yaml `learned.local_families`: the gemeente, the werkgeversservicepunt, the
         province) and the model is at least `local_lead_p` sure of it. The lexicon is drawn to the
@@ -1230,11 +1234,15 @@ class Router:
         a sick sole trader, a market pitch, a provincial voucher, a candidate from the regional
         employer service. Replayed on the first looks of 1,801 fresh questions (docs/learned-model.md):
         27 first doors right that were wrong, none the other way. The door still comes from a
-        decision row that leads there, with its rule and reason."""
+        decision row that leads there, with its rule and reason. Not where a scheme of the table
+        (`table_scheme`) already leads to its local owner: the model does not swap one local door
+        for another over a scheme named by its name."""
         learned = self.data.thresholds.learned
         fam = pred.likeliest("family")  # no softmax where the first door already has it
         if fam == plan.doors[0].family or fam not in learned.local_families:
             return plan
+        if plan.doors[0].family in learned.local_families and table_scheme:
+            return plan  # a scheme named from the table already leads to its local owner
         if pred.probability("family", fam) < learned.local_lead_p:
             return plan
         return self._led_by(plan, fam, pred, ev, ctx_base, location, named)
