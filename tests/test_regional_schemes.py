@@ -315,3 +315,25 @@ def test_a_permit_the_province_decides_on_goes_to_the_province(router: Router, q
 def test_a_contribution_per_new_job_is_the_firms_province(router: Router, question: str, door: str) -> None:
     d = route(router, question)
     assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # fresh set dx: a nature permit asked about (nitrogen, netting within the farm, a permit near a
+    # Natura 2000 area) is the province's; OPZuid is the firm's own southern province's
+    ("Ik heb een varkenshouderij bij Ommen en wil intern salderen om uit te breiden. Heb ik een "
+     "vergunning nodig?", "provincie:PV23"),
+    ("We run a campsite near Ootmarsum and want more pitches. As they are close to a Natura 2000 area, which "
+     "permit do we need?", "provincie:PV23"),
+    ("Wij zijn een machinefabriek in Venlo. Kunnen we met een partner subsidie uit OPZuid krijgen?",
+     "provincie:PV31"),
+])
+def test_a_nature_permit_and_a_southern_eu_programme_are_the_provinces(router: Router, question: str,
+                                                                         door: str) -> None:
+    d = route(router, question)
+    assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]
+
+
+def test_a_natura_2000_area_named_as_the_farms_surroundings_asks_for_no_permit(router: Router) -> None:
+    d = route(router, "Mijn melkveebedrijf ligt naast een Natura 2000-gebied. Welke subsidie is er om de stal "
+                      "te verduurzamen?")
+    assert d.routes[0].family != "provincie", [r.provider_id for r in d.routes]

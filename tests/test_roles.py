@@ -1463,3 +1463,33 @@ def test_the_topic_decides_not_the_persona_and_a_parents_firm_stays_a_firm(route
 def test_solar_panels_at_home_are_a_households(router: Router) -> None:
     d = route(router, "Wij hebben thuis zonnepanelen. Hoeveel krijgen we voor de stroom die we terugleveren?")
     assert d.out_of_scope, [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "private"), [
+    # fresh sets dw and dx: the entrepreneurs a student wants to interview are not the asker; a
+    # website's visitor and a family's own holiday home are private; acquisition fraud only hits firms
+    ("For my master's thesis I'd like to talk to business owners in Zeeland about circular packaging. "
+     "How do I find entrepreneurs who want to join?", True),
+    ("As a visitor of a webshop, can I refuse their tracking cookies? I'm just a visitor.", True),
+    ("Ons chalet op Ameland gebruiken alleen onze kinderen en kleinkinderen, zonder dat ze iets betalen. "
+     "Moeten we toeristenbelasting betalen?", True),
+    ("Ik ben slachtoffer van acquisitiefraude: ik heb een factuur voor een vermelding in een gids betaald. "
+     "Kan ik mijn geld terugkrijgen?", False),
+])
+def test_people_asked_about_visitors_family_stays_and_fraud_against_firms(router: Router, question: str,
+                                                                           private: bool) -> None:
+    d = route(router, question)
+    assert d.out_of_scope == private, (d.facts, [r.provider_id for r in d.routes])
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # fresh sets dw and dx: the end of net metering is information, not a scheme; a building plot the
+    # municipality sells is the municipality's, not a KVK registration
+    ("Mijn bakkerij heeft zonnepanelen. Wat betekent het einde van de salderingsregeling voor ons?", "kvk"),
+    ("Ons aannemersbedrijf wil inschrijven op een ontwikkellocatie van de gemeente Zwolle. Hoe komt de "
+     "grondprijs tot stand?", "gemeente:GM0193"),
+])
+def test_net_metering_is_information_and_a_municipal_plot_the_municipalitys(router: Router, question: str,
+                                                                            door: str) -> None:
+    d = route(router, question)
+    assert door in (d.routes[0].provider_id, d.routes[0].family), [r.provider_id for r in d.routes]

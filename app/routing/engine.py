@@ -34,6 +34,7 @@ from app.routing.lexicon import Match, merge
 from app.routing.loader import (
     GENERIC_SCHEME_INSTRUMENT,
     ROM_INSTRUMENT,
+    SCHEME_CONCEPT_PREFIX,
     SCHEME_INSTRUMENT,
     RuleFiles,
     RuleSetData,
@@ -111,7 +112,6 @@ class Router:
         self._body_schemes = frozenset([*SCHEME_INSTRUMENT.values(), *GENERIC_SCHEME_INSTRUMENT.values()])
         # a kind of scheme any body may run ("een ondernemersfonds"): with a place, that place's own
         self._generic_schemes = frozenset(GENERIC_SCHEME_INSTRUMENT.values())
-        self._table_schemes = frozenset(SCHEME_INSTRUMENT.values())
         self._private_roles = frozenset(r.id for r in data.roles.values() if r.private)
         lang = data.language
         self._markers = _Markers({
@@ -795,9 +795,10 @@ class Router:
                 pred is not None or plan.pred is not None or self._readable(tokens)):
             pred = plan.pred or pred or model.predict(tokens)
             if learned.local_lead_p:
-                # a scheme of regional_schemes.yaml named by its name (a lexicon match, not the
-                # "scheme word next to a place" reading) keeps its owner first
-                table_scheme = any(m.concept.instrument in self._table_schemes for m in trace)
+                # a scheme of regional_schemes.yaml named by its name (a lexicon match) keeps its
+                # owner first, unless a body is also read as paying for something ("Betaalt de
+                # provincie daar een deel van?": that body may be the door the model finds)
+                table_scheme = scheme is None and any(m.concept.id.startswith(SCHEME_CONCEPT_PREFIX) for m in trace)
                 plan = self._model_local(plan, pred, ev, ctx_base, location, named, table_scheme)
             if learned.also_door_p:
                 plan = self._model_also(plan, pred, ev, ctx_base, location, named)

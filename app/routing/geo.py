@@ -7,6 +7,7 @@ README there). Names are matched after folding (case, accents, hyphens), so "Den
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -127,6 +128,9 @@ class Geo:
     # words for a province: the name of both a municipality and a province right after one is the
     # province ("de provincie Groningen", "the province of Utrecht")
     province_words: frozenset[str] = frozenset()
+    # "Hengelo in de Achterhoek (gemeente Bronckhorst)": a municipality written with its title right
+    # after another place says which municipality that place lies in
+    municipality_titles: frozenset[str] = frozenset()
     _by_name: dict[str, str] = field(default_factory=dict, init=False)
     _regions: dict[str, RegionName] = field(default_factory=dict, init=False)
     _override_of: dict[str, RomOverride] = field(default_factory=dict, init=False)
@@ -270,8 +274,13 @@ class Geo:
         if self._first_words.isdisjoint(norms):
             return None
         moving = not self.moving_words.isdisjoint(norms)
+        hits = list(self.places_in_text(tokens))
+        if len(hits) > 1 and not self.municipality_titles.isdisjoint(norms):
+            titled = self._titled_after_place(tokens, hits)
+            if titled is not None:
+                return titled
         first: TextPlace | None = None
-        for hit in self.places_in_text(tokens):
+        for hit in hits:
             if moving:
                 if hit.first > 0 and tokens[hit.first - 1].norm in self.destination_words:
                     return hit
@@ -286,6 +295,17 @@ class Geo:
                 # named with a location word, not the adjective of an event or a product
                 return hit
         return first
+
+    def _titled_after_place(self, tokens: Sequence[Token], hits: Sequence[TextPlace]) -> TextPlace | None:
+        """A municipality written with its title ("gemeente Bronckhorst") right after another place
+        ("Hengelo in de Achterhoek (gemeente Bronckhorst)", "Schoorl, gemeente Bergen"): the
+        municipality that place lies in, whatever the place's own name reads as; None if there is none."""
+        for prev, hit in itertools.pairwise(hits):
+            title = hit.first - 1
+            if (hit.kind == "municipality" and title == prev.last + 1 and tokens[title].norm in self.municipality_titles
+                    and tokens[title].sent == tokens[prev.last].sent):
+                return hit
+        return None
 
     def _adjective(self, tokens: Sequence[Token], hit: TextPlace) -> bool:
         """Whether a place was named by its adjective ("Nijmeegse", aliases.csv kind demonym)."""

@@ -369,7 +369,8 @@ def _load_providers(r: _Reader, doc: Any, fams: Mapping[str, Family]) -> dict[st
 
 # -- regions -----------------------------------------------------------------------------------
 # The word lists of language.yaml that reading a place in text needs, by the Geo field they fill.
-_GEO_WORDS = ("articles", "place_nouns", "place_noun_links", "place_noun_heads", "moving_words", "destination_words")
+_GEO_WORDS = ("articles", "place_nouns", "place_noun_links", "place_noun_heads", "moving_words", "destination_words",
+              "municipality_titles")
 
 
 def _load_geo(r: _Reader, language_words: frozenset[str], lang_doc: Mapping[str, Any]
@@ -535,6 +536,8 @@ REGIONAL_SCHEMES = "regional_schemes.yaml"
 # a concrete provincie or ROM, a concrete gemeente, or a family resolved from the location.
 SCHEME_INSTRUMENT = {"provincie": "provincial_named", "rom": "provincial_named", "gemeente": "municipal_named"}
 GENERIC_SCHEME_INSTRUMENT = {"provincie": "provincial", "gemeente": "local_scheme"}
+# The id prefix of the lexicon concepts made from regional_schemes.yaml (a scheme named by its name).
+SCHEME_CONCEPT_PREFIX = "scheme."
 # A ROM named by its name (lexicon/instruments.yaml instr.rom.*): a fund named in its sentence is
 # that ROM's to run (app/routing/engine.py, `rom_funds` in Router._regional_scheme).
 ROM_INSTRUMENT = "rom_named"
@@ -563,7 +566,7 @@ def _scheme_concepts(r: _Reader, doc: Any, providers: Mapping[str, Any]) -> list
             if not item.get(key):
                 r.error(where, f"every scheme needs `{key}`")
         out.append({
-            "id": f"scheme.{sid}", "instrument": instrument, "need": item.get("need"),
+            "id": f"{SCHEME_CONCEPT_PREFIX}{sid}", "instrument": instrument, "need": item.get("need"),
             "provider": owner if ":" in owner else None, "weight": 2.0, "business": True,
             "nl": item.get("nl"), "en": item.get("en"), "any": item.get("any"),
             "source": item.get("source"),
