@@ -72,7 +72,7 @@ class Config:
     real_weight: float = 2.0
     min_df: int = 3  # features seen in fewer training texts are dropped
     class_weight: str | None = "balanced"  # reweights the rarer classes (families, themes)
-    prune: float = 0.2  # weights below this (absolute) are dropped on export (keeps the file under 3.5 MB)
+    prune: float = 0.2  # weights below this (absolute) are dropped on export (keeps the file under 3.8 MB)
     digits: int = 4  # significant digits of exported numbers
 
     def to_document(self) -> dict[str, Any]:
