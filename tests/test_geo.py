@@ -373,10 +373,13 @@ def test_a_place_named_with_a_location_word_beats_an_adjective_before_it(router:
     # municipality that place lies in, also where the place's own name is another municipality's
     ("Wij hebben een cadeauwinkel in Hengelo in de Achterhoek (gemeente Bronckhorst).", "GM1876"),
     ("Ik heb een bakkerij in Beek (gemeente Berg en Dal) en wil uitbreiden.", "GM1945"),
+    # fresh set dz: BAG writes "St.", people write "Sint"
+    ("Ik geef rijles vanuit Sint Willebrord en zoek een leslokaal.", "GM0840"),
+    ("We hebben een bakkerij in Sint Jacobiparochie.", "GM1949"),
     # not when the municipality is named apart from the place, as a body of its own
     ("Ik heb een zaak in Zwolle en de gemeente Kampen heeft een regeling voor winkeliers.", "GM0193"),
 ])
-def test_a_municipality_with_its_title_after_a_place_is_where_that_place_lies(router: Router, text: str,
+def test_the_municipality_a_place_written_in_text_lies_in(router: Router, text: str,
                                                                                code: str) -> None:
     place = router.data.geo.find_in_text(tokenize(clean(text)))
     assert place is not None and place.code == code, place

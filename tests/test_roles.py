@@ -1493,3 +1493,10 @@ def test_net_metering_is_information_and_a_municipal_plot_the_municipalitys(rout
                                                                             door: str) -> None:
     d = route(router, question)
     assert door in (d.routes[0].provider_id, d.routes[0].family), [r.provider_id for r in d.routes]
+
+
+def test_a_parent_asking_about_a_sons_own_firm_asks_a_firms_question(router: Router) -> None:
+    # fresh set dz: "mijn zoon heeft een" is a family matter, but not when what he has is a business
+    d = route(router, "Mijn zoon heeft een schildersbedrijf en kan zijn leveranciers niet meer betalen. Waar kan "
+                      "hij hulp krijgen?")
+    assert not d.out_of_scope, d.facts
