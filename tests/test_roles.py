@@ -1401,6 +1401,9 @@ def test_a_childminder_who_looks_after_families_children_is_still_a_firm(router:
      "my family?", True),
     ("Ik ben zzp'er. De zonnepanelen zijn niet voor mijn bedrijf maar voor ons huis; krijg ik daar subsidie "
      "voor?", True),
+    # fresh set dy: a loan for private use, a parcel "just for my own" bike, a health insurance excess
+    ("ik ben zzp'er en zoek een lening voor privé, voor een caravan. waar kan ik terecht?", True),
+    ("Ordering a phone case from abroad, it's just for my own use. Do I pay import VAT as a freelancer?", True),
     ("Ik ben zzp'er en mijn bestelbus gebruik ik ook privé. Hoe zit het met de btw op brandstof?", False),
     ("Ik heb een bv en sta privé borg voor het krediet van de bank. Kan ik daar onderuit?", False),
 ])
@@ -1473,6 +1476,8 @@ def test_solar_panels_at_home_are_a_households(router: Router) -> None:
     ("As a visitor of a webshop, can I refuse their tracking cookies? I'm just a visitor.", True),
     ("Ons chalet op Ameland gebruiken alleen onze kinderen en kleinkinderen, zonder dat ze iets betalen. "
      "Moeten we toeristenbelasting betalen?", True),
+    ("My loan application was turned down. Is that because of the payment plan for my health insurance "
+     "excess?", True),
     ("Ik ben slachtoffer van acquisitiefraude: ik heb een factuur voor een vermelding in een gids betaald. "
      "Kan ik mijn geld terugkrijgen?", False),
 ])
