@@ -337,3 +337,22 @@ def test_a_natura_2000_area_named_as_the_farms_surroundings_asks_for_no_permit(r
     d = route(router, "Mijn melkveebedrijf ligt naast een Natura 2000-gebied. Welke subsidie is er om de stal "
                       "te verduurzamen?")
     assert d.routes[0].family != "provincie", [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # fresh set ea: LEADER and the Just Transition Fund are the firm's own province's; groundwater
+    # pumped for production and a groundwater protection area are provincial permits; a ROM named by
+    # what it is ("the Limburg development company") and a ROM-run fund written with its province
+    ("Onze boerderijcamping bij Winterswijk wil met de buren een wandelroute opzetten. Kan dat met LEADER-"
+     "subsidie?", "provincie:PV25"),
+    ("Our foundry in Moerdijk wants to electrify its furnaces and retrain staff. Is there Just Transition Fund "
+     "money for that?", "provincie:PV30"),
+    ("Wij willen in Tiel voor onze zuivelfabriek grondwater oppompen. Bij wie vragen we de vergunning aan?",
+     "provincie:PV25"),
+    ("Does the Limburg development company lend to a start-up bakery in Sittard?", "rom:liof"),
+    ("Kan ik voor mijn garage in Meppel lenen uit het mkb-fonds van de provincie Drenthe?", "rom:nom"),
+])
+def test_eu_rural_and_transition_money_provincial_permits_and_roms_named_by_what_they_are(
+        router: Router, question: str, door: str) -> None:
+    d = route(router, question)
+    assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]

@@ -1505,3 +1505,27 @@ def test_a_parent_asking_about_a_sons_own_firm_asks_a_firms_question(router: Rou
     d = route(router, "Mijn zoon heeft een schildersbedrijf en kan zijn leveranciers niet meer betalen. Waar kan "
                       "hij hulp krijgen?")
     assert not d.out_of_scope, d.facts
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # fresh set eb: an insolvency procedure, as debtor or creditor, is information KVK gives; a firm's
+    # claim on a bankrupt customer is its own money, not a consumer's refund; the trustee is no tax office
+    ("Wij zitten in surseance van betaling. Wat gebeurt er op de schuldeisersvergadering?", "kvk"),
+    ("Ik heb mijn vordering op een failliete afnemer bij de curator ingediend. Krijg ik mijn geld terug?", "kvk"),
+    ("A customer of ours went bankrupt owing us money. Can we deduct what we owe them before paying the "
+     "trustee?", "kvk"),
+])
+def test_insolvency_procedures_are_information_for_the_firm(router: Router, question: str, door: str) -> None:
+    d = route(router, question)
+    assert d.routes and d.routes[0].family == door, (d.facts, [r.provider_id for r in d.routes])
+
+
+@pytest.mark.parametrize("question", [
+    # fresh set eb: a parcel for one's birthday, a coat ordered for oneself, a kitchen with a CBW guarantee
+    "Mijn oom in Amerika stuurt me voor mijn verjaardag een pakketje. Moet ik invoerrechten betalen?",
+    "Ik heb voor mezelf een paar schoenen uit Engeland besteld. Waarom moet ik btw bijbetalen?",
+    "De meubelzaak waar wij een bank kochten is failliet voordat die geleverd werd. Geldt de CBW-garantie dan nog?",
+])
+def test_a_private_parcel_or_purchase_is_out_of_scope(router: Router, question: str) -> None:
+    d = route(router, question)
+    assert d.out_of_scope, [r.provider_id for r in d.routes]
