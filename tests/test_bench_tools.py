@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from app.config import get_settings
 from app.devtools.growth import grown_files
 from app.devtools.load import write_bodies
@@ -42,3 +44,16 @@ def test_the_grown_rule_set_is_ten_times_larger_and_answers_alike(router: Router
         inp = RouteInput(question=q, location=LocationInput(municipality="Tilburg"))
         assert [(r.provider_id, r.rule.split(".grown")[0]) for r in big.route(inp).routes] == \
             [(r.provider_id, r.rule) for r in router.route(inp).routes]
+
+
+def test_a_baseline_that_cannot_be_built_is_compared_pure_on_both_sides(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # a compiled checkout against a baseline that has no build of its own read as ~0.7x before
+    from app.devtools import bench
+
+    monkeypatch.delenv("WEGWIJZER_PURE", raising=False)
+    monkeypatch.setattr(bench, "compiled_build_is_fresh", lambda: True)
+    assert bench._same_build(tmp_path) == "pure"  # nothing to build in an empty tree
+    monkeypatch.setenv("WEGWIJZER_PURE", "1")
+    monkeypatch.setattr(bench, "compiled_build_is_fresh", lambda: pytest.fail("not asked when pure is set"))
+    assert bench._same_build(tmp_path) == "pure"

@@ -27,6 +27,7 @@ from app.config import get_settings
 from app.devtools.growth import bench_growth
 from app.devtools.load import bench_load, bench_load_database, cold_start, report, rss_growth
 from app.devtools.server import cpu_split, migrated_sqlite, serve
+from app.routing import compiled_build_is_fresh
 from app.routing.engine import Router
 from app.routing.loader import load_ruleset
 from app.routing.model import LocationInput, RouteInput
@@ -123,33 +124,47 @@ print(json.dumps(best))
 """
 
 
-def bench_against(baseline: str, labelled: Path, rounds: int, reps: int = 5) -> dict[str, float]:
+def _same_build(tree: Path) -> str:
+    """How both sides of a comparison run: "compiled" where this checkout runs its mypyc build and the
+    baseline in `tree` builds too (`app.devtools.compile`, about a minute), else "pure" for both, so a
+    compiled core is never compared with a pure one (a baseline without the build ran pure before
+    2026-12-07 and read as ~0.7x)."""
+    if os.environ.get("WEGWIJZER_PURE") == "1" or not compiled_build_is_fresh():
+        return "pure"
+    built = subprocess.run([sys.executable, "-m", "app.devtools.compile"], cwd=tree, capture_output=True, text=True)
+    return "compiled" if built.returncode == 0 and (tree / "build" / "mypyc" / "DIGEST").is_file() else "pure"
+
+
+def bench_against(baseline: str, labelled: Path, rounds: int, reps: int = 5) -> tuple[dict[str, float], str]:
     """The routing core of this checkout against another commit's, in alternating rounds of
     separate processes (each pinned to one CPU where possible): the lowest median and p99 per
-    question of each, and their ratio. The baseline is checked out with `git archive`, so the
-    working tree is left alone."""
+    question of each, and their ratio, and whether both ran compiled or both pure (`_same_build`).
+    The baseline is checked out with `git archive`, so the working tree is left alone."""
     root = Path(__file__).resolve().parents[2]
     pin = [] if not hasattr(os, "sched_setaffinity") else ["taskset", "-c", str(max(os.sched_getaffinity(0)))]
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "baseline"
         tree.mkdir()
-        archive = subprocess.run(["git", "-C", str(root), "archive", baseline, "app", "routing_rules"],
-                                 capture_output=True, check=True).stdout
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", baseline, "app", "routing_rules", "pyproject.toml"],
+            capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        mode = _same_build(tree)
+        env = {**os.environ, **({"WEGWIJZER_PURE": "1"} if mode == "pure" else {})}
         best: dict[str, list[float]] = {}
         for r in range(rounds):
             for name, cwd in ((("baseline", tree), ("current", root)) if r % 2 == 0 else
                               (("current", root), ("baseline", tree))):
                 out = subprocess.run([*pin, sys.executable, "-c", _CORE_SCRIPT, str(labelled.resolve()), str(reps),
                                       NEW_TAG],
-                                     cwd=cwd, capture_output=True, text=True, check=True).stdout
+                                     cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
                 run = json.loads(out)
                 best[name] = [min(b, r) for b, r in zip(best.get(name, run), run, strict=True)]
     keys = ("median_us", "p99_us", "new_median_us", "new_p99_us")
     figures = {f"{name}_{k}": best[name][i] for name in ("baseline", "current") for i, k in enumerate(keys)}
     for k in keys:
         figures[k.replace("_us", "_ratio")] = figures[f"current_{k}"] / figures[f"baseline_{k}"]
-    return figures
+    return figures, mode
 
 
 def bench_learned(bodies: list[dict[str, object]], rounds: int) -> dict[str, float]:
@@ -330,8 +345,8 @@ def main() -> int:
     print(f"core: learned model combined {learned['combined_median_us']:.0f} µs vs left out "
           f"{learned['lexicon_median_us']:.0f} µs median per question: ratio {learned['ratio']:.2f}")
     if args.baseline and Path(args.set).is_file():
-        cmp = bench_against(args.baseline, Path(args.set), args.baseline_rounds)
-        print(f"core: this checkout vs {args.baseline} (alternating processes, lowest of "
+        cmp, mode = bench_against(args.baseline, Path(args.set), args.baseline_rounds)
+        print(f"core: this checkout vs {args.baseline} (both {mode}; alternating processes, lowest of "
               f"{args.baseline_rounds // 2} rounds each): median {cmp['current_median_us']:.0f} vs "
               f"{cmp['baseline_median_us']:.0f} µs, ratio {cmp['median_ratio']:.2f}; p99 "
               f"{cmp['current_p99_us']:.0f} vs {cmp['baseline_p99_us']:.0f} µs, ratio {cmp['p99_ratio']:.2f}; "
