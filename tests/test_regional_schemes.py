@@ -30,7 +30,6 @@ def test_a_scheme_from_the_table_goes_to_its_owner(router: Router, question: str
     assert d.routes[0].rule in ("named.provincial_scheme", "named.municipal_scheme", "named.local_scheme")
 
 
-
 def test_a_place_at_the_end_of_a_schemes_name_is_part_of_the_name(router: Router) -> None:
     # fresh set bc: "programma Innovatief & Duurzaam MKB Groningen" is the province of Groningen's scheme, not a
     # scheme of the municipality Groningen read across the name
@@ -304,6 +303,11 @@ def test_a_permit_the_province_decides_on_goes_to_the_province(router: Router, q
     assert d.routes[0].rule == "named.provincial_permit"
 
 
+def test_a_natura_2000_area_named_as_the_farms_surroundings_asks_for_no_permit(router: Router) -> None:
+    d = route(router, "Mijn melkveebedrijf ligt naast een Natura 2000-gebied. Welke subsidie is er om de stal "
+                      "te verduurzamen?")
+    assert d.routes[0].family != "provincie", [r.provider_id for r in d.routes]
+
 
 @pytest.mark.parametrize(("question", "door"), [
     # fresh set dv: the generic job-creation scheme, resolved from the place the question names
@@ -311,13 +315,6 @@ def test_a_permit_the_province_decides_on_goes_to_the_province(router: Router, q
      "apply for?", "provincie:PV22"),
     ("Ik heb een installatiebedrijf in Veendam en wil twee nieuwe banen creëren. Hoeveel subsidie per nieuwe "
      "arbeidsplaats kan ik krijgen?", "provincie:PV20"),
-])
-def test_a_contribution_per_new_job_is_the_firms_province(router: Router, question: str, door: str) -> None:
-    d = route(router, question)
-    assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]
-
-
-@pytest.mark.parametrize(("question", "door"), [
     # fresh set dx: a nature permit asked about (nitrogen, netting within the farm, a permit near a
     # Natura 2000 area) is the province's; OPZuid is the firm's own southern province's
     ("Ik heb een varkenshouderij bij Ommen en wil intern salderen om uit te breiden. Heb ik een "
@@ -326,20 +323,6 @@ def test_a_contribution_per_new_job_is_the_firms_province(router: Router, questi
      "permit do we need?", "provincie:PV23"),
     ("Wij zijn een machinefabriek in Venlo. Kunnen we met een partner subsidie uit OPZuid krijgen?",
      "provincie:PV31"),
-])
-def test_a_nature_permit_and_a_southern_eu_programme_are_the_provinces(router: Router, question: str,
-                                                                         door: str) -> None:
-    d = route(router, question)
-    assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]
-
-
-def test_a_natura_2000_area_named_as_the_farms_surroundings_asks_for_no_permit(router: Router) -> None:
-    d = route(router, "Mijn melkveebedrijf ligt naast een Natura 2000-gebied. Welke subsidie is er om de stal "
-                      "te verduurzamen?")
-    assert d.routes[0].family != "provincie", [r.provider_id for r in d.routes]
-
-
-@pytest.mark.parametrize(("question", "door"), [
     # fresh set ea: LEADER and the Just Transition Fund are the firm's own province's; groundwater
     # pumped for production and a groundwater protection area are provincial permits; a ROM named by
     # what it is ("the Limburg development company") and a ROM-run fund written with its province
@@ -352,7 +335,7 @@ def test_a_natura_2000_area_named_as_the_farms_surroundings_asks_for_no_permit(r
     ("Does the Limburg development company lend to a start-up bakery in Sittard?", "rom:liof"),
     ("Kan ik voor mijn garage in Meppel lenen uit het mkb-fonds van de provincie Drenthe?", "rom:nom"),
 ])
-def test_eu_rural_and_transition_money_provincial_permits_and_roms_named_by_what_they_are(
+def test_a_generic_scheme_a_provincial_permit_or_a_rom_by_what_it_is_finds_its_regional_door(
         router: Router, question: str, door: str) -> None:
     d = route(router, question)
     assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]

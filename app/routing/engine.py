@@ -795,11 +795,7 @@ class Router:
                 pred is not None or plan.pred is not None or self._readable(tokens)):
             pred = plan.pred or pred or model.predict(tokens)
             if learned.local_lead_p:
-                # a scheme of regional_schemes.yaml named by its name (a lexicon match) keeps its
-                # owner first, unless a body is also read as paying for something ("Betaalt de
-                # provincie daar een deel van?": that body may be the door the model finds)
-                table_scheme = scheme is None and any(m.concept.id.startswith(SCHEME_CONCEPT_PREFIX) for m in trace)
-                plan = self._model_local(plan, pred, ev, ctx_base, location, named, table_scheme)
+                plan = self._model_local(plan, pred, ev, ctx_base, location, named, trace, scheme is not None)
             if learned.also_door_p:
                 plan = self._model_also(plan, pred, ev, ctx_base, location, named)
         routes = self._rank(plan.doors, language)
@@ -1226,7 +1222,8 @@ class Router:
         return self._led_by(plan, fam, pred, ev, ctx_base, location, named)
 
     def _model_local(self, plan: _Plan, pred: Prediction, ev: Evidence, ctx_base: Context,
-                     location: Location | None, named: str | None, table_scheme: bool = False) -> _Plan:
+                     location: Location | None, named: str | None, matches: Sequence[Match] = (),
+                     body_pays: bool = False) -> _Plan:
         """In either tier, the model's likeliest family leads where it is a local public door
         (thresholds.yaml `learned.local_families`: the gemeente, the werkgeversservicepunt, the
         province) and the model is at least `local_lead_p` sure of it. The lexicon is drawn to the
@@ -1235,17 +1232,19 @@ class Router:
         a sick sole trader, a market pitch, a provincial voucher, a candidate from the regional
         employer service. Replayed on the first looks of 1,801 fresh questions (docs/learned-model.md):
         27 first doors right that were wrong, none the other way. The door still comes from a
-        decision row that leads there, with its rule and reason. Not where a scheme of the table
-        (`table_scheme`) already leads to its local owner: the model does not swap one local door
-        for another over a scheme named by its name."""
+        decision row that leads there, with its rule and reason. Not where a scheme of
+        regional_schemes.yaml named by its name (one of `matches`) already leads to its local owner:
+        the model does not swap one local door for another over it, unless a body is also read as
+        paying for something (`body_pays`: "Betaalt de provincie daar een deel van?")."""
         learned = self.data.thresholds.learned
         fam = pred.likeliest("family")  # no softmax where the first door already has it
         if fam == plan.doors[0].family or fam not in learned.local_families:
             return plan
-        if plan.doors[0].family in learned.local_families and table_scheme:
-            return plan  # a scheme named from the table already leads to its local owner
         if pred.probability("family", fam) < learned.local_lead_p:
             return plan
+        if (not body_pays and plan.doors[0].family in learned.local_families
+                and any(m.concept.id.startswith(SCHEME_CONCEPT_PREFIX) for m in matches)):
+            return plan  # a scheme named from the table already leads to its local owner
         return self._led_by(plan, fam, pred, ev, ctx_base, location, named)
 
     def _led_by(self, plan: _Plan, fam: str, pred: Prediction, ev: Evidence, ctx_base: Context,

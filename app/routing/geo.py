@@ -274,8 +274,10 @@ class Geo:
         if self._first_words.isdisjoint(norms):
             return None
         moving = not self.moving_words.isdisjoint(norms)
-        hits = list(self.places_in_text(tokens))
-        if len(hits) > 1 and not self.municipality_titles.isdisjoint(norms):
+        hits: Iterable[TextPlace] = self.places_in_text(tokens)
+        if not self.municipality_titles.isdisjoint(norms):
+            # every place is read only here; otherwise the first municipality ends the reading
+            hits = list(hits)
             titled = self._titled_after_place(tokens, hits)
             if titled is not None:
                 return titled
