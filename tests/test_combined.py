@@ -170,8 +170,8 @@ def test_the_model_offers_its_door_second_where_the_first_two_lack_it(questions:
     data = load_ruleset(RULES)
     learned = data.thresholds.learned
     assert 0 < learned.also_door_p < 1
-    never = _learned(data, also_door_p=0.0)
-    offered = Router(data)
+    never = _learned(data, also_door_p=0.0, third_door_p=0.0)
+    offered = _learned(data, third_door_p=0.0)
     rows = {r.id: r for r in data.tables.rows}
     changed = 0
     for q, a, b in _both(never, offered, questions):
@@ -186,6 +186,33 @@ def test_the_model_offers_its_door_second_where_the_first_two_lack_it(questions:
         assert second.rule in rows and second.principle == rows[second.rule].principle, q  # its own row
         rest = [r.provider_id for r in a.routes[1:] if r.family != family]
         assert [r.provider_id for r in b.routes[2:]] == rest, q
+    assert changed > 0
+
+
+def test_the_model_offers_its_second_family_third_where_the_first_three_lack_it(questions: list[str]) -> None:
+    """`third_door_p`: the model's second-likeliest family, where it is at least that sure of it and
+    the first three doors lack it, comes third with a decision row of its own; the first two doors
+    stay as they were (issue 12: top-3 on questions the rules read narrowly)."""
+    data = load_ruleset(RULES)
+    learned = data.thresholds.learned
+    assert 0 < learned.third_door_p < learned.also_door_p
+    never = _learned(data, third_door_p=0.0)
+    offered = Router(data)
+    rows = {r.id: r for r in data.tables.rows}
+    changed = 0
+    for q, a, b in _both(never, offered, questions):
+        if a.out_of_scope or [r.provider_id for r in a.routes] == [r.provider_id for r in b.routes]:
+            continue
+        changed += 1
+        (_, _), (family, p) = data.model.predict(tokenize(clean(q))).top_k("family", 2)  # type: ignore[union-attr]
+        assert p >= learned.third_door_p and family not in [r.family for r in a.routes[:3]], q
+        at = min(2, len(a.routes))  # third, or right after the answer's only door
+        assert [r.provider_id for r in b.routes[:at]] == [r.provider_id for r in a.routes[:at]], q
+        door = b.routes[at]
+        assert (door.family, door.role) == (family, "also"), q
+        assert door.rule in rows and door.principle == rows[door.rule].principle, q  # its own row
+        rest = [r.provider_id for r in a.routes[at:] if r.family != family]
+        assert [r.provider_id for r in b.routes[at + 1:]] == rest, q
     assert changed > 0
 
 

@@ -876,6 +876,10 @@ FIRST_DOOR = [
       "kvk", id="claim-with-the-trustee"),
     P("A customer of ours went bankrupt owing us money. Can we deduct what we owe them before paying the "
       "trustee?", None, "kvk", id="set-off"),
+    # fresh set ec: asking for a party "in our region" that invests is asking for the ROM, also for millions
+    P("Wij maken isolatiemateriaal uit oude kleding en hebben 2 miljoen nodig voor een fabriek. Welke partij in "
+      "onze regio investeert in duurzame groeibedrijven?", {"province": "Gelderland"}, "rom:oost-nl",
+      id="regional-investor"),
 ]
 
 
@@ -1484,6 +1488,28 @@ WHO_ASKS = [
       id="ordered-for-myself"),
     P("De meubelzaak waar wij een bank kochten is failliet voordat die geleverd werd. Geldt de CBW-garantie dan "
       "nog?", True, id="cbw-guarantee"),
+    # fresh set ec: a new job, a teacher, "not even a business", a private loan, a lender, one's own
+    # warranty and home are private; selling to cafés and letting rooms with breakfast are trades
+    P("Ik sta sinds een maand in het doelgroepregister en begin binnenkort aan een nieuwe baan. Krijg ik dan "
+      "minder loon als ik ziek word?", True, id="new-job"),
+    P("Ik ben docent op een basisschool en kreeg een sms namens de KVK dat mijn inschrijving vervalt. Wat moet "
+      "ik doen?", True, id="teacher"),
+    P("I don't really have a business, but I got an e-mail that claims to come from KVK. Is it phishing?", True,
+      id="not-even-a-business"),
+    P("Ik ben gewoon in loondienst en wil geld lenen voor een nieuwe badkamer. Mag ik als particulier een "
+      "zakelijke lening nemen?", True, id="private-business-loan"),
+    P("Een jaar geleden kocht ik een vriezer bij een witgoedzaak die inmiddels failliet is, en nu is hij kapot. "
+      "Geldt mijn garantie nog, of moet ik bij de fabrikant of de curator aankloppen?", True, id="own-warranty"),
+    P("Through a crowdfunding site I lent money to a bakery as a private lender and they stopped paying. What "
+      "now?", True, id="private-lender"),
+    P("Er liggen sinds kort zonnepanelen op mijn eigen woning. Telt de energie-investeringsaftrek daarvoor in "
+      "mijn aangifte?", True, id="eia-at-home"),
+    P("Ik ben gepensioneerd, stook jenever en wil die aan een paar cafés in het dorp verkopen. Moet ik accijns "
+      "betalen?", False, id="retired-distiller"),
+    P("We rent out rooms with breakfast in our house. Does the municipality allow eight beds?", False,
+      id="rooms-with-breakfast"),
+    P("Onze zoon is 16 en verkoopt zelfgemaakte petjes, het loopt goed. Hoe werkt handlichting, zodat hij zelf "
+      "kan tekenen?", False, id="caps-not-pets"),
 ]
 
 

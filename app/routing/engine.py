@@ -791,12 +791,13 @@ class Router:
                     plan.pred is not None or self._readable(tokens)):
                 pred = plan.pred or model.predict(tokens)
                 plan = self._model_first(plan, pred, ev, ctx_base, location, named)
-        if model is not None and (learned.local_lead_p or learned.also_door_p) and plan.doors and (
+        offers = learned.local_lead_p or learned.also_door_p or learned.third_door_p
+        if model is not None and offers and plan.doors and (
                 pred is not None or plan.pred is not None or self._readable(tokens)):
             pred = plan.pred or pred or model.predict(tokens)
             if learned.local_lead_p:
                 plan = self._model_local(plan, pred, ev, ctx_base, location, named, trace, scheme is not None)
-            if learned.also_door_p:
+            if learned.also_door_p or learned.third_door_p:
                 plan = self._model_also(plan, pred, ev, ctx_base, location, named)
         routes = self._rank(plan.doors, language)
         clarify = list(plan.clarify)
@@ -1279,16 +1280,31 @@ class Router:
 
     def _model_also(self, plan: _Plan, pred: Prediction, ev: Evidence, ctx_base: Context,
                     location: Location | None, named: str | None) -> _Plan:
-        """A second opinion offered second: where the model is at least `also_door_p` sure of a
-        family the answer's first two doors do not have, that family's door comes second, from the
-        need whose row leads there (its own rule and reason; `_need_of_family`). The first door
-        stays the tables' decision, so an edited row keeps its effect; a door of that family
-        already further down moves up instead."""
+        """Second opinions offered after the first door: where the model is at least `also_door_p`
+        sure of a family the answer's first two doors do not have, that family's door comes second;
+        where it is at least `third_door_p` sure of its second family and the first three doors
+        lack it, that one comes third. Each comes from the need whose row leads there (its own
+        rule and reason; `_need_of_family`). The first door stays the tables' decision, so an
+        edited row keeps its effect; a door of that family already further down moves up instead."""
+        learned = self.data.thresholds.learned
+        if learned.also_door_p:
+            plan = self._offer(plan, pred.likeliest("family"), 1, learned.also_door_p, pred, ev, ctx_base,
+                               location, named)
+        if learned.third_door_p:
+            ranked = pred.top_k("family", 2)
+            if len(ranked) > 1:
+                plan = self._offer(plan, ranked[1][0], 2, learned.third_door_p, pred, ev, ctx_base,
+                                   location, named)
+        return plan
+
+    def _offer(self, plan: _Plan, fam: str, at: int, p_min: float, pred: Prediction, ev: Evidence,
+               ctx_base: Context, location: Location | None, named: str | None) -> _Plan:
+        """The plan with a door of family `fam` at position `at` (0-based), where the doors up to
+        and including that position lack it and the model gives it at least `p_min`."""
         doors = plan.doors
-        fam = pred.likeliest("family")  # no softmax for the common case: a door already has it
-        if fam == NO_FAMILY or any(d.family == fam for d in doors[:2]):
+        if fam == NO_FAMILY or any(d.family == fam for d in doors[:at + 1]):
             return plan
-        if pred.probability("family", fam) < self.data.thresholds.learned.also_door_p:
+        if pred.probability("family", fam) < p_min:
             return plan
         found = self._family_door(plan, fam, pred, ev, ctx_base, location, named)
         if found is None:
@@ -1298,8 +1314,9 @@ class Router:
         if need is not None and len(needs) < 3 and all(
                 (n.theme, n.service) != (need.theme, need.service) for n in needs):
             needs = [*needs, need]
-        rest = [d for d in doors[1:] if d.family != fam]
-        return plan._replace(doors=[doors[0], door, *rest], needs=needs)
+        head = doors[:at]
+        rest = [d for d in doors[at:] if d.family != fam]
+        return plan._replace(doors=[*head, door, *rest], needs=needs)
 
     def _need_of_family(self, fam: str, pred: Prediction, ev: Evidence, ctx: Context, named: str | None
                         ) -> tuple[NeedCandidate, Row] | None:

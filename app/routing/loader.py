@@ -79,6 +79,7 @@ class Learned:
     regional_p: float = 0.0  # ... and a regional door the question's own place resolved, with this
     first_door_p: float = 0.0  # the model's likeliest family leads from this probability (0: never)
     also_door_p: float = 0.0  # ... and is offered second from this one, where no door has it (0: never)
+    third_door_p: float = 0.0  # its second family is offered third from this one, where no door has it (0: never)
     min_words: float = 1.0  # content words (not function words or numbers) a question needs
     scope_none_p: float = 0.0  # no firm role and P("none") from this: private (0: never)
     scope_sure_p: float = 0.0  # ... also with business words or a named instrument, from this (0: never)
