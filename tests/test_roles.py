@@ -880,7 +880,24 @@ FIRST_DOOR = [
     P("Wij maken isolatiemateriaal uit oude kleding en hebben 2 miljoen nodig voor een fabriek. Welke partij in "
       "onze regio investeert in duurzame groeibedrijven?", {"province": "Gelderland"}, "rom:oost-nl",
       id="regional-investor"),
+    # fresh sets ee and ef: posted workers' notifications are employer information (KVK), also where a
+    # German body is named; an anonymous helpline for business debts is Geldfit
+    P("We are a Polish construction firm sending workers to a site in Utrecht for two months. Where do we file "
+      "the notification for posted workers?", None, "kvk", id="posted-workers"),
+    P("Our installation firm in Venlo has a three-month job in Essen. Must we register our fitters with German "
+      "customs first?", None, "kvk", id="foreign-body"),
+    P("I have debts from my one-man business and want to talk anonymously first. Is there a helpline?", None,
+      "geldfit", id="anonymous-helpline"),
 ]
+
+
+def test_a_statutory_task_said_not_to_apply_does_not_decide(router: Router) -> None:
+    """A named instrument right after "is niet" / "zich niet" counts as negated (language.yaml
+    negation_markers): the sick report that was not made is no UWV scheme asked about."""
+    d = route(router, "Mijn kok is niet ziek gemeld maar komt al een week niet. Wat kan ik doen?")
+    weights = [t.weight for t in d.trace if t.concept == "instr.uwv_schemes"]
+    assert weights and max(weights) < router.data.thresholds.min_instrument_weight, d.trace
+    assert d.routes[0].rule != "named.uwv_schemes"
 
 
 @pytest.mark.parametrize(("question", "location", "door"), FIRST_DOOR)
@@ -1492,7 +1509,7 @@ WHO_ASKS = [
     # warranty and home are private; selling to cafés and letting rooms with breakfast are trades
     P("Ik sta sinds een maand in het doelgroepregister en begin binnenkort aan een nieuwe baan. Krijg ik dan "
       "minder loon als ik ziek word?", True, id="new-job"),
-    P("Ik ben docent op een basisschool en kreeg een sms namens de KVK dat mijn inschrijving vervalt. Wat moet "
+    P("Ik ben leraar op een basisschool en kreeg een sms namens de KVK dat mijn inschrijving vervalt. Wat moet "
       "ik doen?", True, id="teacher"),
     P("I don't really have a business, but I got an e-mail that claims to come from KVK. Is it phishing?", True,
       id="not-even-a-business"),
@@ -1510,6 +1527,15 @@ WHO_ASKS = [
       id="rooms-with-breakfast"),
     P("Onze zoon is 16 en verkoopt zelfgemaakte petjes, het loopt goed. Hoe werkt handlichting, zodat hij zelf "
       "kan tekenen?", False, id="caps-not-pets"),
+    # fresh sets ee and ef: a zzp nurse is a firm; a market trader's stand and permit are a firm's; a guest
+    # and a shopper are consumers; "how high is" the subsidy is no trivia question
+    P("Ik ben zzp-verpleegkundige en werk in een verpleeghuis. Moet er btw op mijn factuur?", False,
+      id="zzp-nurse"),
+    P("Ik sta met een kaaskraam op de markt in Zwolle en mijn zoon van 18 wil me soms vervangen. Kan hij op mijn "
+      "marktvergunning?", False, id="market-trader"),
+    P("Ben ik als gast verplicht om fooi te geven in een café?", True, id="guest"),
+    P("Ik zag in een schoenenwinkel schoenen zonder prijs. Mag een winkel dat zomaar doen?", True, id="shopper"),
+    P("Hoe hoog is de subsidie voor een groepshulp in onze kinderopvang?", False, id="how-high-is-the-subsidy"),
 ]
 
 
