@@ -334,6 +334,14 @@ def test_a_natura_2000_area_named_as_the_farms_surroundings_asks_for_no_permit(r
      "provincie:PV25"),
     ("Does the Limburg development company lend to a start-up bakery in Sittard?", "rom:liof"),
     ("Kan ik voor mijn garage in Meppel lenen uit het mkb-fonds van de provincie Drenthe?", "rom:nom"),
+    # fresh set eh: the Waddenfonds is the three Wadden provinces' joint fund; an open ground-energy
+    # system and a farm's "vergunde ruimte" for nitrogen are provincial permits
+    ("Mijn visrokerij op Ameland wil met andere eilanders een proeflokaal opzetten. Kan daar geld uit het "
+     "Waddenfonds voor komen?", "provincie:PV21"),
+    ("Onze kaasmakerij bij Dronten wil een warmte-koudeopslag met een open bron. Waar vragen we dat aan?",
+     "provincie:PV24"),
+    ("Mijn pluimveebedrijf bij Barneveld heeft vergunde ruimte die ik nog niet gebruik. Mag die zomaar "
+     "worden ingetrokken?", "provincie:PV25"),
 ])
 def test_a_generic_scheme_a_provincial_permit_or_a_rom_by_what_it_is_finds_its_regional_door(
         router: Router, question: str, door: str) -> None:

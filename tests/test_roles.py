@@ -1536,6 +1536,16 @@ WHO_ASKS = [
     P("Ben ik als gast verplicht om fooi te geven in een café?", True, id="guest"),
     P("Ik zag in een schoenenwinkel schoenen zonder prijs. Mag een winkel dat zomaar doen?", True, id="shopper"),
     P("Hoe hoog is de subsidie voor een groepshulp in onze kinderopvang?", False, id="how-high-is-the-subsidy"),
+    # fresh sets eg and ei: dog tax and a parent's birthday party are private; a knowledge migrant asks
+    # as an employee; a driving school with its own terms and conditions is a firm
+    P("We just moved to Tilburg with our two dogs. Do we have to register them with the gemeente and pay dog "
+      "tax?", True, id="dog-tax"),
+    P("Voor het verjaardagsfeest van mijn moeder huren we een zaal. Hebben we een vergunning nodig voor een "
+      "dj?", True, id="birthday-party"),
+    P("I came to Delft as a knowledge migrant last year. May I do some paid tutoring on the side?", True,
+      id="knowledge-migrant"),
+    P("Ik heb een autorijschool en een leerling is naar de Geschillencommissie gestapt. Moet ik me aan het "
+      "bindend advies houden, en wat zet ik in mijn algemene voorwaarden?", False, id="driving-school"),
 ]
 
 
