@@ -32,9 +32,9 @@ def test_the_shipped_model_loads_with_its_header(model: NeedModel) -> None:
     assert {"top1", "top3", "none_p", "none_r", "theme", "service"} <= set(h["cv"]["pooled"])
     assert NO_FAMILY in model.classes["family"] and "belastingdienst" in model.classes["family"]
     assert "sustainability" in model.classes["theme"] and "scheme" in model.classes["service"]
-    # 3 MB until 2026.12.92 (pruning harder, 0.22, lost 5 known answers), 3.5 MB until 2026.12.118: with
-    # sets du-dx the model is 3.63 MB, loads in the same 0.45-0.6 s and adds ~4 MB of peak RSS
-    assert DEFAULT_PATH.stat().st_size < 3_800_000
+    # 3 MB until 2026.12.92 (pruning harder, 0.22, lost 5 known answers), 3.5 MB until 2026.12.118, 3.8 MB
+    # until 2026.12.124: with sets du-ej the model is 3.82 MB and loads in 0.45-0.6 s
+    assert DEFAULT_PATH.stat().st_size < 4_000_000
 
 
 @pytest.mark.parametrize("question", [
