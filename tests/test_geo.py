@@ -131,6 +131,9 @@ def test_gooi_rule_in_a_route(router: Router) -> None:
     ("We are relocating our bakery from Breda to Tilburg next year.", "municipality", "GM0855"),
     # without a word of moving, "naar" is no destination of the firm
     ("Ons bedrijf in Breda levert elke week naar Tilburg.", "municipality", "GM0758"),
+    # the destination may stand a few words after "naar" / "to"; a place after "from" is where it comes from
+    ("Ons bedrijf uit Utrecht wil verhuizen naar de nieuwe campus in Venlo.", "municipality", "GM0983"),
+    ("We want to move from Utrecht to a bigger hall nearby.", "municipality", "GM0344"),
 ])
 def test_places_in_text(router: Router, text: str, kind: str, code: str) -> None:
     place = router.data.geo.find_in_text(tokenize(clean(text)))

@@ -888,6 +888,9 @@ FIRST_DOOR = [
       "customs first?", None, "kvk", id="foreign-body"),
     P("I have debts from my one-man business and want to talk anonymously first. Is there a helpline?", None,
       "geldfit", id="anonymous-helpline"),
+    # fresh set el: a foreign producer's first European factory is the NFIA's (RVO)
+    P("We are a Canadian cheese producer planning our first European factory. Who helps us compare locations "
+      "in the Netherlands?", None, "rvo", id="first-european-factory"),
 ]
 
 
@@ -1546,6 +1549,9 @@ WHO_ASKS = [
       id="knowledge-migrant"),
     P("Ik heb een autorijschool en een leerling is naar de Geschillencommissie gestapt. Moet ik me aan het "
       "bindend advies houden, en wat zet ik in mijn algemene voorwaarden?", False, id="driving-school"),
+    # fresh set ek: a self-employed person who had Tozo and owes the wholesaler asks as a firm
+    P("Ik had Tozo in de coronatijd en heb nog schulden bij mijn groothandel. Waar kan ik hulp krijgen?", False,
+      id="tozo-and-wholesaler"),
 ]
 
 

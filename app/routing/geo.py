@@ -17,6 +17,11 @@ from app.routing.text import Token, fold
 _MAX_NAME_WORDS = 5
 
 
+# How far after a destination word a place may stand in a question about moving ("naar de
+# Brightlands Campus Greenport in Venlo": six words).
+DESTINATION_REACH = 8
+
+
 def _possessives_dropped(tokens: Sequence[Token]) -> list[Token] | None:
     """The words with an English possessive's "s" dropped ("Utrecht's parks", "Den Bosch's
     market" name the place), or None when the question has none. Dutch writes its adjective
@@ -122,6 +127,9 @@ class Geo:
     # a destination word is where the firm will be, and the question is about that place
     moving_words: frozenset[str] = frozenset()
     destination_words: frozenset[str] = frozenset()
+    # ... also a place a few words after one ("naar de Brightlands Campus in Venlo"), unless the
+    # place is named as where the firm comes from ("to move from Utrecht")
+    origin_words: frozenset[str] = frozenset()
     # folded town or village (BAG woonplaats or village core) -> GM code: read in text only where it
     # stands as a place, like an ambiguous name; never overrides a municipality, province or alias
     places: Mapping[str, str] = field(default_factory=dict)
@@ -282,11 +290,13 @@ class Geo:
             if titled is not None:
                 return titled
         first: TextPlace | None = None
+        before = -1  # where the previous place ends
         for hit in hits:
             if moving:
-                if hit.first > 0 and tokens[hit.first - 1].norm in self.destination_words:
+                if self._destination(tokens, hit.first, before):
                     return hit
                 first = first or hit
+                before = hit.last
             elif first is None:
                 if hit.kind == "municipality" and not self._adjective(tokens, hit):
                     return hit
@@ -297,6 +307,24 @@ class Geo:
                 # named with a location word, not the adjective of an event or a product
                 return hit
         return first
+
+    def _destination(self, tokens: Sequence[Token], i: int, before: int) -> bool:
+        """Whether the place at token i is where a move goes: right after a destination word, or
+        within DESTINATION_REACH words after one in its sentence with no other place in between,
+        and not right after an origin word."""
+        if i == 0:
+            return False
+        if tokens[i - 1].norm in self.destination_words:
+            return True
+        if tokens[i - 1].norm in self.origin_words:
+            return False
+        sent = tokens[i].sent
+        for k in range(i - 2, max(before, i - 1 - DESTINATION_REACH), -1):
+            if tokens[k].sent != sent:
+                return False
+            if tokens[k].norm in self.destination_words:
+                return True
+        return False
 
     def _titled_after_place(self, tokens: Sequence[Token], hits: Sequence[TextPlace]) -> TextPlace | None:
         """A municipality written with its title ("gemeente Bronckhorst") right after another place
