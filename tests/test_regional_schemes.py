@@ -342,6 +342,11 @@ def test_a_natura_2000_area_named_as_the_farms_surroundings_asks_for_no_permit(r
      "provincie:PV24"),
     ("Mijn pluimveebedrijf bij Barneveld heeft vergunde ruimte die ik nog niet gebruik. Mag die zomaar "
      "worden ingetrokken?", "provincie:PV25"),
+    # fresh set el: a fund compound after a municipality's adjective is that municipality's fund; after
+    # a province's, or with the place after it, a ROM's as before
+    ("Kunnen wij als winkeliers uit Delft een bijdrage krijgen uit het Delfts Stimuleringsfonds?", "gemeente:GM0503"),
+    ("Kan mijn startup in Eindhoven geld krijgen uit het Brabants Startersfonds?", "rom:bom"),
+    ("Doet het Investeringsfonds Groningen mee in een spin-off van de universiteit?", "rom:nom"),
 ])
 def test_a_generic_scheme_a_provincial_permit_or_a_rom_by_what_it_is_finds_its_regional_door(
         router: Router, question: str, door: str) -> None:

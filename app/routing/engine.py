@@ -32,6 +32,7 @@ from app.routing.geo import Location, TextPlace, UnknownPlace
 from app.routing.learned import NO_FAMILY, NeedModel, Prediction
 from app.routing.lexicon import Match, merge
 from app.routing.loader import (
+    GENERIC_FUND_INSTRUMENT,
     GENERIC_SCHEME_INSTRUMENT,
     ROM_INSTRUMENT,
     SCHEME_CONCEPT_PREFIX,
@@ -254,7 +255,12 @@ class Router:
         # words of a named instrument: not a scheme word, and no place is read across them ("het
         # programma Innovatief & Duurzaam MKB Groningen" is the province's, not the municipality's)
         named = [(m.first, m.last) for m in matches
-                 if m.concept.instrument and m.concept.instrument not in self._generic_schemes]
+                 if m.concept.instrument and m.concept.instrument not in self._generic_schemes
+                 and not (m.concept.instrument == GENERIC_FUND_INSTRUMENT and m.first == m.last)]
+        # a fund compound read only as "some regional fund" ("Stimuleringsfonds"): a municipality's own
+        # fund when its name or adjective comes first ("het Leids Stimuleringsfonds"), a ROM's otherwise
+        # ("het Investeringsfonds Groningen")
+        funds = {m.first for m in matches if m.concept.instrument == GENERIC_FUND_INSTRUMENT and m.first == m.last}
         for j in scheme_at:
             tok = tokens[j]
             if any(a <= j <= b for a, b in named):
@@ -274,7 +280,8 @@ class Router:
             # Overijssel"); never across a location word ("subsidie voor zonnepanelen in Tilburg")
             k = j + 1
             titled = k < len(tokens) and tokens[k].surface[:1].isupper()
-            while place is None and k < len(tokens) and k - j <= (6 if titled else 4) and tokens[k].sent == tok.sent:
+            reach = 0 if j in funds else (6 if titled else 4)
+            while place is None and k < len(tokens) and k - j <= reach and tokens[k].sent == tok.sent:
                 place = geo.place_at(tokens, k) if geo.could_start_place(tokens[k].norm) else None
                 if place is None and tokens[k].norm not in lang.scheme_links and (
                         not titled or tokens[k].norm in lang.location_words):
@@ -284,6 +291,8 @@ class Router:
                 place = self._exists_in(tokens, j, existential)
             if place is not None and any(min(j, place.first) < a <= max(j, place.first) for a, _ in named):
                 place = None  # a named instrument between: the place is part of its title
+            if place is not None and j in funds and place.kind != "municipality":
+                place = None  # "een Brabants fonds": most such funds are the ROM's (§4a)
             hit = self._scheme_hit(tok, place) if place is not None and j not in rom_funds else None
             if hit is not None:
                 return hit

@@ -542,6 +542,9 @@ SCHEME_CONCEPT_PREFIX = "scheme."
 # A ROM named by its name (lexicon/instruments.yaml instr.rom.*): a fund named in its sentence is
 # that ROM's to run (app/routing/engine.py, `rom_funds` in Router._regional_scheme).
 ROM_INSTRUMENT = "rom_named"
+# A fund named only by its compound ("...fonds", lexicon/instruments.yaml instr.rom_fund*): a ROM's
+# regional fund, unless a municipality's adjective names it ("het Leids Stimuleringsfonds").
+GENERIC_FUND_INSTRUMENT = "rom_fund"
 
 
 def _scheme_concepts(r: _Reader, doc: Any, providers: Mapping[str, Any]) -> list[dict[str, Any]]:
