@@ -891,6 +891,12 @@ FIRST_DOOR = [
     # fresh set el: a foreign producer's first European factory is the NFIA's (RVO)
     P("We are a Canadian cheese producer planning our first European factory. Who helps us compare locations "
       "in the Netherlands?", None, "rvo", id="first-european-factory"),
+    # fresh set eq: a start-up loan from the municipality on social assistance is the Bbz; the
+    # benefit for older self-employed who stop is the IOAZ (both the gemeente's)
+    P("Ik zit in de bijstand en wil een hoveniersbedrijf beginnen. Kan ik 15.000 euro starterskrediet bij de "
+      "gemeente Oss lenen?", None, "gemeente:GM0828", id="bbz-start-loan"),
+    P("Ik ben 62 en zzp'er in Venlo en haal het urencriterium niet meer. Kan ik de uitkering voor oudere "
+      "zelfstandigen die stoppen nog krijgen?", None, "gemeente:GM0983", id="ioaz-described"),
 ]
 
 
@@ -1552,6 +1558,17 @@ WHO_ASKS = [
     # fresh set ek: a self-employed person who had Tozo and owes the wholesaler asks as a firm
     P("Ik had Tozo in de coronatijd en heb nog schulden bij mijn groothandel. Waar kan ik hulp krijgen?", False,
       id="tozo-and-wholesaler"),
+    # fresh sets eo and eq: "ik heb als particulier ... een ... webwinkel" is no firm ("al" is not "als");
+    # an entrepreneur's mortgage on the family home is a private matter; a hobby club run by volunteers
+    # is private; a firm renting land to store its materials is a firm
+    P("Ik heb als particulier een achterstand bij een paar webwinkels. Mag een deurwaarder mijn loon "
+      "afpakken?", True, id="als-particulier"),
+    P("Mijn bv draait goed. Telt de bank voor de hypotheek op ons nieuwe huis mijn dividend mee?", True,
+      id="private-mortgage"),
+    P("De website van onze hobbyclub, door vrijwilligers beheerd, is gehackt. Wat moeten we doen?", True,
+      id="hobby-club"),
+    P("We huren een stuk grond als buitenopslag voor onze steigers en de verhuurder zegt op. Mag dat "
+      "zomaar?", False, id="storage-yard"),
 ]
 
 
