@@ -1569,6 +1569,11 @@ WHO_ASKS = [
       id="hobby-club"),
     P("We huren een stuk grond als buitenopslag voor onze steigers en de verhuurder zegt op. Mag dat "
       "zomaar?", False, id="storage-yard"),
+    # fresh set ep: one's own shop account and savings account are a consumer's and a private person's
+    P("Somebody used my account at an online shop to order things. What should I do?", True,
+      id="own-shop-account"),
+    P("Een oplichter belde namens de bank over mijn spaarrekening. Moet ik aangifte doen?", True,
+      id="own-savings-account"),
 ]
 
 
