@@ -461,6 +461,12 @@ PERSONA_AND_TOPIC = [
     ("As a freelancer, how long do I have to keep my invoices and receipts?", "belastingdienst"),
     ("Ik ben starter en mijn website is gehackt, wat nu?", "dtc"),
     ("Als werkgever wil ik mijn webshop beter beveiligen tegen phishing.", "dtc"),
+    # fresh set ei: what the firm is ("a cybersecurity consultancy") is no topic either; an attack is
+    ("We're a small cybersecurity consultancy and want to borrow 60,000 euros for a van and laptops. Who lends "
+     "to firms like us?", "qredits"),
+    ("Wij zijn een cybersecurity-bedrijf met tien man en zoeken een lening van 50.000 euro voor een bus. Waar "
+     "kan ik terecht?", "qredits"),
+    ("We are a cybersecurity company and got hit by ransomware last night. Who helps us?", "dtc"),
 ]
 
 

@@ -120,7 +120,8 @@ class Router:
             "mention": lang.mention_markers, "person": lang.person_markers, "creditor": lang.creditor_markers,
             "creditor_after": lang.creditor_after_markers, "elsewhere": lang.elsewhere_markers,
             "source": lang.source_markers, "overview": lang.overview_markers,
-            "referral": lang.referral_markers, "existential": lang.existential_markers}, lang.marker_fillers)
+            "referral": lang.referral_markers, "existential": lang.existential_markers,
+            "self": lang.self_description_markers}, lang.marker_fillers)
         self._scheme_words: dict[str, bool] = {}  # memo of LanguageData.is_scheme_word
         self._stopwords = frozenset().union(*data.language.stopwords.values())  # of either language
         self._clarify_items: dict[tuple[tuple[tuple[str, str], ...], str], ClarifyItem] = {}
@@ -304,6 +305,25 @@ class Router:
                   and m.concept.instrument not in self._body_schemes for k in range(m.first, m.last + 1)}
         starts = {m.first: m.weight for m in matches if m.concept.instrument is not None}
         return self._funding_body(tokens, starts, inside, rom_funds)
+
+    def _self_described(self, tokens: Sequence[Token], spans: Sequence[Span] | None,
+                        matches: Sequence[Match]) -> set[int]:
+        """Where an instrument's words stand inside the asker's description of the firm ("We're a
+        Dutch cybersecurity software scale-up", "wij zijn een cybersecurity-bedrijf"): within four
+        words after a self-description marker and followed within three by a firm noun. What the
+        firm is does not say what it asks (issue 12: persona words do not decide the theme)."""
+        if not spans:
+            return set()
+        after = _after_markers(tokens, spans, 4)
+        nouns = self.data.language.firm_nouns
+        out: set[int] = set()
+        for m in matches:
+            if m.concept.instrument is None or m.first not in after:
+                continue
+            end = min(len(tokens), m.last + 4)
+            if any(tokens[k].norm in nouns and tokens[k].sent == tokens[m.first].sent for k in range(m.last + 1, end)):
+                out.add(m.first)
+        return out
 
     def _before_purpose(self, tokens: Sequence[Token], j: int) -> int:
         """Where a place may end before the scheme word at j: right before it, or before what the
@@ -1072,6 +1092,7 @@ class Router:
         mentioned |= _after_markers(tokens, sources, 3)
         mentioned |= _before_markers(tokens, markers.get("referral"), 4)  # "Geldfit verwees me door naar ..."
         mentioned |= self._alternatives(tokens, norms, matches)  # "bij het Werkplein of bij UWV": which one?
+        mentioned |= self._self_described(tokens, markers.get("self"), matches)  # "we're a cybersecurity scale-up"
         elsewhere = markers.get("elsewhere")
         if elsewhere:  # "bij het UWV ... . Waar kan ik beter terecht?": been there, asks for another door
             sent = tokens[elsewhere[0][0]].sent

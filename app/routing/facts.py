@@ -57,6 +57,10 @@ class LanguageData:
     elsewhere_markers: tuple[tuple[str, ...], ...] = ()
     # "Geldfit verwees me door naar de gemeente": the body before it referred the asker on, a mention
     referral_markers: tuple[tuple[str, ...], ...] = ()
+    # "We're a Dutch cybersecurity software scale-up": an instrument word right after these and right
+    # before one of `firm_nouns` says what the firm is, not what it asks; it weighs as a mention
+    self_description_markers: tuple[tuple[str, ...], ...] = ()
+    firm_nouns: frozenset[str] = frozenset()
     # "bij het Werkplein of bij UWV": bodies joined by one of these are candidates the asker weighs
     alternative_words: frozenset[str] = frozenset()
     source_markers: tuple[tuple[str, ...], ...] = ()  # "volgens het UWV ...": quoted, not asked

@@ -918,6 +918,9 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
             tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("creditor_after_markers"))),
         elsewhere_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("elsewhere_markers"))),
         referral_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("referral_markers"))),
+        self_description_markers=tuple(
+            tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("self_description_markers"))),
+        firm_nouns=_word_set(lang_doc.get("firm_nouns")),
         alternative_words=_word_set(lang_doc.get("alternative_words")),
         source_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("source_markers"))),
         relative_words=_word_set(lang_doc.get("relative_words")),
