@@ -897,6 +897,8 @@ FIRST_DOOR = [
     # fresh set el: a foreign producer's first European factory is the NFIA's (RVO)
     P("We are a Canadian cheese producer planning our first European factory. Who helps us compare locations "
       "in the Netherlands?", None, "rvo", id="first-european-factory"),
+    P("We are a Taiwanese supplier of chip equipment and want to open a small office in the Netherlands. Who "
+      "helps us settle?", None, "rvo", id="foreign-supplier"),
     # fresh set eq: a start-up loan from the municipality on social assistance is the Bbz; the
     # benefit for older self-employed who stop is the IOAZ (both the gemeente's)
     P("Ik zit in de bijstand en wil een hoveniersbedrijf beginnen. Kan ik 15.000 euro starterskrediet bij de "
@@ -1580,6 +1582,11 @@ WHO_ASKS = [
       id="own-shop-account"),
     P("Een oplichter belde namens de bank over mijn spaarrekening. Moet ik aangifte doen?", True,
       id="own-savings-account"),
+    # fresh set et: "no company yet" is a founder; distilling only for oneself and friends is private
+    P("I have an idea for a bike lock but I don't have a company yet. Who checks for free whether it is new?",
+      False, id="no-company-yet"),
+    P("Ik stook likeur, alleen voor mezelf en vrienden. Heb ik een vergunning van de douane nodig?", True,
+      id="only-for-myself"),
 ]
 
 
