@@ -899,6 +899,9 @@ FIRST_DOOR = [
       "in the Netherlands?", None, "rvo", id="first-european-factory"),
     P("We are a Taiwanese supplier of chip equipment and want to open a small office in the Netherlands. Who "
       "helps us settle?", None, "rvo", id="foreign-supplier"),
+    # fresh set es: going over the noise limits for a party a few times a year is the gemeente's exemption
+    P("Our café in Venlo wants to host two parties with live music. How often may we go over the normal noise "
+      "limits?", None, "gemeente:GM0983", id="incidental-festivity"),
     # fresh set eq: a start-up loan from the municipality on social assistance is the Bbz; the
     # benefit for older self-employed who stop is the IOAZ (both the gemeente's)
     P("Ik zit in de bijstand en wil een hoveniersbedrijf beginnen. Kan ik 15.000 euro starterskrediet bij de "
@@ -1587,6 +1590,8 @@ WHO_ASKS = [
       False, id="no-company-yet"),
     P("Ik stook likeur, alleen voor mezelf en vrienden. Heb ik een vergunning van de douane nodig?", True,
       id="only-for-myself"),
+    # fresh set es: one's own flat let on Airbnb now and then is a private matter
+    P("I let my own flat on Airbnb for a few weeks a year. Do I need to charge VAT?", True, id="own-flat-airbnb"),
 ]
 
 
