@@ -131,6 +131,24 @@ def _both(off: Router, on: Router, questions: list[str]) -> Iterator[tuple[str, 
         yield q, off.route(RouteInput(question=q)), on.route(RouteInput(question=q))
 
 
+def _changed(off: Router, on: Router, questions: list[str]) -> Iterator[tuple[str, Decision, Decision]]:
+    """`_both`, only the in-scope questions whose doors the mechanism changed."""
+    for q, a, b in _both(off, on, questions):
+        if not a.out_of_scope and [r.provider_id for r in a.routes] != [r.provider_id for r in b.routes]:
+            yield q, a, b
+
+
+def _offered_at(a: Decision, b: Decision, at: int, family: str, rows: dict[str, Any], q: str) -> None:
+    """`b` is `a` with a door of `family` offered at position `at`: the doors before it unchanged, the
+    door an "also" with a decision row of its own, the other doors after it in the tables' order."""
+    assert [r.provider_id for r in b.routes[:at]] == [r.provider_id for r in a.routes[:at]], q
+    door = b.routes[at]
+    assert (door.family, door.role) == (family, "also"), q
+    assert door.rule in rows and door.principle == rows[door.rule].principle, q  # its own row
+    rest = [r.provider_id for r in a.routes[at:] if r.family != family]
+    assert [r.provider_id for r in b.routes[at + 1:]] == rest, q
+
+
 def _fresh_questions() -> list[str]:
     """The read fresh sets' original questions (no location variants): real wording."""
     return [json.loads(line)["text"] for p in FRESH for line in p.read_text(encoding="utf-8").splitlines()
@@ -174,18 +192,12 @@ def test_the_model_offers_its_door_second_where_the_first_two_lack_it(questions:
     offered = _learned(data, third_door_p=0.0)
     rows = {r.id: r for r in data.tables.rows}
     changed = 0
-    for q, a, b in _both(never, offered, questions):
-        if a.out_of_scope or [r.provider_id for r in a.routes] == [r.provider_id for r in b.routes]:
-            continue
+    for q, a, b in _changed(never, offered, questions):
         changed += 1
         family, p = data.model.predict(tokenize(clean(q))).top("family")  # type: ignore[union-attr]
         assert p >= learned.also_door_p and family not in [r.family for r in a.routes[:2]], q
         assert b.routes[0] == a.routes[0], q  # the tables' first door is untouched
-        second = b.routes[1]
-        assert (second.family, second.role) == (family, "also"), q
-        assert second.rule in rows and second.principle == rows[second.rule].principle, q  # its own row
-        rest = [r.provider_id for r in a.routes[1:] if r.family != family]
-        assert [r.provider_id for r in b.routes[2:]] == rest, q
+        _offered_at(a, b, 1, family, rows, q)
     assert changed > 0
 
 
@@ -200,19 +212,11 @@ def test_the_model_offers_its_second_family_third_where_the_first_three_lack_it(
     offered = Router(data)
     rows = {r.id: r for r in data.tables.rows}
     changed = 0
-    for q, a, b in _both(never, offered, questions):
-        if a.out_of_scope or [r.provider_id for r in a.routes] == [r.provider_id for r in b.routes]:
-            continue
+    for q, a, b in _changed(never, offered, questions):
         changed += 1
         (_, _), (family, p) = data.model.predict(tokenize(clean(q))).top_k("family", 2)  # type: ignore[union-attr]
         assert p >= learned.third_door_p and family not in [r.family for r in a.routes[:3]], q
-        at = min(2, len(a.routes))  # third, or right after the answer's only door
-        assert [r.provider_id for r in b.routes[:at]] == [r.provider_id for r in a.routes[:at]], q
-        door = b.routes[at]
-        assert (door.family, door.role) == (family, "also"), q
-        assert door.rule in rows and door.principle == rows[door.rule].principle, q  # its own row
-        rest = [r.provider_id for r in a.routes[at:] if r.family != family]
-        assert [r.provider_id for r in b.routes[at + 1:]] == rest, q
+        _offered_at(a, b, min(2, len(a.routes)), family, rows, q)  # third, or right after the only door
     assert changed > 0
 
 

@@ -255,13 +255,13 @@ class Router:
                               and lang.is_fund_word(t.norm)) if rom_sents else frozenset()
         # words of a named instrument: not a scheme word, and no place is read across them ("het
         # programma Innovatief & Duurzaam MKB Groningen" is the province's, not the municipality's)
-        named = [(m.first, m.last) for m in matches
-                 if m.concept.instrument and m.concept.instrument not in self._generic_schemes
-                 and not (m.concept.instrument == GENERIC_FUND_INSTRUMENT and m.first == m.last)]
         # a fund compound read only as "some regional fund" ("Stimuleringsfonds"): a municipality's own
         # fund when its name or adjective comes first ("het Leids Stimuleringsfonds"), a ROM's otherwise
         # ("het Investeringsfonds Groningen")
-        funds = {m.first for m in matches if m.concept.instrument == GENERIC_FUND_INSTRUMENT and m.first == m.last}
+        generic_fund = [m.concept.instrument == GENERIC_FUND_INSTRUMENT and m.first == m.last for m in matches]
+        funds = {m.first for m, fund in zip(matches, generic_fund, strict=True) if fund}
+        named = [(m.first, m.last) for m, fund in zip(matches, generic_fund, strict=True)
+                 if m.concept.instrument and m.concept.instrument not in self._generic_schemes and not fund]
         for j in scheme_at:
             tok = tokens[j]
             if any(a <= j <= b for a, b in named):

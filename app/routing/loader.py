@@ -847,6 +847,11 @@ def _model(r: _Reader) -> NeedModel | None:
 
 
 # -- the whole rule set ------------------------------------------------------------------------
+def _phrases(doc: Mapping[str, Any], key: str) -> tuple[tuple[str, ...], ...]:
+    """A language.yaml list of marker phrases, each folded and split into its words."""
+    return tuple(tuple(fold(str(v)).split()) for v in _as_list(doc.get(key)))
+
+
 def _word_set(values: Any) -> frozenset[str]:
     return frozenset(fold(str(v)) for v in _as_list(values))
 
@@ -908,24 +913,22 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         currency_words=_word_set(lang_doc.get("currency_words")),
         multipliers={fold(str(k)): float(v) for k, v in (lang_doc.get("multipliers") or {}).items()},
         not_after_postcode=_word_set(lang_doc.get("not_after_postcode")),
-        example_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("example_markers"))),
-        negation_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("negation_markers"))),
-        goal_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("goal_markers"))),
-        mention_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("mention_markers"))),
-        person_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("person_markers"))),
-        creditor_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("creditor_markers"))),
-        creditor_after_markers=tuple(
-            tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("creditor_after_markers"))),
-        elsewhere_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("elsewhere_markers"))),
-        referral_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("referral_markers"))),
-        self_description_markers=tuple(
-            tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("self_description_markers"))),
+        example_markers=_phrases(lang_doc, "example_markers"),
+        negation_markers=_phrases(lang_doc, "negation_markers"),
+        goal_markers=_phrases(lang_doc, "goal_markers"),
+        mention_markers=_phrases(lang_doc, "mention_markers"),
+        person_markers=_phrases(lang_doc, "person_markers"),
+        creditor_markers=_phrases(lang_doc, "creditor_markers"),
+        creditor_after_markers=_phrases(lang_doc, "creditor_after_markers"),
+        elsewhere_markers=_phrases(lang_doc, "elsewhere_markers"),
+        referral_markers=_phrases(lang_doc, "referral_markers"),
+        self_description_markers=_phrases(lang_doc, "self_description_markers"),
         firm_nouns=_word_set(lang_doc.get("firm_nouns")),
         alternative_words=_word_set(lang_doc.get("alternative_words")),
-        source_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("source_markers"))),
+        source_markers=_phrases(lang_doc, "source_markers"),
         relative_words=_word_set(lang_doc.get("relative_words")),
         first_person_words=_word_set(lang_doc.get("first_person_words")),
-        overview_markers=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("overview_markers"))),
+        overview_markers=_phrases(lang_doc, "overview_markers"),
         marker_fillers=_word_set(lang_doc.get("marker_fillers")),
         contrast_words=_word_set(lang_doc.get("contrast_words")),
         goal_after_words=_word_set(lang_doc.get("goal_after_words")),
@@ -934,8 +937,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         scheme_heads=_compound_heads(_word_set(lang_doc.get("scheme_words"))),
         fund_words=_word_set(lang_doc.get("fund_words")),
         fund_heads=_compound_heads(_word_set(lang_doc.get("fund_words"))),
-        existential_markers=tuple(
-            tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("existential_markers"))),
+        existential_markers=_phrases(lang_doc, "existential_markers"),
         existential_links=_word_set(lang_doc.get("existential_links")),
         capital_words=_word_set(lang_doc.get("capital_words")),
         capital_heads=_compound_heads(_word_set(lang_doc.get("capital_words"))),
@@ -955,8 +957,8 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         not_heads=_word_set(lang_doc.get("not_heads")),
         place_body_words=_word_set(lang_doc.get("place_body_words")),
         body_asked_words=_word_set(lang_doc.get("body_asked_words")),
-        supplier_words=tuple(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("supplier_words"))),
-        workplace_links=frozenset(tuple(fold(str(v)).split()) for v in _as_list(lang_doc.get("workplace_links"))),
+        supplier_words=_phrases(lang_doc, "supplier_words"),
+        workplace_links=frozenset(_phrases(lang_doc, "workplace_links")),
         subordinators=_word_set(lang_doc.get("subordinators")),
         units={w: str(unit) for unit, words in (lang_doc.get("units") or {}).items() for w in _word_set(words)},
         money_roles={str(role): _word_set(words) for role, words in (lang_doc.get("money_roles") or {}).items()},
