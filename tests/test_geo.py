@@ -386,3 +386,33 @@ def test_the_municipality_a_place_written_in_text_lies_in(router: Router, text: 
                                                                                code: str) -> None:
     place = router.data.geo.find_in_text(tokenize(clean(text)))
     assert place is not None and place.code == code, place
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    # a village name several municipalities share, with the place that says which one right by it
+    ("Wij willen een koffiezaak openen in Elst, het dorpje in de provincie Utrecht.", "GM0340"),  # Rhenen
+    ("Our guesthouse is in Hoorn on Terschelling and we want a bigger sign.", "GM0093"),
+    ("Mijn kwekerij ligt in Zevenhuizen (Zuid-Holland), niet die in Groningen.", "GM1892"),  # Zuidplas
+    ("Ons transportbedrijf zit in de provincie Utrecht, in Elst, vlak bij de Grebbeberg.", "GM0340"),
+    ("Onze timmerwerkplaats staat in Den Ham in Twente.", "GM1700"),  # Twenterand
+    # alone, a shared name keeps its usual reading or none
+    ("Wij willen een koffiezaak openen in Elst.", "GM1734"),  # Overbetuwe: the BAG woonplaats
+    ("Mijn kwekerij ligt in Zevenhuizen.", None),
+    # a place linked by more than a few link words picks nothing: that is another place
+    ("Wij zitten in Rijswijk en hebben ook een vestiging in Noord-Brabant.", "GM0603"),
+    ("Ons kantoor is in Hoorn en onze klanten zitten vooral op Terschelling.", "GM0405"),
+    # a move's destination still wins over the origin's namesake
+    ("We verhuizen van Elst in Utrecht naar Arnhem met onze drukkerij.", "GM0202"),
+])
+def test_the_place_by_a_shared_village_name_says_which_village_it_is(router: Router, text: str,
+                                                                     code: str | None) -> None:
+    assert _place_code(router, text) == code
+
+
+def test_the_namesake_table_lists_only_names_borne_in_several_municipalities() -> None:
+    by_name: dict[str, set[str]] = {}
+    for row in rows("namesakes.csv"):
+        assert row["kind"] in ("woonplaats", "core")
+        by_name.setdefault(row["place"], set()).add(row["gemeente_code"])
+    assert all(len(codes) > 1 for codes in by_name.values())
+    assert {"GM0340", "GM1734"} <= by_name["Elst"]

@@ -3,7 +3,7 @@ villages it keeps, and how a village core gets today's municipality from its pos
 
 from pathlib import Path
 
-from app.devtools.places import add_cores, build, namesake_sizes
+from app.devtools.places import add_cores, build, namesake_sizes, namesakes
 
 
 def _write(path: Path, text: str) -> Path:
@@ -100,3 +100,16 @@ def test_a_postcode_shared_with_another_woonplaats_does_not_size_a_namesake(tmp_
     sizes = namesake_sizes(older)
     assert sizes["spier"] == {"GM1731": 7} and "dwingeloo" not in sizes
     assert sizes["oosterwolde"] == sizes["easterwalde"] == {"GM0085": 317}
+
+
+def test_every_municipality_a_shared_name_is_borne_in_is_listed_with_its_kind(tmp_path: Path) -> None:
+    # Elst: a BAG woonplaats in Overbetuwe, one in Rhenen known by the older list's code, a core in
+    # Oss (postcode 5386); Ospel lies in one municipality only and is no namesake.
+    source, older = _namesakes(tmp_path, ["Elst,Overbetuwe,Gelderland", "Ospel,Nederweert,Limburg"], [
+        "Elst,,5386\u20135386,Oss,Noord-Brabant",
+        "Elst,,3921\u20133922,Rhenen,Utrecht",
+        "Elst,1400,3921\u20133922,Rhenen,Utrecht",
+        "Ospel,2038,6035\u20136035,Nederweert,Limburg",
+    ])
+    assert namesakes(source, older) == [("Elst", "GM0340", "woonplaats"), ("Elst", "GM0828", "core"),
+                                        ("Elst", "GM1734", "woonplaats")]

@@ -9,6 +9,7 @@ service reads them only where they stand as a place (capitalised, after a word o
 Ospel"), like the ambiguous names.
 
     python -m app.devtools.places SOURCE.csv [--check OLDER.csv] > routing_rules/regions/places.csv
+    (add --namesakes routing_rules/regions/namesakes.csv to write the shared names too)
 """
 
 from __future__ import annotations
@@ -199,6 +200,37 @@ def add_cores(rows: list[tuple[str, str]], older: Path,
     return sorted(rows + added, key=lambda r: (fold(r[0]), r[1])), len(added)
 
 
+def namesakes(source: Path, older: Path) -> list[tuple[str, str, str]]:
+    """(place, gemeente code, kind) for every name that towns or villages in more than one
+    municipality bear ("Elst": Overbetuwe, Rhenen and Oss; "Hoorn": the city and a village on
+    Terschelling). The service reads such a name only where another place in the sentence picks
+    one of them ("Elst, in de provincie Utrecht"). kind is `woonplaats` (BAG) or `core` (a village
+    core of the older list only, placed by the municipality of its lowest postcode)."""
+    by_name, by_base, _ = _municipalities()
+    pc4 = {pc: code for pc, (code, _) in _pc4().items()}
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    spelled: dict[str, str] = {}
+    for row in csv.DictReader(source.open(encoding="utf-8")):
+        g = SPELLINGS.get(fold(row["gemeente"]), fold(row["gemeente"]))
+        code = by_name.get(g) or by_base.get((g, fold(row["provincie"].replace("Friesland", "Fryslân"))))
+        if code is not None:
+            key = fold(row["woonplaats"])
+            found[key][code] = "woonplaats"
+            spelled.setdefault(key, row["woonplaats"].strip())
+    for place, wcode, low, _ in _ranges(older):
+        if "(" in place or "?" in place or "/" in place or low not in pc4:
+            continue
+        key = fold(place)
+        if wcode:
+            found[key][pc4[low]] = "woonplaats"
+        else:
+            found[key].setdefault(pc4[low], "core")
+        spelled.setdefault(key, place.strip())
+    rows = [(spelled[k], code, kind) for k, codes in found.items()
+            if len(codes) > 1 and len(k) >= 3 and k not in NOT_PLACES for code, kind in codes.items()]
+    return sorted(rows, key=lambda r: (fold(r[0]), r[1]))
+
+
 def check(rows: list[tuple[str, str]], older: Path) -> tuple[int, int, list[str]]:
     """Compare with an older list that gives each woonplaats's lowest postcode: (agree,
     compared, differences) by the municipality of that postcode in pc4.csv."""
@@ -225,7 +257,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("source", type=Path)
     ap.add_argument("--check", type=Path, help="an older list with postcode ranges: cross-check, size the "
                     "namesakes of shared names, and add its village cores that are no woonplaats of their own")
+    ap.add_argument("--namesakes", type=Path, help="with --check: also write the names borne by places in "
+                    "several municipalities to this file (regions/namesakes.csv)")
     args = ap.parse_args(argv)
+    if args.namesakes and args.check:
+        with args.namesakes.open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["place", "gemeente_code", "kind"])
+            w.writerows(namesakes(args.source, args.check))
     rows, skipped, shared = build(args.source, args.check)
     if args.check:
         kept = [name for name, _ in rows if fold(name) in shared]

@@ -19,6 +19,8 @@ _MAX_NAME_WORDS = 5
 
 # How far after a destination word a place may stand in a question about moving ("naar de
 # Brightlands Campus Greenport in Venlo": six words).
+# at most this many words between a shared place name and the place that says which one it is
+NAMESAKE_REACH = 6
 DESTINATION_REACH = 8
 
 
@@ -133,6 +135,12 @@ class Geo:
     # folded town or village (BAG woonplaats or village core) -> GM code: read in text only where it
     # stands as a place, like an ambiguous name; never overrides a municipality, province or alias
     places: Mapping[str, str] = field(default_factory=dict)
+    # folded name borne by towns or villages in several municipalities -> (GM code, is a BAG
+    # woonplaats) for each: read only where another place in its sentence picks one of them
+    # ("Elst, het dorp in de provincie Utrecht": Rhenen; "Hoorn op Terschelling")
+    namesakes: Mapping[str, tuple[tuple[str, bool], ...]] = field(default_factory=dict)
+    # the only words that may stand between such a name and the place that picks it
+    namesake_links: frozenset[str] = frozenset()
     # words for a province: the name of both a municipality and a province right after one is the
     # province ("de provincie Groningen", "the province of Utrecht")
     province_words: frozenset[str] = frozenset()
@@ -149,6 +157,7 @@ class Geo:
     _villages: frozenset[str] = field(default_factory=frozenset, init=False)
     _lmr_by_name: dict[str, Area] = field(default_factory=dict, init=False)
     _lmr_of_province: dict[str, Area] = field(default_factory=dict, init=False)
+    _namesake_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         by_name: dict[str, str] = {}
@@ -198,6 +207,13 @@ class Geo:
                 lengths.setdefault(words[0], set()).add(len(words))
         self._lengths = {w: tuple(sorted(ks, reverse=True)) for w, ks in lengths.items()}
         self._first_words = frozenset(self._lengths)
+        shared: dict[str, set[int]] = {}
+        for name in self.namesakes:
+            if name in self._province_by_name or name in self._regions:
+                continue  # "Zeeland" is the province, not the village in Maashorst
+            words = name.split(" ")
+            shared.setdefault(words[0], set()).add(len(words))
+        self._namesake_lengths = {w: tuple(sorted(ks, reverse=True)) for w, ks in shared.items()}
 
     def municipality(self, value: str) -> Municipality:
         v = value.strip()
@@ -281,6 +297,12 @@ class Geo:
             norms = {t.norm for t in read}
         if self._first_words.isdisjoint(norms):
             return None
+        found = self._first_place(tokens, norms)
+        if self._namesake_lengths.keys().isdisjoint(norms):
+            return found
+        return self._namesake_place(tokens, found) or found
+
+    def _first_place(self, tokens: Sequence[Token], norms: AbstractSet[str]) -> TextPlace | None:
         moving = not self.moving_words.isdisjoint(norms)
         hits: Iterable[TextPlace] = self.places_in_text(tokens)
         if not self.municipality_titles.isdisjoint(norms):
@@ -307,6 +329,62 @@ class Geo:
                 # named with a location word, not the adjective of an event or a product
                 return hit
         return first
+
+    def _namesake_place(self, tokens: Sequence[Token], found: TextPlace | None) -> TextPlace | None:
+        """A name that towns in several municipalities bear, standing as a place, whose municipality
+        another place in the same sentence picks: that place is one of them ("Hoorn op
+        Terschelling") or holds exactly one of them ("Elst, het dorp in de provincie Utrecht"; BAG
+        woonplaatsen before village cores). It replaces what was found only where that was the name
+        itself or the place that picked it (a move's destination elsewhere still wins); else None."""
+        hits: list[TextPlace] | None = None
+        for i, t in enumerate(tokens):
+            for k in self._namesake_lengths.get(t.norm, ()):
+                if i + k > len(tokens):
+                    continue
+                key = " ".join([x.norm for x in tokens[i : i + k]]) if k > 1 else t.norm
+                choices = self.namesakes.get(key)
+                if choices is None:
+                    continue
+                if tokens[i + k - 1].hyphen_after or not self._reads_as_place(tokens, i, key):
+                    break
+                if hits is None:
+                    hits = list(self.places_in_text(tokens))
+                last = i + k - 1
+                if any(h.first <= last and h.last >= i and (h.first, h.last) != (i, last) for h in hits):
+                    break  # part of a longer name ("Bergen op Zoom")
+                for hit in hits:
+                    if (hit.first, hit.last) == (i, last) or not self._linked(tokens, i, last, hit):
+                        continue
+                    code = self._pick(choices, hit, tokens)
+                    if code is not None and (found is None or found == hit or found.first == i):
+                        evidence = " ".join(x.surface for x in tokens[i : last + 1])
+                        return TextPlace("municipality", code, evidence, t.start, i, last)
+                break
+        return None
+
+    def _linked(self, tokens: Sequence[Token], first: int, last: int, hit: TextPlace) -> bool:
+        """Whether `hit` stands within NAMESAKE_REACH words of the name at first..last, in its
+        sentence, with only link words between ("Hoorn op Terschelling")."""
+        lo, hi = (last + 1, hit.first) if hit.first > last else (hit.last + 1, first)
+        if hi - lo > NAMESAKE_REACH or tokens[hit.first].sent != tokens[first].sent:
+            return False
+        return all(tokens[j].norm in self.namesake_links for j in range(lo, hi))
+
+    def _pick(self, choices: Sequence[tuple[str, bool]], hit: TextPlace, tokens: Sequence[Token]) -> str | None:
+        """The one namesake municipality that `hit` is, or the one it holds (a woonplaats before a
+        village core); a municipality that bears a province's name reads as that province."""
+        if hit.kind == "municipality":
+            if any(code == hit.code for code, _ in choices):
+                return hit.code
+            key = " ".join([x.norm for x in tokens[hit.first : hit.last + 1]])
+            if key not in self._province_by_name:
+                return None
+            hit = TextPlace("province", self._province_by_name[key], hit.evidence, hit.start, hit.first, hit.last)
+        inside = [(code, bag) for code, bag in choices if self._within(code, hit)]
+        bag = [code for code, is_bag in inside if is_bag]
+        if len(bag) == 1:
+            return bag[0]
+        return inside[0][0] if not bag and len(inside) == 1 else None
 
     def _destination(self, tokens: Sequence[Token], i: int, before: int) -> bool:
         """Whether the place at token i is where a move goes: right after a destination word, or

@@ -371,7 +371,7 @@ def _load_providers(r: _Reader, doc: Any, fams: Mapping[str, Family]) -> dict[st
 # -- regions -----------------------------------------------------------------------------------
 # The word lists of language.yaml that reading a place in text needs, by the Geo field they fill.
 _GEO_WORDS = ("articles", "place_nouns", "place_noun_links", "place_noun_heads", "moving_words", "destination_words",
-              "origin_words", "municipality_titles")
+              "origin_words", "municipality_titles", "namesake_links")
 
 
 def _load_geo(r: _Reader, language_words: frozenset[str], lang_doc: Mapping[str, Any]
@@ -423,6 +423,13 @@ def _load_geo(r: _Reader, language_words: frozenset[str], lang_doc: Mapping[str,
             r.error(f"regions/places.csv row {i + 2}", f"unknown municipality {code!r}")
             continue
         places[fold(row["place"])] = code
+    namesakes: dict[str, list[tuple[str, bool]]] = {}
+    for i, row in enumerate(r.csv("regions/namesakes.csv")):
+        code = (row.get("gemeente_code") or "").strip()
+        if code not in munis or row.get("kind") not in ("woonplaats", "core"):
+            r.error(f"regions/namesakes.csv row {i + 2}", f"unknown municipality {code!r} or kind {row.get('kind')!r}")
+            continue
+        namesakes.setdefault(fold(row["place"]), []).append((code, row["kind"] == "woonplaats"))
     doc = r.yaml("regions/rom_areas.yaml") or {}
     by_province = dict(doc.get("by_province") or {})
     for code in provinces:
@@ -455,6 +462,7 @@ def _load_geo(r: _Reader, language_words: frozenset[str], lang_doc: Mapping[str,
         location_words=language_words,
         demonyms=frozenset(demonyms),
         places=places,
+        namesakes={k: tuple(v) for k, v in namesakes.items()},
         # "de provincie Groningen": the body words of a province (language.yaml body_words)
         province_words=frozenset(fold(str(w)) for w, kind in (lang_doc.get("body_words") or {}).items()
                                  if kind == "province"),
