@@ -416,3 +416,35 @@ def test_the_namesake_table_lists_only_names_borne_in_several_municipalities() -
         by_name.setdefault(row["place"], set()).add(row["gemeente_code"])
     assert all(len(codes) > 1 for codes in by_name.values())
     assert {"GM0340", "GM1734"} <= by_name["Elst"]
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    # where the asker lives gives way to where the firm is
+    ("Ik woon in Kampen maar mijn drukkerij zit in Dronten.", "GM0303"),
+    ("We live in Almere, but our design studio is in Utrecht.", "GM0344"),
+    ("Ik woon zelf in Zwolle en heb een kapsalon in Deventer.", "GM0150"),
+    # alone, it is still the place
+    ("Ik woon in Kampen en wil een webwinkel beginnen.", "GM0166"),
+    # a house, a shop and the words 'woon-' in a compound are no residence
+    ("Ik heb een woon-winkelpand in Kampen en een loods in Dronten.", "GM0166"),
+])
+def test_where_the_asker_lives_gives_way_to_where_the_firm_is(router: Router, text: str, code: str) -> None:
+    assert _place_code(router, text) == code
+
+
+def test_the_bbz_goes_to_the_municipality_one_lives_in(router: Router) -> None:
+    # the Bbz is applied for where one lives, whatever the shop's municipality
+    d = route(router, "Ik woon in Emmen maar mijn fietsenwinkel zit in Coevorden. Het loopt slecht en er "
+                      "komt te weinig inkomen binnen. Kan ik een Bbz-uitkering aanvragen?")
+    assert d.routes[0].provider_id == "gemeente:GM0114"
+    d = route(router, "Ik woon in Emmen maar mijn fietsenwinkel zit in Coevorden. Mag ik er een terras bij?")
+    assert d.routes[0].provider_id == "gemeente:GM0109"
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Onze kapsalon in Haren wil een groter uithangbord.", "GM0014"),
+    ("Wij hebben een timmerbedrijf in Den Ham en willen uitbreiden.", "GM1700"),
+    ("Mijn haren worden grijs van de regels.", None),
+])
+def test_towns_that_are_words_count_where_they_stand_as_a_place(router: Router, text: str, code: str | None) -> None:
+    assert _place_code(router, text) == code

@@ -57,7 +57,7 @@ DOMINANCE = 5
 TOWNS_THAT_ARE_WORDS = {
     "dieren", "zetten", "helden", "velden", "klimmen", "monster", "dalen", "warns", "philippine", "opende",
     "nieuw amsterdam", "nieuw dordrecht", "bergen aan zee", "boven leeuwen", "de steeg", "t harde", "t zand",
-    "ten post", "ter aard", "schiphol rijk", "oude meer", "maria hoop",
+    "ten post", "ter aard", "schiphol rijk", "oude meer", "maria hoop", "haren", "den ham",
 }
 
 

@@ -761,7 +761,7 @@ class Router:
         markers = self._markers.find(tokens)
         matches = self._weigh(text, tokens, norms, markers, matches, facts)
         ev = gather(matches)
-        location = self._location(inp, facts, data.geo.find_in_text(tokens, norms))
+        location = self._location(inp, facts, data.geo.find_in_text(tokens, norms, ev.signals | ev.instruments.keys()))
         scheme = self._regional_scheme(tokens, norms, matches, markers.get("existential", ()))
         if scheme is not None and (scheme.id not in ev.instruments or ev.instruments[scheme.id].weight < scheme.weight):
             ev.instruments[scheme.id] = scheme  # a scheme of the table wins, or the stronger reading of one
@@ -1466,7 +1466,8 @@ class Router:
                 for a in row.also_for(ctx)]
 
     def locate(self, inp: RouteInput) -> Location | None:
-        """The location route() would use: the request's, else a postcode or place in the text."""
+        """The location route() would use: the request's, else a postcode or place in the text
+        (read without the question's instruments: see Geo.residence_doors)."""
         text = clean(inp.question or "")
         tokens = tokenize(text)
         return self._location(inp, extract(text, tokens, self.data.language), self.data.geo.find_in_text(tokens))

@@ -139,6 +139,11 @@ class Geo:
     # woonplaats) for each: read only where another place in its sentence picks one of them
     # ("Elst, het dorp in de provincie Utrecht": Rhenen; "Hoorn op Terschelling")
     namesakes: Mapping[str, tuple[tuple[str, bool], ...]] = field(default_factory=dict)
+    # "ik woon in Kampen maar ...": a place named as where the asker lives gives way to any other
+    residence_words: frozenset[str] = frozenset()
+    # ... except in a question about these instruments or signals, whose door is the municipality
+    # one lives in (the Bbz: "ik woon in Stadskanaal maar mijn winkel zit in Veendam")
+    residence_doors: frozenset[str] = frozenset()
     # the only words that may stand between such a name and the place that picks it
     namesake_links: frozenset[str] = frozenset()
     # words for a province: the name of both a municipality and a province right after one is the
@@ -283,12 +288,14 @@ class Geo:
         return self.locate_municipality(m, source, postcode4=pc4, evidence=evidence, note=note)
 
     # -- places written in the question --------------------------------------------------------
-    def find_in_text(self, tokens: Sequence[Token], norms: AbstractSet[str] | None = None) -> TextPlace | None:
+    def find_in_text(self, tokens: Sequence[Token], norms: AbstractSet[str] | None = None,
+                     concepts: AbstractSet[str] = frozenset()) -> TextPlace | None:
         """The first Dutch place, province or region named in the text (longest name wins); in a
         question about moving, the first one after a destination word ("naar Lelystad"). A
         municipality named later that lies in a province or region named first is the more exact
         place ("een uitzendbureau in Noord-Limburg ... in Venlo bouwen": Venlo). `norms`: the
-        tokens' words, when the caller has them already."""
+        tokens' words, when the caller has them already; `concepts`: the
+        instruments and signals the question names (see residence_doors)."""
         if norms is None:
             norms = {t.norm for t in tokens}
         read = _possessives_dropped(tokens)
@@ -297,14 +304,20 @@ class Geo:
             norms = {t.norm for t in read}
         if self._first_words.isdisjoint(norms):
             return None
-        found = self._first_place(tokens, norms)
+        found = self._first_place(tokens, norms, self.residence_doors.isdisjoint(concepts))
         if self._namesake_lengths.keys().isdisjoint(norms):
             return found
         return self._namesake_place(tokens, found) or found
 
-    def _first_place(self, tokens: Sequence[Token], norms: AbstractSet[str]) -> TextPlace | None:
+    def _first_place(self, tokens: Sequence[Token], norms: AbstractSet[str], elsewhere_first: bool) -> TextPlace | None:
         moving = not self.moving_words.isdisjoint(norms)
         hits: Iterable[TextPlace] = self.places_in_text(tokens)
+        if elsewhere_first and not self.residence_words.isdisjoint(norms):
+            # "ik woon in Kampen maar mijn startup zit in Dronten": where the asker lives is the
+            # place only when no other place is named
+            hits = list(hits)
+            elsewhere = [h for h in hits if not self._residence(tokens, h)]
+            hits = elsewhere or hits
         if not self.municipality_titles.isdisjoint(norms):
             # every place is read only here; otherwise the first municipality ends the reading
             hits = list(hits)
@@ -329,6 +342,17 @@ class Geo:
                 # named with a location word, not the adjective of an event or a product
                 return hit
         return first
+
+    def _residence(self, tokens: Sequence[Token], hit: TextPlace) -> bool:
+        """Whether a place is named as where the asker lives ("ik woon in Kampen", "we live in
+        Almere"): a word of living at most two words before the location word before it."""
+        i = hit.first - 1
+        if i > 0 and tokens[i].norm in self.articles:
+            i -= 1
+        if i < 1 or tokens[i].norm not in self.location_words:
+            return False
+        return any(tokens[j].norm in self.residence_words and not tokens[j].hyphen_after  # "woon-winkelpand"
+                   and tokens[j].sent == tokens[i].sent for j in range(max(0, i - 3), i))
 
     def _namesake_place(self, tokens: Sequence[Token], found: TextPlace | None) -> TextPlace | None:
         """A name that towns in several municipalities bear, standing as a place, whose municipality

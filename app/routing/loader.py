@@ -371,7 +371,8 @@ def _load_providers(r: _Reader, doc: Any, fams: Mapping[str, Family]) -> dict[st
 # -- regions -----------------------------------------------------------------------------------
 # The word lists of language.yaml that reading a place in text needs, by the Geo field they fill.
 _GEO_WORDS = ("articles", "place_nouns", "place_noun_links", "place_noun_heads", "moving_words", "destination_words",
-              "origin_words", "municipality_titles", "namesake_links")
+              "origin_words", "municipality_titles", "namesake_links",
+              "residence_words")
 
 
 def _load_geo(r: _Reader, language_words: frozenset[str], lang_doc: Mapping[str, Any]
@@ -463,6 +464,7 @@ def _load_geo(r: _Reader, language_words: frozenset[str], lang_doc: Mapping[str,
         demonyms=frozenset(demonyms),
         places=places,
         namesakes={k: tuple(v) for k, v in namesakes.items()},
+        residence_doors=frozenset(str(c) for c in lang_doc.get("residence_doors") or ()),
         # "de provincie Groningen": the body words of a province (language.yaml body_words)
         province_words=frozenset(fold(str(w)) for w, kind in (lang_doc.get("body_words") or {}).items()
                                  if kind == "province"),
