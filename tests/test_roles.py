@@ -265,6 +265,19 @@ PRIVATE_WITH_A_SCHEME = [
     # what is kept back from the asker's own pay says an employee asks (fresh set cw)
     ("I pick flowers near Aalsmeer and every week €90 is deducted from my pay for a bed in a shared room. Is that "
      "allowed, and can the Labour Inspectorate check it?", "employee"),
+    # a van one owns but uses only privately is no firm's (fresh set ey)
+    ("Mijn oude bestelauto gebruik ik alleen privé om verhuisdozen te rijden. Moet ik voor de milieuzone een "
+     "ontheffing aanvragen bij de gemeente?", "private_matter"),
+    # a parent who manages a relative's personal budget, and parents whose child goes to a childminder
+    ("Ik ben budgethouder voor mijn vader en koop zijn thuiszorg zelf in. Word ik dan werkgever van de "
+     "hulp en moet ik loonheffing afdragen?", "consumer"),
+    ("Ons zoontje gaat naar een gastouder in de buurt. Moet die in het Landelijk Register Kinderopvang staan "
+     "voordat wij een vergoeding krijgen?", "consumer"),
+    # residents on holiday in their own town, and a landlord of one's own flat while abroad
+    ("Wij stonden met onze camper op een camping en betaalden toeristenbelasting, terwijl wij als inwoners van "
+     "die gemeente daar wonen. Mag de gemeente dat vragen?", "consumer"),
+    ("While I work in Singapore I rent out my own flat in Utrecht. Can the tenant stay when I sell it?",
+     "homeowner"),
 ]
 
 
@@ -442,6 +455,9 @@ BUSINESS_ROLES = [
      "Wie koppelt ons aan kandidaten?", "wsp"),
     ("Ik wil iets bestellen bij een groothandel in Duitsland voor mijn zaak. Moet ik dan btw betalen?",
      "belastingdienst"),
+    # "ik werk als" says an employee, unless the asker works as a self-employed (fresh set ey)
+    ("Ik werk als zelfstandig fysiotherapeut. Geldt de btw-vrijstelling voor medische zorg ook voor mijn "
+     "massages?", "belastingdienst"),
 ]
 
 

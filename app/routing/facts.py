@@ -26,6 +26,8 @@ _GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
 RAISE, THRESHOLD, VALUE = "raise", "threshold", "value"
 INCOME = "income"  # what the asker earns ("ik verdien er 9.000 euro per jaar mee"): never money to raise
 COMPARISON = "comparison"  # words such as "boven", "tot": a threshold, unless money is raised
+# a period after "per" ("200 euro per jaar", "€ 45 an hour"): a price or a fee paid, not money to raise
+PERIOD = "period"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,7 @@ class LanguageData:
     units: dict[str, str] = field(default_factory=dict)
     # role -> words that give an amount of money that role (RAISE, THRESHOLD, COMPARISON, INCOME, VALUE)
     money_roles: dict[str, frozenset[str]] = field(default_factory=dict)
+    rate_links: frozenset[str] = frozenset()  # "per" before a money role `period` word
 
     scheme_heads: tuple[str, ...] = ()  # the scheme words that also end a compound (5+ letters)
     # a fund a ROM is named with in its sentence is the ROM's ("het investeringsfonds van de provincie
@@ -259,8 +262,8 @@ def _money_role(tokens: Sequence[Token], i: int, j: int, lang: LanguageData) -> 
     """What an amount is for: a threshold word just before or after it ("omzet onder de",
     "boven", "turnover of"), else money to raise anywhere in its sentence ("lenen", "nodig",
     "financiering"), else income the asker earns ("verdien", "inkomen"), else the value of
-    something bought or owed just around it ("investering van", "kost", "ter waarde van"); None
-    when nothing says."""
+    something bought or owed just around it ("investering van", "kost", "ter waarde van") or a
+    rate ("200 euro per jaar"); None when nothing says."""
     roles = lang.money_roles
     sent = tokens[i].sent
     near = [t.norm for t in tokens[max(0, i - 3) : i] if t.sent == sent]
@@ -275,6 +278,9 @@ def _money_role(tokens: Sequence[Token], i: int, j: int, lang: LanguageData) -> 
         return THRESHOLD  # "omzet onder de", "boven € 20.000"
     if any(w in roles.get(VALUE, ()) for w in near):
         return VALUE
+    k = j + 2 if j + 1 < len(tokens) and tokens[j + 1].norm in lang.currency_words else j + 1
+    if k + 1 < len(tokens) and tokens[k].norm in lang.rate_links and tokens[k + 1].norm in roles.get(PERIOD, ()):
+        return VALUE  # "voor zo'n 200 euro per jaar": what something costs
     return None
 
 

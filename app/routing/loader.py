@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from app.routing.directory import LANGS, Directory, Family, Provider, finder_provider, instance_provider
-from app.routing.facts import COMPARISON, INCOME, RAISE, THRESHOLD, VALUE, LanguageData
+from app.routing.facts import COMPARISON, INCOME, PERIOD, RAISE, THRESHOLD, VALUE, LanguageData
 from app.routing.geo import Area, Geo, Municipality, RegionName, RomOverride
 from app.routing.learned import NeedModel
 from app.routing.lexicon import Concept, Cue, CueSyntaxError, Lexicon, Role, parse_cue
@@ -36,7 +36,7 @@ SCOPES = frozenset({"business", "private", "household", "personal", "offtopic", 
 REGION_FAMILY_ALIASES = {"$named"}
 # libyaml's safe loader where PyYAML has it (the same documents, several times faster)
 _SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MONEY_ROLES = (RAISE, THRESHOLD, COMPARISON, INCOME, VALUE)
+MONEY_ROLES = (RAISE, THRESHOLD, COMPARISON, INCOME, VALUE, PERIOD)
 
 
 class RuleSetError(ValueError):
@@ -972,6 +972,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         subordinators=_word_set(lang_doc.get("subordinators")),
         units={w: str(unit) for unit, words in (lang_doc.get("units") or {}).items() for w in _word_set(words)},
         money_roles={str(role): _word_set(words) for role, words in (lang_doc.get("money_roles") or {}).items()},
+        rate_links=_word_set(lang_doc.get("rate_links")),
     )
     for word, kind in language.body_words.items():
         if kind not in ("province", "municipality"):
