@@ -278,6 +278,9 @@ PRIVATE_WITH_A_SCHEME = [
      "die gemeente daar wonen. Mag de gemeente dat vragen?", "consumer"),
     ("While I work in Singapore I rent out my own flat in Utrecht. Can the tenant stay when I sell it?",
      "homeowner"),
+    # a drone flown as a hobby (fresh set ex)
+    ("Mijn nieuwe drone gebruik ik als hobby voor foto's van het strand. Moet ik een registratie bij de RDW "
+     "doen?", "private_person"),
 ]
 
 
@@ -458,6 +461,12 @@ BUSINESS_ROLES = [
     # "ik werk als" says an employee, unless the asker works as a self-employed (fresh set ey)
     ("Ik werk als zelfstandig fysiotherapeut. Geldt de btw-vrijstelling voor medische zorg ook voor mijn "
      "massages?", "belastingdienst"),
+    # a day-care centre is a firm, also when it moves (fresh set ex); the GO guarantee is RVO's, the
+    # points test for self-employed migrants the IND's
+    ("Onze kinderopvang in Soest verhuist naar een ander pand. Wie moeten we dat laten weten voor het "
+     "Landelijk Register Kinderopvang?", "gemeente"),
+    ("Our bank suggested the GO scheme as a state guarantee for a 3 million euro loan. Who runs it?", "rvo"),
+    ("How does the points test work for a self-employed residence permit when I open a design studio?", "ind"),
 ]
 
 
