@@ -278,6 +278,9 @@ PRIVATE_WITH_A_SCHEME = [
      "die gemeente daar wonen. Mag de gemeente dat vragen?", "consumer"),
     ("While I work in Singapore I rent out my own flat in Utrecht. Can the tenant stay when I sell it?",
      "homeowner"),
+    # what the boss wants the asker to become is not the asker's role (fresh set ez)
+    ("Ik werk in loondienst als kok. Mijn baas wil dat ik voortaan als zzp'er factureer voor hetzelfde werk. "
+     "Mag hij dat van mij eisen?", "employee"),
     # a drone flown as a hobby (fresh set ex)
     ("Mijn nieuwe drone gebruik ik als hobby voor foto's van het strand. Moet ik een registratie bij de RDW "
      "doen?", "private_person"),
@@ -467,6 +470,12 @@ BUSINESS_ROLES = [
      "Landelijk Register Kinderopvang?", "gemeente"),
     ("Our bank suggested the GO scheme as a state guarantee for a 3 million euro loan. Who runs it?", "rvo"),
     ("How does the points test work for a self-employed residence permit when I open a design studio?", "ind"),
+    # a zzp'er whose client wants something of them is still a zzp'er; an mvv is the IND's, also
+    # when it is collected at an embassy
+    ("Ik ben al jaren zzp'er. Een nieuwe opdrachtgever wil dat ik als zzp'er via zijn platform factureer. "
+     "Moet ik btw rekenen over de platformkosten?", "belastingdienst"),
+    ("Onze nieuwe ingenieur uit India moet een mvv ophalen bij de ambassade in Delhi. Hoe lang duurt de "
+     "aanvraag voor ons als werkgever?", "ind"),
 ]
 
 

@@ -54,6 +54,9 @@ from app.routing.tables import Context, Row
 from app.routing.text import WORD_MEMO, Token, clean, tokenize
 
 MAX_QUESTION_CHARS = 2000
+# words after a proposal marker ("wil dat ik ontslag neem en daarna als zzp'er ...") whose firm role
+# is someone else's plan for the asker
+PROPOSAL_REACH = 7
 LANGUAGES = ("nl", "en")
 _POSTCODE_RE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})?\s*$")
 
@@ -121,7 +124,7 @@ class Router:
             "creditor_after": lang.creditor_after_markers, "elsewhere": lang.elsewhere_markers,
             "source": lang.source_markers, "overview": lang.overview_markers,
             "referral": lang.referral_markers, "existential": lang.existential_markers,
-            "self": lang.self_description_markers}, lang.marker_fillers)
+            "self": lang.self_description_markers, "proposal": lang.proposal_markers}, lang.marker_fillers)
         self._scheme_words: dict[str, bool] = {}  # memo of LanguageData.is_scheme_word
         self._stopwords = frozenset().union(*data.language.stopwords.values())  # of either language
         self._clarify_items: dict[tuple[tuple[tuple[str, str], ...], str], ClarifyItem] = {}
@@ -412,6 +415,11 @@ class Router:
         """A private role or matter, or an off-topic or personal word: out of scope unless the
         question names the firm's own things."""
         return self._private(m) or m.concept.scope in _NOT_THE_FIRM
+
+    def _firm(self, m: Match) -> bool:
+        """A firm role, or a word that says the asker runs a business ("zzp'er")."""
+        r = m.concept.role
+        return (r is not None and r not in self._private_roles) or m.concept.scope == "business"
 
     def _private(self, m: Match) -> bool:
         """A private role or matter ("vakantiebaantje", "werk zoeken")."""
@@ -1060,6 +1068,9 @@ class Router:
         persons = _after_markers(tokens, markers.get("person"), 4)  # "iemand met een WW-uitkering"
         if persons:  # "een paar scholieren met een vakantiebaantje": their role, not the asker's
             matches = [m for m in matches if not (m.first in persons and self._private(m))]
+        proposed = _after_markers(tokens, markers.get("proposal"), PROPOSAL_REACH)
+        if proposed:  # "mijn baas wil dat ik ... als zzp'er voor hem werk": not what the asker is
+            matches = [m for m in matches if not (m.first in proposed and self._firm(m))]
         if not self._bodies.isdisjoint(norms):
             at_place = self._bodies_at_place(tokens)
             if at_place:  # "voor bedrijven in de gemeente Tilburg": where, not what about

@@ -52,6 +52,8 @@ class LanguageData:
     # an instrument right after these describes a person, not what is asked ("iemand met een
     # WW-uitkering via een proefplaatsing"): it weighs as a mention
     person_markers: tuple[tuple[str, ...], ...] = ()
+    # "mijn baas wil dat ik ... als zzp'er": what someone else proposes the asker becomes
+    proposal_markers: tuple[tuple[str, ...], ...] = ()
     creditor_markers: tuple[tuple[str, ...], ...] = ()  # "achterstand bij de Belastingdienst": owed, not asked
     # "... de Belastingdienst niet meer betalen": a body right before these is owed, not asked
     creditor_after_markers: tuple[tuple[str, ...], ...] = ()

@@ -928,6 +928,7 @@ def _load_ruleset(root: Path | str | RuleFiles) -> RuleSetData:
         goal_markers=_phrases(lang_doc, "goal_markers"),
         mention_markers=_phrases(lang_doc, "mention_markers"),
         person_markers=_phrases(lang_doc, "person_markers"),
+        proposal_markers=_phrases(lang_doc, "proposal_markers"),
         creditor_markers=_phrases(lang_doc, "creditor_markers"),
         creditor_after_markers=_phrases(lang_doc, "creditor_after_markers"),
         elsewhere_markers=_phrases(lang_doc, "elsewhere_markers"),
