@@ -152,6 +152,18 @@ def test_a_generic_local_instrument_is_resolved_from_the_location(router: Router
     assert d.routes[0].provider_id == "gemeente" and d.routes[0].needs_location
 
 
+@pytest.mark.parametrize(("location", "door"), [
+    ({"municipality": "Emmen"}, "provincie:PV22"), ({"province": "Fryslân"}, "provincie:PV21"),
+    ({"postcode": "9711"}, "provincie:PV20"),
+])
+def test_a_scheme_of_several_provinces_goes_to_the_firms_own(router: Router, location: dict[str, str],
+                                                             door: str) -> None:
+    # a training scheme the three northern provinces fund together (fresh set ez)
+    d = route(router, "Ons bouwbedrijf wil twee timmermannen laten omscholen. Valt dat onder Kansen Verzilveren "
+                      "voor Vakmanschap?", location=location)
+    assert d.routes[0].provider_id == door
+
+
 def test_a_place_after_in_is_the_firms_location_not_a_scheme(router: Router) -> None:
     # a national scheme for a firm in Tilburg: "in" never links a scheme to a place
     d = route(router, "Welke subsidie is er voor zonnepanelen op ons bedrijfspand in Tilburg?")
