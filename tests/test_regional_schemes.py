@@ -164,6 +164,17 @@ def test_a_scheme_of_several_provinces_goes_to_the_firms_own(router: Router, loc
     assert d.routes[0].provider_id == door
 
 
+def test_the_young_farmers_investment_subsidy_is_the_provinces_and_the_establishment_aid_rvos(
+        router: Router) -> None:
+    # each province opens the investment subsidy with its own list; the establishment aid is national
+    d = route(router, "Wij zijn jonge landbouwers en willen investeren in een emissiearme stalvloer. Staat die op "
+                      "de investeringslijst?", location={"municipality": "Emmen"})
+    assert d.routes[0].provider_id == "provincie:PV22"
+    d = route(router, "Kan ik als jonge boer vestigingssteun jonge landbouwers krijgen nu ik de boerderij overneem?",
+              location={"municipality": "Emmen"})
+    assert d.routes[0].provider_id == "rvo"
+
+
 def test_a_place_after_in_is_the_firms_location_not_a_scheme(router: Router) -> None:
     # a national scheme for a firm in Tilburg: "in" never links a scheme to a place
     d = route(router, "Welke subsidie is er voor zonnepanelen op ons bedrijfspand in Tilburg?")

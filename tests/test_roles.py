@@ -281,6 +281,9 @@ PRIVATE_WITH_A_SCHEME = [
     # what the boss wants the asker to become is not the asker's role (fresh set ez)
     ("Ik werk in loondienst als kok. Mijn baas wil dat ik voortaan als zzp'er factureer voor hetzelfde werk. "
      "Mag hij dat van mij eisen?", "employee"),
+    # a private person putting savings into other people's start-ups (fresh set fa)
+    ("Als particulier wil ik een deel van mijn spaargeld in twee jonge start-ups steken. Hoe leg ik dat vast?",
+     "private_matter"),
     # a drone flown as a hobby (fresh set ex)
     ("Mijn nieuwe drone gebruik ik als hobby voor foto's van het strand. Moet ik een registratie bij de RDW "
      "doen?", "private_person"),
@@ -476,6 +479,11 @@ BUSINESS_ROLES = [
      "Moet ik btw rekenen over de platformkosten?", "belastingdienst"),
     ("Onze nieuwe ingenieur uit India moet een mvv ophalen bij de ambassade in Delhi. Hoe lang duurt de "
      "aanvraag voor ons als werkgever?", "ind"),
+    # money an investor already offers: the terms are KVK's information, not a lender's product (fresh set fa)
+    ("Een investeerder wil 80.000 euro in ons bedrijf steken in ruil voor aandelen. Welke afspraken moeten we "
+     "vastleggen?", "kvk"),
+    ("A business angel wants to put money into my company for a minority stake. What should the agreement say?",
+     "kvk"),
 ]
 
 
