@@ -284,6 +284,9 @@ PRIVATE_WITH_A_SCHEME = [
     # a private person putting savings into other people's start-ups (fresh set fa)
     ("Als particulier wil ik een deel van mijn spaargeld in twee jonge start-ups steken. Hoe leg ik dat vast?",
      "private_matter"),
+    # the asker's own hairdresser is someone the asker buys from (fresh set fb)
+    ("Mijn kapster rekent sinds januari twee euro meer per knipbeurt en wijst naar de btw. Mag dat?",
+     "consumer"),
     # a drone flown as a hobby (fresh set ex)
     ("Mijn nieuwe drone gebruik ik als hobby voor foto's van het strand. Moet ik een registratie bij de RDW "
      "doen?", "private_person"),
