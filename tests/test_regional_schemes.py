@@ -20,6 +20,8 @@ FROM_THE_TABLE = [
     # fresh set dv: a contribution per new job is the province's (Groningen's through the EBG)
     ("Wij zijn een drukkerij in Appingedam en nemen drie mensen extra aan. Geldt de EBG Arbeidsplaatsenregeling "
      "ook voor ons?", "provincie:PV20"),
+    # fresh set fg: the Kop van Noord-Holland's LEADER plan is the province's
+    ("Komt ons zorgboerderij-project in Schagen nog in aanmerking voor Kopkracht?", "provincie:PV27"),
 ]
 
 

@@ -487,6 +487,13 @@ BUSINESS_ROLES = [
      "vastleggen?", "kvk"),
     ("A business angel wants to put money into my company for a minority stake. What should the agreement say?",
      "kvk"),
+    # housing one's seasonal workers on the farm, and the building plot on it, are the gemeente's rules
+    # (fresh set fg)
+    ("Wij hebben een aspergebedrijf en willen tien oogstwerkers in units op ons erf laten wonen. Hoeveel "
+     "mogen er?", "gemeente"),
+    ("Our blueberry farm wants to place cabins on our land for twenty seasonal pickers. What is allowed?",
+     "gemeente"),
+    ("Kan het bouwvlak van ons melkveebedrijf worden vergroot voor een nieuwe werktuigenberging?", "gemeente"),
 ]
 
 
