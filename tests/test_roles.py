@@ -287,6 +287,9 @@ PRIVATE_WITH_A_SCHEME = [
     # the asker's own hairdresser is someone the asker buys from (fresh set fb)
     ("Mijn kapster rekent sinds januari twee euro meer per knipbeurt en wijst naar de btw. Mag dat?",
      "consumer"),
+    # an heir deciding on an inheritance (fresh set fd)
+    ("Mijn overleden oom had een hypotheek en een lening. Moet ik de erfenis beneficiair aanvaarden om geen "
+     "schulden te erven?", "private_person"),
     # a drone flown as a hobby (fresh set ex)
     ("Mijn nieuwe drone gebruik ik als hobby voor foto's van het strand. Moet ik een registratie bij de RDW "
      "doen?", "private_person"),
@@ -494,6 +497,12 @@ BUSINESS_ROLES = [
     ("Our blueberry farm wants to place cabins on our land for twenty seasonal pickers. What is allowed?",
      "gemeente"),
     ("Kan het bouwvlak van ons melkveebedrijf worden vergroot voor een nieuwe werktuigenberging?", "gemeente"),
+    # a shop one started is the asker's firm, also when the savings put into it are named (fresh set fd);
+    # a volunteer allowance a firm pays is a tax question
+    ("Vorig jaar ben ik een cadeauwinkel begonnen en mijn spaargeld is bijna op. Hoe weet ik of ik moet "
+     "stoppen?", "kvk"),
+    ("Onze manege is een eenmanszaak en vrijwilligers helpen met de paarden. Mag ik ze een "
+     "vrijwilligersvergoeding geven?", "belastingdienst"),
 ]
 
 
