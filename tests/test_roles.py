@@ -290,6 +290,9 @@ PRIVATE_WITH_A_SCHEME = [
     # an heir deciding on an inheritance (fresh set fd)
     ("Mijn overleden oom had een hypotheek en een lening. Moet ik de erfenis beneficiair aanvaarden om geen "
      "schulden te erven?", "private_person"),
+    # a parent scammed out of savings (fresh set fe)
+    ("Mijn vader is gebeld door een nepbankmedewerker en nu is er 3.000 euro van zijn spaarrekening weg. Kan "
+     "het Digital Trust Center helpen?", "consumer"),
     # a drone flown as a hobby (fresh set ex)
     ("Mijn nieuwe drone gebruik ik als hobby voor foto's van het strand. Moet ik een registratie bij de RDW "
      "doen?", "private_person"),
