@@ -293,6 +293,9 @@ PRIVATE_WITH_A_SCHEME = [
     # a parent scammed out of savings (fresh set fe)
     ("Mijn vader is gebeld door een nepbankmedewerker en nu is er 3.000 euro van zijn spaarrekening weg. Kan "
      "het Digital Trust Center helpen?", "consumer"),
+    # heirs filing a late relative's tax return (fresh set ff)
+    ("Onze opa is overleden. Welke aangifte inkomstenbelasting moeten wij als erfgenamen nog voor hem doen?",
+     "private_person"),
     # a drone flown as a hobby (fresh set ex)
     ("Mijn nieuwe drone gebruik ik als hobby voor foto's van het strand. Moet ik een registratie bij de RDW "
      "doen?", "private_person"),
@@ -506,6 +509,14 @@ BUSINESS_ROLES = [
      "stoppen?", "kvk"),
     ("Onze manege is een eenmanszaak en vrijwilligers helpen met de paarden. Mag ik ze een "
      "vrijwilligersvergoeding geven?", "belastingdienst"),
+    # fresh set ff: a dealer's register is the gemeente's; taking over a parent's market permit makes a
+    # firm of one who worked in the stall; an earn-out is a takeover's terms, KVK's information
+    ("Ik ga tweedehands telefoons en goud inkopen en doorverkopen. Moet ik een opkopersregister bijhouden?",
+     "gemeente"),
+    ("Ik werk al jaren in de bloemenkraam van mijn moeder. Kan ik haar marktvergunning overnemen nu ze stopt?",
+     "gemeente"),
+    ("We want to buy a bakery with an earn-out and a vendor loan for part of the price. How do such deals "
+     "work?", "kvk"),
 ]
 
 
