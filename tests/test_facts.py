@@ -137,6 +137,12 @@ def test_a_number_with_a_unit_is_not_money(router: Router, text: str) -> None:
     ("Met mijn hoveniersbedrijf verdien ik netto ongeveer 1.400 euro per maand.", "income"),
     ("My freelance income last year was only EUR 11,000.", "income"),
     ("Ik verdien nu 2.000 euro per maand, maar ik wil 15.000 euro lenen voor een bus.", "raise"),
+    # a rate is what something costs, not money to raise (fresh set ey) ...
+    ("We betalen voor de muziek in de zaak zo'n 200 euro per jaar aan een aanbieder. Mag dat nog?", "value"),
+    ("Our cleaner charges €45 an hour. Is that VAT-exempt?", "value"),
+    ("De huur is 1.500 euro per maand en de verhuurder wil omhoog.", "value"),
+    # ... unless its sentence borrows it
+    ("Ik wil 500 euro per maand lenen om mijn voorraad te financieren.", "raise"),
 ])
 def test_money_has_a_role(router: Router, text: str, role: str) -> None:
     f = facts(router, text)
@@ -172,20 +178,6 @@ def test_above_qredits_ceiling_a_firm_the_bank_turned_down_goes_to_its_rom(route
     d = route(router, "Ons bouwbedrijf in Assen wil een bus kopen van 45.000 euro, maar de bank wijst de lening af. "
                       "Waar kunnen we nog terecht?")
     assert d.routes[0].family == "qredits"
-
-
-@pytest.mark.parametrize(("text", "role"), [
-    # a rate is what something costs, not money to raise (fresh set ey)
-    ("We betalen voor de muziek in de zaak zo'n 200 euro per jaar aan een aanbieder. Mag dat nog?", "value"),
-    ("Our cleaner charges €45 an hour. Is that VAT-exempt?", "value"),
-    ("De huur is 1.500 euro per maand en de verhuurder wil omhoog.", "value"),
-    # ... unless its sentence borrows it
-    ("Ik wil 500 euro per maand lenen om mijn voorraad te financieren.", "raise"),
-])
-def test_a_rate_is_no_money_to_raise(router: Router, text: str, role: str) -> None:
-    f = facts(router, text)
-    assert [q.role for q in f.quantities] == [role]
-    assert (f.amount is None) == (role != "raise")
 
 
 def test_a_fee_per_year_does_not_send_the_question_to_a_lender(router: Router) -> None:

@@ -138,6 +138,13 @@ def dominant(codes: set[str], sizes: dict[str, int]) -> str | None:
     return first if all(sizes[first] >= DOMINANCE * sizes[c] for c in rest) else None
 
 
+def _code_of(row: dict[str, str], by_name: dict[str, str], by_base: dict[tuple[str, str], str]) -> str | None:
+    """The CBS code of a source row's municipality (by name, else by its name and province), or None."""
+    g = fold(row["gemeente"])
+    g = SPELLINGS.get(g, g)
+    return by_name.get(g) or by_base.get((g, fold(row["provincie"].replace("Friesland", "Fryslân"))))
+
+
 def build(source: Path, older: Path | None = None) -> tuple[list[tuple[str, str]], dict[str, int], set[str]]:
     """(place, gemeente code) rows, sorted; counts of what was left out and why; and the folded
     names of woonplaatsen in several municipalities (no village core may bring them back). Given
@@ -148,9 +155,7 @@ def build(source: Path, older: Path | None = None) -> tuple[list[tuple[str, str]
     spelled: dict[str, str] = {}
     unknown = 0
     for row in csv.DictReader(source.open(encoding="utf-8")):
-        g = fold(row["gemeente"])
-        g = SPELLINGS.get(g, g)
-        code = by_name.get(g) or by_base.get((g, fold(row["provincie"].replace("Friesland", "Fryslân"))))
+        code = _code_of(row, by_name, by_base)
         if code is None:
             unknown += 1
             continue
@@ -211,8 +216,7 @@ def namesakes(source: Path, older: Path) -> list[tuple[str, str, str]]:
     found: dict[str, dict[str, str]] = defaultdict(dict)
     spelled: dict[str, str] = {}
     for row in csv.DictReader(source.open(encoding="utf-8")):
-        g = SPELLINGS.get(fold(row["gemeente"]), fold(row["gemeente"]))
-        code = by_name.get(g) or by_base.get((g, fold(row["provincie"].replace("Friesland", "Fryslân"))))
+        code = _code_of(row, by_name, by_base)
         if code is not None:
             key = fold(row["woonplaats"])
             found[key][code] = "woonplaats"

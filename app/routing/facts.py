@@ -110,7 +110,8 @@ class LanguageData:
     subordinators: frozenset[str] = frozenset()  # "dat", "of": a clause with its verb last
     # unit word -> unit ("uur" -> hours): a number with a unit is never money
     units: dict[str, str] = field(default_factory=dict)
-    # role -> words that give an amount of money that role (RAISE, THRESHOLD, COMPARISON, INCOME, VALUE)
+    # role -> words that give an amount of money that role (RAISE, THRESHOLD, COMPARISON, INCOME, VALUE);
+    # PERIOD: the periods that, after a `rate_links` word, make the amount a rate (a VALUE)
     money_roles: dict[str, frozenset[str]] = field(default_factory=dict)
     rate_links: frozenset[str] = frozenset()  # "per" before a money role `period` word
 

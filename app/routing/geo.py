@@ -19,9 +19,9 @@ _MAX_NAME_WORDS = 5
 
 # How far after a destination word a place may stand in a question about moving ("naar de
 # Brightlands Campus Greenport in Venlo": six words).
-# at most this many words between a shared place name and the place that says which one it is
-NAMESAKE_REACH = 6
 DESTINATION_REACH = 8
+# At most this many words between a shared place name and the place that says which one it is.
+NAMESAKE_REACH = 6
 
 
 def _possessives_dropped(tokens: Sequence[Token]) -> list[Token] | None:

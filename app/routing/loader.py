@@ -371,8 +371,7 @@ def _load_providers(r: _Reader, doc: Any, fams: Mapping[str, Family]) -> dict[st
 # -- regions -----------------------------------------------------------------------------------
 # The word lists of language.yaml that reading a place in text needs, by the Geo field they fill.
 _GEO_WORDS = ("articles", "place_nouns", "place_noun_links", "place_noun_heads", "moving_words", "destination_words",
-              "origin_words", "municipality_titles", "namesake_links",
-              "residence_words")
+              "origin_words", "municipality_titles", "namesake_links", "residence_words")
 
 
 def _load_geo(r: _Reader, language_words: frozenset[str], lang_doc: Mapping[str, Any]
