@@ -307,6 +307,11 @@ def test_a_payer_after_but_is_another_clauses_not_the_bodys(router: Router) -> N
     ("Ik begin een webwinkel in Emmen en wil een startersprogramma volgen. Betaalt de provincie daar een deel van?",
      "provincie:PV22"),
     ("Does the province of Utrecht pay part of a training course for the staff of our bakery?", "provincie:PV26"),
+    # ... and so does a separable verb with its particle ("betaalt ... mee", "draagt ... bij", "pay towards")
+    ("Betaalt de provincie Gelderland mee aan een haalbaarheidsstudie voor onze nieuwe machine? We zitten in Ede.",
+     "provincie:PV25"),
+    ("Draagt de gemeente Zwolle bij aan de kosten van een nieuwe gevel voor mijn winkel?", "gemeente:GM0193"),
+    ("Does the province of Utrecht pay towards an energy audit for our print shop in Amersfoort?", "provincie:PV26"),
 ])
 def test_a_body_that_supported_or_opens_a_scheme_owns_it(router: Router, question: str, door: str) -> None:
     assert route(router, question).routes[0].provider_id == door
