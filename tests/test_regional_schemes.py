@@ -382,3 +382,40 @@ def test_a_generic_scheme_a_provincial_permit_or_a_rom_by_what_it_is_finds_its_r
         router: Router, question: str, door: str) -> None:
     d = route(router, question)
     assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "door"), [
+    # a name both a municipality and a province bear is the province's scheme where the firm is elsewhere
+    # in that province (a municipality's scheme is for its own firms; fresh set fi) ...
+    ("Wij hebben een garage in Veendam. Komen we in aanmerking voor het programma Groningen werkt aan morgen?",
+     "provincie:PV20"),
+    ("Wij zitten in Amersfoort. Kan ik de Utrechtse subsidie voor verduurzaming krijgen?", "provincie:PV26"),
+    # ... but the municipality's where the firm is in it, or where the body is written
+    ("Ik heb een fietsenwinkel in Groningen. Kan ik subsidie krijgen uit het Nationaal Programma Groningen?",
+     "gemeente:GM0014"),
+    ("Wij zitten in Amersfoort en willen een lening van de gemeente Utrecht voor ons nieuwe pand.",
+     "gemeente:GM0344"),
+])
+def test_a_name_of_a_province_and_a_municipality(router: Router, question: str, door: str) -> None:
+    d = route(router, question)
+    assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]
+
+
+@pytest.mark.parametrize(("question", "location", "door"), [
+    # a city district is the municipality's body ("het startersfonds van het stadsdeel")
+    ("Kan ik via het stadsdeel een klein krediet krijgen voor mijn kledingatelier?", {"municipality": "Amsterdam"},
+     "gemeente:GM0363"),
+    # a body that pays for a thing, offers it or has an allowance of its own funds it (fresh set fi)
+    ("Does the municipality pay for an energy scan of our garage?", {"municipality": "Almere"}, "gemeente:GM0034"),
+    ("Hoe werkt de verduurzamingslening die de provincie samen met een bank aanbiedt?", {"municipality": "Zwolle"},
+     "provincie:PV23"),
+    ("Mijn gasrekening is verdrievoudigd. Heeft de gemeente een eigen tegemoetkoming voor kleine winkels?",
+     {"municipality": "Heerlen"}, "gemeente:GM0917"),
+    # a municipality's own fund, named (regional_schemes.yaml)
+    ("Kan het LISE-fonds het haalbaarheidsonderzoek voor een zonnedak op onze werkplaats voorfinancieren?", None,
+     "gemeente:GM0518"),
+])
+def test_a_body_funds_in_other_words(router: Router, question: str, location: dict[str, str] | None,
+                                     door: str) -> None:
+    d = route(router, question, location=location)
+    assert d.routes[0].provider_id == door, [r.provider_id for r in d.routes]

@@ -299,6 +299,13 @@ PRIVATE_WITH_A_SCHEME = [
     # a drone flown as a hobby (fresh set ex)
     ("Mijn nieuwe drone gebruik ik als hobby voor foto's van het strand. Moet ik een registratie bij de RDW "
      "doen?", "private_person"),
+    # out of work for a while, with the subject left out after "en"; working in a sector, said of oneself;
+    # retraining oneself (fresh set fi)
+    ("Ik woon in Venlo en zit al anderhalf jaar zonder werk. Kan het werkgeversservicepunt mij verder helpen?",
+     "job_seeker"),
+    ("Ik werk in de thuiszorg en wil bijscholen. Betaalt het UWV daar iets aan?", "employee"),
+    ("Ik ben 52, werk als magazijnmedewerker en wil me laten omscholen tot elektricien. Welke regeling is er?",
+     "private_person"),
 ]
 
 

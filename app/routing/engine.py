@@ -7,6 +7,7 @@ names the rule that fired, its principle and the words that triggered it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from bisect import bisect_right
@@ -235,13 +236,15 @@ class Router:
         return None
 
     def _regional_scheme(self, tokens: Sequence[Token], norms: AbstractSet[str],
-                         matches: Sequence[Match], existential: Sequence[Span] = ()) -> InstrumentHit | None:
+                         matches: Sequence[Match], existential: Sequence[Span] = (),
+                         location: Location | None = None) -> InstrumentHit | None:
         """A scheme word right next to a place names that region's own instrument ("Friese
         subsidie", "Adviesregeling Groningen", "de lening van de gemeente Zwolle"): its
         provincie or gemeente is the door, whatever the firm's location (§4a, like a named ROM).
         Only `scheme_links` may stand between the scheme word and a place after it. So does a
         scheme asked for as existing in a place (`existential`: "Zijn er in Zeeland vouchers ...?",
-        `_exists_in`)."""
+        `_exists_in`). A name both a municipality and a province bear, without its body word, is
+        the province's where the firm is elsewhere in that province (`Geo.province_namesake`)."""
         lang, geo = self.data.language, self.data.geo
         known, is_scheme = self._scheme_words, self._is_scheme_word
         # the memo first (a method call per word costs more than the lookup): known to be one, or not
@@ -297,6 +300,10 @@ class Router:
                 place = None  # a named instrument between: the place is part of its title
             if place is not None and j in funds and place.kind != "municipality":
                 place = None  # "een Brabants fonds": most such funds are the ROM's (§4a)
+            if (place is not None and place.kind == "municipality"
+                    and not (place.first > 0 and tokens[place.first - 1].norm in lang.body_words)
+                    and (province := geo.province_namesake(place.code, location)) is not None):
+                place = dataclasses.replace(place, kind="province", code=province)
             hit = self._scheme_hit(tok, place) if place is not None and j not in rom_funds else None
             if hit is not None:
                 return hit
@@ -770,7 +777,7 @@ class Router:
         matches = self._weigh(text, tokens, norms, markers, matches, facts)
         ev = gather(matches)
         location = self._location(inp, facts, data.geo.find_in_text(tokens, norms, ev.signals | ev.instruments.keys()))
-        scheme = self._regional_scheme(tokens, norms, matches, markers.get("existential", ()))
+        scheme = self._regional_scheme(tokens, norms, matches, markers.get("existential", ()), location)
         if scheme is not None and (scheme.id not in ev.instruments or ev.instruments[scheme.id].weight < scheme.weight):
             ev.instruments[scheme.id] = scheme  # a scheme of the table wins, or the stronger reading of one
         trace = tuple(matches)

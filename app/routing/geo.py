@@ -234,6 +234,20 @@ class Geo:
             raise UnknownPlace(value)
         return self.provinces[code]
 
+    def province_namesake(self, code: str, location: Location | None) -> str | None:
+        """The province a place name read as municipality `code` also names (Groningen, Utrecht),
+        when the firm is in that province but in another municipality: "het Nationaal Programma
+        Groningen" asked from Appingedam is the province's, as a municipality's own scheme is for
+        its own firms only. None otherwise (no such province, or the firm is in that municipality
+        or elsewhere, or not known)."""
+        m = self.municipalities.get(code)
+        if m is None or location is None or location.municipality is None or location.municipality.code == code:
+            return None
+        p = self.provinces.get(m.province)
+        if p is None or fold(p.name) != fold(m.name) or location.province is None or location.province.code != p.code:
+            return None
+        return p.code
+
     def municipality_for_pc4(self, pc4: str) -> Municipality | None:
         code = self.pc4.get(pc4)
         return self.municipalities.get(code) if code else None
