@@ -306,6 +306,10 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik werk in de thuiszorg en wil bijscholen. Betaalt het UWV daar iets aan?", "employee"),
     ("Ik ben 52, werk als magazijnmedewerker en wil me laten omscholen tot elektricien. Welke regeling is er?",
      "private_person"),
+    # the firm one works for, and one who fled asking about taking a job (fresh set fh)
+    ("De winkel waar ik werk gaat failliet. Moet de koper mij dan in dienst nemen?", "employee"),
+    ("We fled from Syria last year. Am I allowed to take a part-time job while our asylum request runs?",
+     "job_seeker"),
 ]
 
 
@@ -524,6 +528,13 @@ BUSINESS_ROLES = [
      "gemeente"),
     ("We want to buy a bakery with an earn-out and a vendor loan for part of the price. How do such deals "
      "work?", "kvk"),
+    # fresh sets fh-fk: one who lets business premises is a firm, also with "mijn huurder"; hiring someone
+    # "bij mij in dienst" is an employer's; a G account and a Eurovergunning are named things of a firm
+    ("Ik verhuur een bedrijfsruimte in Zeist en mijn huurder betaalt al drie maanden niet. Wat kan ik doen?",
+     "kvk"),
+    ("Mag ik een asielzoeker uit het azc hier in de buurt bij mij in dienst nemen?", "uwv"),
+    ("Mijn opdrachtgever vraagt of ik een g-rekening heb. Waar vraag ik die aan?", "belastingdienst"),
+    ("Hoe lang is een Eurovergunning geldig voor mijn koeriersdienst?", "kvk"),
 ]
 
 
