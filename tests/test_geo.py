@@ -270,6 +270,7 @@ def test_an_area_word_alone_before_an_ambiguous_name_is_not_enough(router: Route
     ("een garagebedrijf in Dieren", "GM0275"),  # a town whose name is also a word, written as a place
     ("een café in Zetten overnemen", "GM1734"),
     ("a greenhouse in Monster", "GM1783"),
+    ("een café aan de kade in Neer", "GM1640"),  # Leudal (fresh set fl)
 ])
 def test_a_town_whose_name_is_also_a_word_counts_where_it_stands_as_a_place(router: Router, text: str,
                                                                            code: str) -> None:
@@ -279,6 +280,7 @@ def test_a_town_whose_name_is_also_a_word_counts_where_it_stands_as_a_place(rout
 @pytest.mark.parametrize("text", [
     "Mag ik dieren houden in mijn winkel?",  # the word, not the town
     "Kan ik de kraam neer zetten in de hal?",
+    "Waar het op neer komt: mag ik in de hal staan?",  # "op neer", the word after a word of where
     "Ik bestel mijn verpakkingen bij De Vries",  # a surname after "bij": no town of that name is read
 ])
 def test_the_word_is_no_place(router: Router, text: str) -> None:

@@ -33,7 +33,7 @@ SPELLINGS = {"sudwest friesland": "sudwest fryslan", "noardeast friesland": "noa
 # sentence or a title (found by looking the names up in the labelled questions' words).
 NOT_PLACES = {"nederland", "america", "holland", "europa", "egypte", "canada", "jeruzalem",
               "een", "winkel", "hem", "loon", "waarde", "anderen", "heel", "made", "well",
-              "enter", "hoeven", "neer"}
+              "enter", "hoeven"}
 
 
 # A name that is a common word or a foreign place in Dutch or English text ("Dieren", "Monster",
@@ -57,7 +57,7 @@ DOMINANCE = 5
 TOWNS_THAT_ARE_WORDS = {
     "dieren", "zetten", "helden", "velden", "klimmen", "monster", "dalen", "warns", "philippine", "opende",
     "nieuw amsterdam", "nieuw dordrecht", "bergen aan zee", "boven leeuwen", "de steeg", "t harde", "t zand",
-    "ten post", "ter aard", "schiphol rijk", "oude meer", "maria hoop", "haren", "den ham",
+    "ten post", "ter aard", "schiphol rijk", "oude meer", "maria hoop", "haren", "den ham", "neer",
 }
 
 
