@@ -310,6 +310,11 @@ PRIVATE_WITH_A_SCHEME = [
     ("De winkel waar ik werk gaat failliet. Moet de koper mij dan in dienst nemen?", "employee"),
     ("We fled from Syria last year. Am I allowed to take a part-time job while our asylum request runs?",
      "job_seeker"),
+    # a startup one works at or puts one's own money in is no founder's (fresh set fm); student finance is
+    # a household's matter even for one who runs a business
+    ("Ik werk bij een kleine start-up en krijg aandelenopties. Moet ik daar belasting over betalen?", "employee"),
+    ("Mijn spaargeld wil ik voor een deel in een veelbelovende startup steken. Waar moet ik op letten?",
+     "private_person"),
 ]
 
 
@@ -1076,6 +1081,8 @@ def test_a_plan_for_ones_own_business_outweighs_a_private_role(router: Router, q
     # study finance is the student's own, also beside a sole proprietorship (fresh set cf)
     "Naast mijn studie heb ik een eenmanszaak in fotografie. Moet ik mijn stufi stopzetten als mijn winst boven de "
     "bijverdiengrens komt?",
+    # ... also with "mijn", where the student's own cue was the longer match (fresh set fm)
+    "Ik heb naast mijn studie een webshop. Telt de winst mee voor mijn studiefinanciering?",
 ])
 def test_a_households_own_matter_is_private_even_with_a_scheme_or_a_persona(router: Router, question: str) -> None:
     d = route(router, question)
