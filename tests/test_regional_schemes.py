@@ -411,6 +411,10 @@ def test_a_name_of_a_province_and_a_municipality(router: Router, question: str, 
      "provincie:PV23"),
     ("Mijn gasrekening is verdrievoudigd. Heeft de gemeente een eigen tegemoetkoming voor kleine winkels?",
      {"municipality": "Heerlen"}, "gemeente:GM0917"),
+    # a green-roof subsidy is a municipal scheme; a province's named scheme (fresh set fo)
+    ("Hoeveel subsidie geeft men voor een groen dak op ons bedrijfspand?", {"municipality": "Zwolle"},
+     "gemeente:GM0193"),
+    ("Kan ons melkveebedrijf nog meedoen met Asbest eraf, zon erop?", None, "provincie:PV23"),
     # a municipality's own fund, named (regional_schemes.yaml)
     ("Kan het LISE-fonds het haalbaarheidsonderzoek voor een zonnedak op onze werkplaats voorfinancieren?", None,
      "gemeente:GM0518"),

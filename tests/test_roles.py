@@ -315,6 +315,10 @@ PRIVATE_WITH_A_SCHEME = [
     ("Ik werk bij een kleine start-up en krijg aandelenopties. Moet ik daar belasting over betalen?", "employee"),
     ("Mijn spaargeld wil ik voor een deel in een veelbelovende startup steken. Waar moet ik op letten?",
      "private_person"),
+    # a van used as one's own camper, a new-build home (fresh set fo)
+    ("Mag ik met mijn oude diesel die ik als camper gebruik nog de milieuzone in?", "private_person"),
+    ("De warmtepomp van ons nieuwbouwhuis maakt veel lawaai. Kan ik de installateur aansprakelijk stellen?",
+     "homeowner"),
 ]
 
 
