@@ -319,6 +319,10 @@ PRIVATE_WITH_A_SCHEME = [
     ("Mag ik met mijn oude diesel die ik als camper gebruik nog de milieuzone in?", "private_person"),
     ("De warmtepomp van ons nieuwbouwhuis maakt veel lawaai. Kan ik de installateur aansprakelijk stellen?",
      "homeowner"),
+    # a rented flat above shops that are not the asker's; buying for one's own use (fresh set fq)
+    ("Ik huur een flat in Zwolle en de winkels eronder worden verbouwd. Mag de gemeente dat zomaar toestaan?",
+     "tenant"),
+    ("Can I order nicotine pouches from a German webshop for my own use, or is that forbidden?", "private_person"),
 ]
 
 
