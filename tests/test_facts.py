@@ -143,6 +143,9 @@ def test_a_number_with_a_unit_is_not_money(router: Router, text: str) -> None:
     ("De huur is 1.500 euro per maand en de verhuurder wil omhoog.", "value"),
     # ... unless its sentence borrows it
     ("Ik wil 500 euro per maand lenen om mijn voorraad te financieren.", "raise"),
+    # money owed to the firm is a value, not money to raise (fresh set fp)
+    ("Een klant is failliet en ik heb nog 4.800 euro openstaan.", "value"),
+    ("The bankrupt wholesaler still owes us EUR 9,500 in outstanding invoices.", "value"),
 ])
 def test_money_has_a_role(router: Router, text: str, role: str) -> None:
     f = facts(router, text)

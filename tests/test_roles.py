@@ -548,6 +548,8 @@ BUSINESS_ROLES = [
     ("Mag ik een asielzoeker uit het azc hier in de buurt bij mij in dienst nemen?", "uwv"),
     ("Mijn opdrachtgever vraagt of ik een g-rekening heb. Waar vraag ik die aan?", "belastingdienst"),
     ("Hoe lang is een Eurovergunning geldig voor mijn koeriersdienst?", "kvk"),
+    # the firm's own customer or supplier says the asker is a firm (fresh set fp)
+    ("Mijn belangrijkste afnemer betaalt al maanden niet en gaat nu failliet. Wat kan ik nog doen?", "kvk"),
     # an objection against a plan or a permit goes to the body that decides it, most often the gemeente (fl)
     ("Ons transportbedrijf ligt naast een stuk grond waar een distributiecentrum moet komen. Kan ik bezwaar maken "
      "tegen dat plan?", "gemeente"),
