@@ -241,12 +241,11 @@ class Geo:
         its own firms only. None otherwise (no such province, or the firm is in that municipality
         or elsewhere, or not known)."""
         m = self.municipalities.get(code)
-        if m is None or location is None or location.municipality is None or location.municipality.code == code:
+        province = self._province_by_name.get(fold(m.name)) if m is not None else None
+        if (province is None or location is None or location.municipality is None
+                or location.municipality.code == code or location.province is None):
             return None
-        p = self.provinces.get(m.province)
-        if p is None or fold(p.name) != fold(m.name) or location.province is None or location.province.code != p.code:
-            return None
-        return p.code
+        return province if location.province.code == province else None
 
     def municipality_for_pc4(self, pc4: str) -> Municipality | None:
         code = self.pc4.get(pc4)
