@@ -69,6 +69,19 @@ def test_hyphenated_cue_also_matches_written_together_and_apart() -> None:
         assert ids(lx, text) == ["tax"], text
 
 
+def test_a_word_the_question_hyphenates_matches_a_cue_written_together() -> None:
+    # "start-upvisum" where the table writes "startupvisum"; a compound-head or suffix cue that
+    # matches only the second part does not read the joined word ("Bbz-lening" is not a plain loan)
+    visa = Concept("visa", instrument="ind", weight=2.0)
+    loan = Concept("loan", themes=(("financing", 1.0),))
+    lx = lex(("startupvisum", visa), ("lening", loan), ("**lening", loan), ("bbz", TAX))
+    assert ids(lx, "een start-upvisum aanvragen") == ["visa"]
+    found = lx.match(tokenize(clean("een start-upvisum")))
+    assert [(m.first, m.last, m.evidence) for m in found] == [(1, 2, "start-upvisum")]
+    assert ids(lx, "een Bbz-lening") == ["tax", "loan"]
+    assert ids(lx, "een start upvisum") == []  # apart, without the hyphen: two words
+
+
 def test_longest_match_wins_over_a_word_inside_it_with_another_effect() -> None:
     lx = lex(("precariobelasting", LEVY), ("*belasting", TAX))
     assert ids(lx, "precariobelasting") == ["levy"]

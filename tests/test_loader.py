@@ -59,6 +59,9 @@ def test_checksum_follows_the_content(tmp_path: Path) -> None:
      "`outweighs_firm` is true or false, and true only for a private role"),
     ("lexicon/roles.yaml", "outweighs_firm: true", "outweighs_firm: ja",
      "`outweighs_firm` is true or false, and true only for a private role"),
+    ("lexicon/roles.yaml", "    private: false\n    label: {nl: \"ondernemer\"",
+     "    private: false\n    of_others: true\n    label: {nl: \"ondernemer\"",
+     "`of_others` is true or false, and true only for a private role"),
 ])
 def test_broken_tables_are_refused_with_a_pointer(tmp_path: Path, file: str, old: str, new: str,
                                                     message: str) -> None:

@@ -118,6 +118,7 @@ class Router:
         # a kind of scheme any body may run ("een ondernemersfonds"): with a place, that place's own
         self._generic_schemes = frozenset(GENERIC_SCHEME_INSTRUMENT.values())
         self._private_roles = frozenset(r.id for r in data.roles.values() if r.private)
+        self._of_others = frozenset(r.id for r in data.roles.values() if r.of_others)
         lang = data.language
         self._markers = _Markers({
             "example": lang.example_markers, "negation": lang.negation_markers, "goal": lang.goal_markers,
@@ -1072,6 +1073,12 @@ class Router:
             matches = [m for m in matches if not self._at_workplace(tokens, m)]
         if not self.data.language.relative_words.isdisjoint(norms):
             matches = [m for m in matches if not self._said_of_others(tokens, m)]
+        # a firm role read from words a private role began ("Our neighbour runs a car repair
+        # business"): the business is the neighbour's, not the asker's
+        others = [(m.first, m.last) for m in matches if m.concept.role in self._of_others]
+        if others:
+            matches = [m for m in matches if not (m.concept.role is not None and self._firm(m) and any(
+                a < m.first <= b for a, b in others))]
         persons = _after_markers(tokens, markers.get("person"), 4)  # "iemand met een WW-uitkering"
         if persons:  # "een paar scholieren met een vakantiebaantje": their role, not the asker's
             matches = [m for m in matches if not (m.first in persons and self._private(m))]

@@ -39,6 +39,10 @@ _ENDING_MODES = ("suffix", "head")  # cue word modes that match the end of a wor
 _FUZZY_FACTOR = 0.8
 # "..." in a cue: up to four words in between; "..": at most one (an adjective, "eigen")
 GAPS = {"...": 4, "…": 4, "..": 1}
+# A word the question hyphenates is matched joined (`Lexicon._joined`) by cue words of other modes
+# than these, at most this many letters shorter (an inflection: "startupvisums")
+_PART_MODES = frozenset({"head", "suffix"})
+_JOIN_SLACK = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +86,16 @@ class Role:
     role sends it out of scope unless a firm role is found too. `themes` is what the role
     suggests when the question names no topic at all (a persona is not a topic). A private role
     that `outweighs_firm` is the asker saying the matter itself is private ("dit is gewoon
-    privé"): its weight is taken off the firm roles' before they are weighed."""
+    privé"): its weight is taken off the firm roles' before they are weighed. A private role
+    `of_others` names someone else who runs a business ("Our neighbour runs a garage"): a firm
+    role read from words its cue began is that person's, not the asker's."""
 
     id: str
     private: bool
     label: Mapping[str, str]
     themes: tuple[tuple[str, float], ...] = ()
     outweighs_firm: bool = False
+    of_others: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -544,6 +551,8 @@ class Lexicon:
         memo = self._memo
         for i, tok in enumerate(tokens):
             hits = memo.get(tok.cased) or self._first_hits(tok)
+            if tok.hyphen_after and not tok.space_after_hyphen and i + 1 < len(tokens):
+                raw.extend(self._joined(tokens, i))
             if hits is _NO_HITS:
                 if tok.space_after_hyphen and i + 1 < len(tokens):
                     raw.extend(self._elision(tokens, i))
@@ -595,6 +604,35 @@ class Lexicon:
             if got:
                 parts.append(got)
         return set().union(*parts)
+
+    def _joined(self, tokens: Sequence[Token], i: int) -> list[Match]:
+        """A word the question splits with a hyphen where a cue writes it together
+        ("start-upvisum" for "startupvisum"): the two parts matched as one word (a cue's own
+        hyphenated words already match their written-together form, `parse_cue`)."""
+        tok, nxt = tokens[i], tokens[i + 1]
+        if nxt.start != tok.end + 1:
+            return []
+        virtual = Token(
+            norm=tok.norm + nxt.norm,
+            cased=tok.cased + nxt.cased,
+            surface=f"{tok.surface}-{nxt.surface}",
+            start=tok.start,
+            end=nxt.end,
+            pos=tok.pos,
+            hyphen_after=False,
+            space_after_hyphen=False,
+        )
+        out: list[Match] = []
+        for cue in self._candidates(virtual):
+            first = cue.parts[0]
+            # the cue's word is (nearly) all of the joined word: a compound-head, suffix or short
+            # prefix cue matches no more than one part, which already counts on its own ("Bbz-lening"
+            # is not a plain "**lening" that would hide the Bbz)
+            if (cue.single and isinstance(first, CueWord) and first.mode not in _PART_MODES
+                    and len(first.text) >= len(virtual.norm) - _JOIN_SLACK
+                    and _word_hit(first, virtual) == (tok.start, nxt.end)):
+                out.append(Match(cue.concept, cue, tok.start, nxt.end, i, i + 1, virtual.surface))
+        return out
 
     def _elision(self, tokens: Sequence[Token], i: int) -> list[Match]:
         """Dutch elision: "energiebesparings- en informatieplicht" means

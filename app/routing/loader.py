@@ -507,8 +507,12 @@ def _load_roles(r: _Reader, docs: Mapping[str, Any], taxonomy: Taxonomy
             if not isinstance(outweighs, bool) or (outweighs and not spec["private"]):
                 r.error(where, "`outweighs_firm` is true or false, and true only for a private role")
                 outweighs = False
+            of_others = spec.get("of_others", False)
+            if not isinstance(of_others, bool) or (of_others and not spec["private"]):
+                r.error(where, "`of_others` is true or false, and true only for a private role")
+                of_others = False
             roles[str(rid)] = Role(str(rid), spec["private"], _texts(r, where, spec.get("label"), "label"),
-                                   themes, outweighs)
+                                   themes, outweighs, of_others)
         for kind, langs in (doc.get("markers") or {}).items():
             if kind not in ("self", "owner", "holder") or not isinstance(langs, dict):
                 r.error(f"{rel} markers.{kind}",
