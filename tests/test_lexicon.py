@@ -186,3 +186,13 @@ def test_a_word_after_a_gap_is_tried_wherever_it_stands_in_the_gap() -> None:
     lx = lex(("ik heb ... mensen ... in dienst", STAFF))
     assert ids(lx, "ik heb twee mensen in deeltijd in dienst") == ["staff"]
     assert ids(lx, "ik heb twee mensen in deeltijd") == []
+
+
+def test_a_short_part_of_a_hyphenated_cue_does_not_match_other_words(router: Router) -> None:
+    # "wi-fi" was a cue whose parts "wi" and "fi*" read "Wie financiert" as Wi-Fi (fresh set fx);
+    # the question's own hyphenated "wi-fi" still matches "wifi*" (Lexicon._joined)
+    def concepts(q: str) -> set[str]:
+        return {t.concept for t in router.route(RouteInput(question=q)).trace}
+
+    assert "theme.cybersecurity.weak" not in concepts("Onze nieuwe hal kost 2 miljoen euro. Wie financiert mee?")
+    assert "theme.cybersecurity.weak" in concepts("Onze wi-fi in de winkel is onveilig. Wat moet ik doen?")

@@ -318,18 +318,19 @@ class Router:
         return self._funding_body(tokens, starts, inside, rom_funds)
 
     def _self_described(self, tokens: Sequence[Token], spans: Sequence[Span] | None,
-                        matches: Sequence[Match]) -> set[int]:
-        """Where an instrument's words stand inside the asker's description of the firm ("We're a
-        Dutch cybersecurity software scale-up", "wij zijn een cybersecurity-bedrijf"): within four
-        words after a self-description marker and followed within three by a firm noun. What the
-        firm is does not say what it asks (issue 12: persona words do not decide the theme)."""
+                        matches: Sequence[Match], instruments: bool = True) -> set[int]:
+        """Where an instrument's words (with `instruments` False: a topic's words) stand inside the
+        asker's description of the firm ("We're a Dutch cybersecurity software scale-up", "wij zijn
+        een cybersecurity-bedrijf", "We're a small recruitment agency"): within four words after a
+        self-description marker and followed within three by a firm noun. What the firm is does not
+        say what it asks (issue 12: persona words do not decide the theme)."""
         if not spans:
             return set()
         after = _after_markers(tokens, spans, 4)
         nouns = self.data.language.firm_nouns
         out: set[int] = set()
         for m in matches:
-            if m.concept.instrument is None or m.first not in after:
+            if (m.concept.instrument is None) == instruments or m.first not in after or m.concept.kind != "topic":
                 continue
             end = min(len(tokens), m.last + 4)
             if any(tokens[k].norm in nouns and tokens[k].sent == tokens[m.first].sent for k in range(m.last + 1, end)):
@@ -1079,6 +1080,12 @@ class Router:
         if others:
             matches = [m for m in matches if not (m.concept.role is not None and self._firm(m) and any(
                 a < m.first <= b for a, b in others))]
+        described = self._self_described(tokens, markers.get("self"), matches, instruments=False)
+        if described and any(m.concept.kind == "topic" and m.first not in described for m in matches):
+            # what the firm is ("We're a small recruitment agency and want to use ChatGPT ..."): not
+            # the topic, where the question has another
+            matches = [m for m in matches if not (m.first in described and m.concept.kind == "topic"
+                                                  and m.concept.instrument is None)]
         persons = _after_markers(tokens, markers.get("person"), 4)  # "iemand met een WW-uitkering"
         if persons:  # "een paar scholieren met een vakantiebaantje": their role, not the asker's
             matches = [m for m in matches if not (m.first in persons and self._private(m))]
