@@ -1364,6 +1364,7 @@ class Router:
         """The plan with a door of family `fam` at position `at` (0-based), where the doors up to
         and including that position lack it and the model gives it at least `p_min`."""
         doors = plan.doors
+        at = self._plan_index(doors, at)
         if fam == NO_FAMILY or any(d.family == fam for d in doors[:at + 1]):
             return plan
         if pred.probability("family", fam) < p_min:
@@ -1379,6 +1380,19 @@ class Router:
         head = doors[:at]
         rest = [d for d in doors[at:] if d.family != fam]
         return plan._replace(doors=[*head, door, *rest], needs=needs)
+
+    @staticmethod
+    def _plan_index(doors: Sequence[_Door], at: int) -> int:
+        """The index in `doors` where the answer's route `at` (0-based) will stand: `_rank` drops a
+        door whose provider came before (a named scheme's gemeente and a body's gemeente are one
+        route) and adds each door's `extra` doors after it."""
+        seen: set[str] = set()
+        for i, d in enumerate(doors):
+            if len(seen) >= at:
+                return i
+            seen.add(d.provider_id)
+            seen.update(d.extra)
+        return len(doors)
 
     def _need_of_family(self, fam: str, pred: Prediction, ev: Evidence, ctx: Context, named: str | None
                         ) -> tuple[NeedCandidate, Row] | None:
