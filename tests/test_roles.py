@@ -1036,6 +1036,9 @@ FIRST_DOOR = [
       "that?", None, "gemeente:GM0855", id="municipal-subsidy-en"),
     P("Wij hebben een scheepswerf in Harlingen en zoeken groeikapitaal. Kan de FOM ons daarbij helpen?", None,
       "rom:nom", id="fom"),
+    # fresh set gb: "in our province" says where the firm is; the ROM named generically is asked
+    P("We need 150,000 euros to finish our prototype. Does the regional development company in our province "
+      "invest in start-ups like ours?", {"province": "Limburg"}, "rom:liof", id="rom-in-our-province"),
     P("In de software van onze kassa worden steeds lekken gevonden. Hoe voorkom ik dat criminelen ons netwerk "
       "binnenkomen?", None, "dtc", id="leaks-and-criminals"),
     P("Wij hebben 40 mensen in dienst en een werknemer is na twee jaar ziekte ontslagen. Hoe vraag ik "
@@ -1751,6 +1754,19 @@ WHO_ASKS = [
       id="pupil-looks-for-training-company"),
     P("Wij zijn een installatiebedrijf en willen een BBL-leerling aannemen. Wat moeten we regelen als "
       "leerbedrijf?", False, id="training-company-hires-a-pupil"),
+    # fresh set gb: a pupil's "mijn leerbedrijf" is where they train, a butcher's is the firm; a small
+    # landlord letting homes is a firm; owners asking "as consumers" are private; someone on social
+    # assistance starting a shop is a founder
+    P("Ik doe een BBL-opleiding tot kok. Heb ik als leerling recht op een deel van de subsidie praktijkleren "
+      "van mijn leerbedrijf?", True, id="pupils-training-company"),
+    P("Ik heb een slagerij en begeleid een BBL-leerling. Waar vind ik de erkenningscode van mijn leerbedrijf?",
+      False, id="butchers-training-company"),
+    P("Wij hebben als kleine verhuurder acht huurwoningen. Kunnen we ISDE krijgen voor warmtepompen?", False,
+      id="small-landlord"),
+    P("Our new boiler at home keeps breaking down and the installer blames the maker. What are our rights as "
+      "consumers?", True, id="rights-as-consumers"),
+    P("Ik zit in de bijstand en wil een fietsenwinkel beginnen. Helpt de gemeente mij met de voorbereiding?",
+      False, id="assistance-to-own-shop"),
 ]
 
 

@@ -455,6 +455,15 @@ class Router:
                 return True
         return False
 
+    def _where_at(self, tokens: Sequence[Token], i: int) -> bool:
+        """Whether the body word at i is written as where the firm is: a word of where before it,
+        past up to two articles or possessives ("in onze provincie", "in our province")."""
+        lang = self.data.language
+        k = i - 1
+        while k >= 0 and i - k <= 2 and tokens[k].norm in lang.particle_objects and tokens[k].sent == tokens[i].sent:
+            k -= 1
+        return k >= 0 and tokens[k].sent == tokens[i].sent and tokens[k].norm in lang.place_body_words
+
     def _bodies_at_place(self, tokens: Sequence[Token]) -> set[int]:
         """Positions of body words written with their place after a word of where ("in de
         gemeente Tilburg"): they say where the firm is, not which door is asked about."""
@@ -601,8 +610,11 @@ class Router:
                 end = i + (15 if before is not None and tokens[before].norm in lang.subordinators else 9)
                 pays = next((k for k in range(max(0, i - 3), min(len(tokens), end))
                              if tokens[k].sent == sent and self._funds(tokens, k)), None)
-                # a ROM's fund is no verb ("the province's fund that BOM manages": a noun, and the ROM's)
-                verb = tokens[pays] if pays is not None and pays not in rom_funds else None
+                # a ROM's fund is no verb ("the province's fund that BOM manages": a noun, and the ROM's);
+                # "in our province" is where the firm is ("Does the regional development company in our
+                # province invest ...?"): another body pays
+                verb = tokens[pays] if pays is not None and pays not in rom_funds and not self._where_at(
+                    tokens, i) else None
                 weight = 2.0
                 if verb is None and self._asked_at(tokens, i, named_starts):
                     # the body asked for a named thing ("via de gemeente een starterskrediet"):
