@@ -1036,6 +1036,8 @@ FIRST_DOOR = [
       "that?", None, "gemeente:GM0855", id="municipal-subsidy-en"),
     P("Wij hebben een scheepswerf in Harlingen en zoeken groeikapitaal. Kan de FOM ons daarbij helpen?", None,
       "rom:nom", id="fom"),
+    # fresh set ga: a credit union is no door of the network (KVK's first line points on)
+    P("Kan ik voor mijn schildersbedrijf 40.000 euro lenen bij een kredietunie?", None, "kvk", id="credit-union"),
     # fresh set gb: "in our province" says where the firm is; the ROM named generically is asked
     P("We need 150,000 euros to finish our prototype. Does the regional development company in our province "
       "invest in start-ups like ours?", {"province": "Limburg"}, "rom:liof", id="rom-in-our-province"),
@@ -1767,6 +1769,14 @@ WHO_ASKS = [
       "consumers?", True, id="rights-as-consumers"),
     P("Ik zit in de bijstand en wil een fietsenwinkel beginnen. Helpt de gemeente mij met de voorbereiding?",
       False, id="assistance-to-own-shop"),
+    # fresh sets fz and ga: guests at a holiday home, one's personal debts, savings put in start-ups are
+    # private; a foreign student working in the asker's ice-cream parlour is the firm's question
+    P("We're staying in a holiday home in Zeeland. Why is there tourist tax per night on our bill?", True,
+      id="holiday-guests"),
+    P("I have personal debts and my bank closed my account. What can I do?", True, id="personal-debts"),
+    P("I'm a nurse with some savings. Can I invest in Dutch start-ups through Invest-NL?", True,
+      id="savings-in-start-ups"),
+    P("Can a foreign student work in my ice-cream parlour this summer?", False, id="ice-cream-parlour"),
 ]
 
 
