@@ -1036,6 +1036,9 @@ FIRST_DOOR = [
       "that?", None, "gemeente:GM0855", id="municipal-subsidy-en"),
     P("Wij hebben een scheepswerf in Harlingen en zoeken groeikapitaal. Kan de FOM ons daarbij helpen?", None,
       "rom:nom", id="fom"),
+    # fresh set gf: a province that has firms coached for free pays for it ("laat begeleiden")
+    P("Wij hebben een bakkerij met twaalf man. Klopt het dat de provincie mkb'ers gratis laat begeleiden door "
+      "een energiecoach?", {"province": "Drenthe"}, "provincie:PV22", id="province-has-firms-coached"),
     # fresh set ga: a credit union is no door of the network (KVK's first line points on)
     P("Kan ik voor mijn schildersbedrijf 40.000 euro lenen bij een kredietunie?", None, "kvk", id="credit-union"),
     # fresh set gb: "in our province" says where the firm is; the ROM named generically is asked
@@ -1777,6 +1780,11 @@ WHO_ASKS = [
     P("I'm a nurse with some savings. Can I invest in Dutch start-ups through Invest-NL?", True,
       id="savings-in-start-ups"),
     P("Can a foreign student work in my ice-cream parlour this summer?", False, id="ice-cream-parlour"),
+    # fresh sets gc and gd: a bank's black list for one's own debts, a family's camping holiday
+    P("Ik sta op de zwarte lijst bij de bank. Kan ik toch een kleine lening voor een auto krijgen?", True,
+      id="bank-black-list"),
+    P("We're going camping in Zeeland with the kids. Do children pay tourist tax too?", True,
+      id="camping-holiday"),
 ]
 
 
