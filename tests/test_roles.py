@@ -1785,6 +1785,14 @@ WHO_ASKS = [
       id="bank-black-list"),
     P("We're going camping in Zeeland with the kids. Do children pay tourist tax too?", True,
       id="camping-holiday"),
+    # fresh sets gi and gh: "de bovenburen" of a shop being started are others, not the asker; a place
+    # on the waiting list for sheltered work and a visit with friends are private
+    P("Ik wil in de binnenstad een bakkerij met een lunchroom beginnen, maar de bovenburen zijn tegen. Heb ik "
+      "een omgevingsvergunning nodig?", False, id="shop-with-people-above"),
+    P("Ik sta al maanden op de wachtlijst voor beschut werk. Kan ik zelf iets doen om sneller een plek te "
+      "krijgen?", True, id="sheltered-work-waiting-list"),
+    P("Visiting Maastricht with friends next month: until what time may cafés serve on their terraces?", True,
+      id="visit-with-friends"),
 ]
 
 
