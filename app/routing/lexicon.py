@@ -612,27 +612,13 @@ class Lexicon:
         tok, nxt = tokens[i], tokens[i + 1]
         if nxt.start != tok.end + 1:
             return []
-        virtual = Token(
-            norm=tok.norm + nxt.norm,
-            cased=tok.cased + nxt.cased,
-            surface=f"{tok.surface}-{nxt.surface}",
-            start=tok.start,
-            end=nxt.end,
-            pos=tok.pos,
-            hyphen_after=False,
-            space_after_hyphen=False,
-        )
-        out: list[Match] = []
-        for cue in self._candidates(virtual):
-            first = cue.parts[0]
-            # the cue's word is (nearly) all of the joined word: a compound-head, suffix or short
-            # prefix cue matches no more than one part, which already counts on its own ("Bbz-lening"
-            # is not a plain "**lening" that would hide the Bbz)
-            if (cue.single and isinstance(first, CueWord) and first.mode not in _PART_MODES
-                    and len(first.text) >= len(virtual.norm) - _JOIN_SLACK
-                    and _word_hit(first, virtual) == (tok.start, nxt.end)):
-                out.append(Match(cue.concept, cue, tok.start, nxt.end, i, i + 1, virtual.surface))
-        return out
+        virtual = _virtual(tok, nxt.norm, nxt.cased, f"{tok.surface}-{nxt.surface}", nxt.end)
+        # the cue's word is (nearly) all of the joined word: a compound-head, suffix or short
+        # prefix cue matches no more than one part, which already counts on its own ("Bbz-lening"
+        # is not a plain "**lening" that would hide the Bbz)
+        return [Match(cue.concept, cue, tok.start, nxt.end, i, i + 1, virtual.surface)
+                for cue, word in self._whole_word_cues(virtual)
+                if word.mode not in _PART_MODES and len(word.text) >= len(virtual.norm) - _JOIN_SLACK]
 
     def _elision(self, tokens: Sequence[Token], i: int) -> list[Match]:
         """Dutch elision: "energiebesparings- en informatieplicht" means
@@ -642,32 +628,32 @@ class Lexicon:
         if head_src is None:
             return []
         tok = tokens[i]
-        out: list[Match] = []
         # the borrowed head is at least four letters: "ongevallen-" + "ing" of "...verzekering"
         # would make "ongevallening", a "lening" that was never written
         for k in range(1, len(head_src.norm) - 3):
-            virtual = Token(
-                norm=tok.norm + head_src.norm[k:],
-                cased=tok.cased + head_src.cased[k:],
-                surface=tok.surface,
-                start=tok.start,
-                end=tok.end,
-                pos=tok.pos,
-                hyphen_after=False,
-                space_after_hyphen=False,
-            )
-            for cue in self._candidates(virtual):
-                first = cue.parts[0]
-                if cue.single and isinstance(first, CueWord) and _word_hit(first, virtual) == (
-                    tok.start,
-                    tok.end,
-                ):
-                    out.append(
-                        Match(cue.concept, cue, tok.start, tok.end, i, i, f"{tok.surface}-")
-                    )
+            virtual = _virtual(tok, head_src.norm[k:], head_src.cased[k:], tok.surface, tok.end)
+            out = [Match(cue.concept, cue, tok.start, tok.end, i, i, f"{tok.surface}-")
+                   for cue, _ in self._whole_word_cues(virtual)]
             if out:
-                break
+                return out
+        return []
+
+    def _whole_word_cues(self, virtual: Token) -> list[tuple[Cue, CueWord]]:
+        """The one-word cues (with their word) that match all of a word made up from the question's
+        (`_joined`, `_elision`)."""
+        span = (virtual.start, virtual.end)
+        out: list[tuple[Cue, CueWord]] = []
+        for cue in self._candidates(virtual):
+            first = cue.parts[0]
+            if cue.single and isinstance(first, CueWord) and _word_hit(first, virtual) == span:
+                out.append((cue, first))
         return out
+
+
+def _virtual(tok: Token, norm: str, cased: str, surface: str, end: int) -> Token:
+    """A word the question does not write as one: `tok` with `norm`/`cased` appended, ending at `end`."""
+    return Token(norm=tok.norm + norm, cased=tok.cased + cased, surface=surface, start=tok.start, end=end,
+                 pos=tok.pos, hyphen_after=False, space_after_hyphen=False)
 
 
 def merge(a: Sequence[Match], b: Sequence[Match]) -> list[Match]:

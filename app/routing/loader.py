@@ -486,6 +486,15 @@ def _weights(value: Any, default: float) -> tuple[tuple[str, float], ...]:
     raise TypeError(value)
 
 
+def _private_role_flag(r: _Reader, where: str, spec: Mapping[str, Any], key: str) -> bool:
+    """A role's optional flag that only a private role may set (`outweighs_firm`, `of_others`)."""
+    value = spec.get(key, False)
+    if not isinstance(value, bool) or (value and not spec["private"]):
+        r.error(where, f"`{key}` is true or false, and true only for a private role")
+        return False
+    return value
+
+
 def _load_roles(r: _Reader, docs: Mapping[str, Any], taxonomy: Taxonomy
                 ) -> tuple[dict[str, Role], dict[str, dict[str, list[str]]]]:
     """The roles and the role markers (`self`, `owner`) declared in the lexicon files."""
@@ -503,16 +512,9 @@ def _load_roles(r: _Reader, docs: Mapping[str, Any], taxonomy: Taxonomy
             for t, _ in themes:
                 if t not in taxonomy.themes:
                     r.error(where, f"unknown theme {t!r}")
-            outweighs = spec.get("outweighs_firm", False)
-            if not isinstance(outweighs, bool) or (outweighs and not spec["private"]):
-                r.error(where, "`outweighs_firm` is true or false, and true only for a private role")
-                outweighs = False
-            of_others = spec.get("of_others", False)
-            if not isinstance(of_others, bool) or (of_others and not spec["private"]):
-                r.error(where, "`of_others` is true or false, and true only for a private role")
-                of_others = False
+            flags = {key: _private_role_flag(r, where, spec, key) for key in ("outweighs_firm", "of_others")}
             roles[str(rid)] = Role(str(rid), spec["private"], _texts(r, where, spec.get("label"), "label"),
-                                   themes, outweighs, of_others)
+                                   themes, **flags)
         for kind, langs in (doc.get("markers") or {}).items():
             if kind not in ("self", "owner", "holder") or not isinstance(langs, dict):
                 r.error(f"{rel} markers.{kind}",
